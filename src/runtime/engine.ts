@@ -1,0 +1,47 @@
+// The one interface every SR engine implements (compiled, compiled-naive, ort, bicubic); the player swaps them live.
+// Nothing behind it tells the player how a kernel was generated.
+
+export type EngineName = 'compiled' | 'compiled-naive' | 'ort' | 'bicubic';
+
+/** One patch of an LR frame, in LR pixels; `path` is the model path (shape class) that serves it. */
+export interface PatchRect { x: number; y: number; w: number; h: number; path: number }
+
+/**
+ * SR of one patch is defined the same way by every engine and by `dydca eval`:
+ * run the model on the LR region grown by `halo` pixels on each side (pixels outside the frame
+ * are clamped to the nearest edge pixel), then keep the centre `scale*h x scale*w` of the output.
+ * All patches of one shape class therefore have one input shape and batch into one run.
+ */
+export interface EngineModel {
+  /** the ONNX file as bytes (the pack's model.onnx) */
+  onnx: Uint8Array;
+  scale: number;
+  halo: number;
+  /** shape classes: path id and its patch [h, w] in LR pixels */
+  paths: { id: number; patch: [number, number] }[];
+}
+
+export interface FrameJob {
+  /** LR frame, rgba8unorm, TEXTURE_BINDING | COPY_SRC | COPY_DST */
+  lr: GPUTexture;
+  /** HR frame, rgba8unorm, STORAGE_BINDING | TEXTURE_BINDING | COPY_SRC; every patch's pixels are written */
+  hr: GPUTexture;
+  patches: PatchRect[];
+}
+
+export interface FrameResult {
+  /** GPU time of the SR work for this frame (timestamp queries), or null where the adapter has none */
+  gpuMs: number | null;
+  /** wall time from submit to completion as seen by the CPU */
+  wallMs: number;
+}
+
+export interface SREngine {
+  readonly name: EngineName;
+  /** Compile pipelines / sessions ahead of playback; progress in [0,1]. */
+  prepare(onProgress?: (fraction: number, message: string) => void): Promise<void>;
+  /** Super-resolve one frame: read job.lr, write all patches into job.hr. */
+  run(job: FrameJob): Promise<FrameResult>;
+  /** Release every GPU resource the engine holds. */
+  dispose(): void;
+}

@@ -1,0 +1,55 @@
+// Counts bytes of GPU buffers and textures a device holds, by wrapping its create/destroy calls.
+// Every engine is measured the same way (the contract's peakGpuBytes / liveGpuBytes).
+
+const bytesPerTexel: Record<string, number> = {
+  r8unorm: 1, rg8unorm: 2, rgba8unorm: 4, 'rgba8unorm-srgb': 4, bgra8unorm: 4, 'bgra8unorm-srgb': 4,
+  r16float: 2, rg16float: 4, rgba16float: 8, r32float: 4, rg32float: 8, rgba32float: 16,
+  r32uint: 4, rgba32uint: 16, r32sint: 4, depth32float: 4, depth24plus: 4,
+};
+
+export function textureBytes(desc: GPUTextureDescriptor): number {
+  const size = desc.size as GPUExtent3DDict | number[];
+  const [w, h, d] = Array.isArray(size) ? [size[0], size[1] ?? 1, size[2] ?? 1] : [size.width, size.height ?? 1, size.depthOrArrayLayers ?? 1];
+  const bpp = bytesPerTexel[desc.format] ?? 4;
+  let total = 0;
+  const mips = desc.mipLevelCount ?? 1;
+  for (let m = 0; m < mips; m++) total += Math.max(1, w >> m) * Math.max(1, h >> m) * d * bpp;
+  return total * (desc.sampleCount ?? 1);
+}
+
+export class GpuMemoryTracker {
+  live = 0;
+  peak = 0;
+  private sizes = new WeakMap<object, number>();
+
+  /** Patches `device` in place; call once per device, before any engine allocates. */
+  attach(device: GPUDevice): void {
+    const origBuffer = device.createBuffer.bind(device);
+    const origTexture = device.createTexture.bind(device);
+    device.createBuffer = (desc: GPUBufferDescriptor) => {
+      const b = origBuffer(desc);
+      this.track(b, desc.size, () => b.destroy.bind(b), (fn) => { b.destroy = fn; });
+      return b;
+    };
+    device.createTexture = (desc: GPUTextureDescriptor) => {
+      const t = origTexture(desc);
+      this.track(t, textureBytes(desc), () => t.destroy.bind(t), (fn) => { t.destroy = fn; });
+      return t;
+    };
+  }
+
+  /** Start a new peak measurement from the current live bytes. */
+  resetPeak(): void { this.peak = this.live; }
+
+  private track(obj: object, bytes: number, getDestroy: () => () => void, setDestroy: (fn: () => void) => void): void {
+    this.sizes.set(obj, bytes);
+    this.live += bytes;
+    this.peak = Math.max(this.peak, this.live);
+    const destroy = getDestroy();
+    setDestroy(() => {
+      const n = this.sizes.get(obj);
+      if (n !== undefined) { this.live -= n; this.sizes.delete(obj); }
+      destroy();
+    });
+  }
+}
