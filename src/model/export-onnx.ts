@@ -31,6 +31,21 @@ export function routePathId(spec: DynamicSRSpec, h: number): number {
   return paths[k].id;
 }
 
+/**
+ * Throws when some path's inference input (patch height + 2*halo) would be routed to another path:
+ * midpoint thresholds hold only while 2*halo stays below half the gap between patch heights.
+ */
+export function assertRoutableWithHalo(spec: DynamicSRSpec, halo: number): void {
+  for (const p of spec.paths) {
+    for (const h of [p.patch[0], p.patch[0] + 2 * halo]) {
+      const got = routePathId(spec, h);
+      if (got !== p.id) {
+        throw new Error(`an input of height ${h} (path ${p.id}'s patch ${p.patch[0]} + 2*halo ${halo}) routes to path ${got}; use a smaller halo or patch heights further apart`);
+      }
+    }
+  }
+}
+
 function pathsByHeight(spec: DynamicSRSpec): PathSpec[] {
   return [...spec.paths].sort((a, b) => b.patch[0] - a.patch[0]);
 }
