@@ -1,0 +1,105 @@
+// MATLAB imresize-compatible bicubic resampling of 8-bit RGB frames (the convention of the SR
+// literature): a = -0.5, kernel widened by 1/scale when downscaling (antialiasing), symmetric borders.
+
+/** An 8-bit RGB image, pixels interleaved (HWC). */
+export interface RgbImage { width: number; height: number; data: Uint8Array }
+
+/** Keys' cubic with a = -0.5 (MATLAB's `cubic`). */
+export function cubicKernel(x: number): number {
+  const ax = Math.abs(x);
+  const ax2 = ax * ax;
+  const ax3 = ax2 * ax;
+  if (ax <= 1) return 1.5 * ax3 - 2.5 * ax2 + 1;
+  if (ax <= 2) return -0.5 * ax3 + 2.5 * ax2 - 4 * ax + 2;
+  return 0;
+}
+
+/** Taps of one output sample along one dimension: source indices (0-based, in range) and weights. */
+export interface ResampleTaps { taps: number; indices: Int32Array; weights: Float64Array }
+
+/**
+ * Weight table for resizing a dimension of length `inLength` to `outLength` (MATLAB `contributions`).
+ * Output sample i (1-based) maps to u = i/scale + 0.5*(1 - 1/scale) in input coordinates.
+ */
+export function resampleTaps(inLength: number, outLength: number): ResampleTaps {
+  const scale = outLength / inLength;
+  const antialias = scale < 1;
+  const kernelWidth = antialias ? 4 / scale : 4;
+  const taps = Math.ceil(kernelWidth) + 2;
+  const indices = new Int32Array(outLength * taps);
+  const weights = new Float64Array(outLength * taps);
+  for (let i = 0; i < outLength; i++) {
+    const u = (i + 1) / scale + 0.5 * (1 - 1 / scale);
+    const left = Math.floor(u - kernelWidth / 2);
+    let sum = 0;
+    for (let t = 0; t < taps; t++) {
+      const j = left + t; // 1-based source index, possibly out of range
+      const w = antialias ? scale * cubicKernel(scale * (u - j)) : cubicKernel(u - j);
+      weights[i * taps + t] = w;
+      indices[i * taps + t] = symmetricIndex(j - 1, inLength);
+      sum += w;
+    }
+    for (let t = 0; t < taps; t++) weights[i * taps + t] /= sum;
+  }
+  return { taps, indices, weights };
+}
+
+/** MATLAB's symmetric padding: ... 1 0 | 0 1 2 ... n-1 | n-1 n-2 ... (edge sample repeated). */
+export function symmetricIndex(j: number, n: number): number {
+  const period = 2 * n;
+  const m = ((j % period) + period) % period;
+  return m < n ? m : period - 1 - m;
+}
+
+/**
+ * Resize an RGB image to `outWidth x outHeight`. Rows (height) first, then columns, as MATLAB does
+ * for equal scales; intermediate values stay in float and are rounded to 8 bits once at the end
+ * (MATLAB rounds uint8 after each pass; the difference is at most 1 level on a few pixels).
+ */
+export function resizeBicubic(src: RgbImage, outWidth: number, outHeight: number): RgbImage {
+  const { width: w, height: h, data } = src;
+  const vt = resampleTaps(h, outHeight);
+  const mid = new Float32Array(outHeight * w * 3);
+  for (let y = 0; y < outHeight; y++) {
+    for (let t = 0; t < vt.taps; t++) {
+      const wt = vt.weights[y * vt.taps + t];
+      if (wt === 0) continue;
+      const srcRow = vt.indices[y * vt.taps + t] * w * 3;
+      const dstRow = y * w * 3;
+      for (let k = 0; k < w * 3; k++) mid[dstRow + k] += wt * data[srcRow + k];
+    }
+  }
+  const ht = resampleTaps(w, outWidth);
+  const out = new Uint8Array(outHeight * outWidth * 3);
+  for (let y = 0; y < outHeight; y++) {
+    const midRow = y * w * 3;
+    for (let x = 0; x < outWidth; x++) {
+      let r = 0, g = 0, b = 0;
+      for (let t = 0; t < ht.taps; t++) {
+        const wt = ht.weights[x * ht.taps + t];
+        const p = midRow + ht.indices[x * ht.taps + t] * 3;
+        r += wt * mid[p]; g += wt * mid[p + 1]; b += wt * mid[p + 2];
+      }
+      const o = (y * outWidth + x) * 3;
+      out[o] = clampByte(r); out[o + 1] = clampByte(g); out[o + 2] = clampByte(b);
+    }
+  }
+  return { width: outWidth, height: outHeight, data: out };
+}
+
+function clampByte(v: number): number {
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+}
+
+/** HR -> LR for an integer scale (MATLAB `imresize(hr, 1/s, 'bicubic')`). */
+export function downscaleBicubic(hr: RgbImage, scale: number): RgbImage {
+  if (hr.width % scale !== 0 || hr.height % scale !== 0) {
+    throw new Error(`HR ${hr.width}x${hr.height} is not a multiple of scale ${scale}; crop it first`);
+  }
+  return resizeBicubic(hr, hr.width / scale, hr.height / scale);
+}
+
+/** LR -> HR bicubic baseline (MATLAB `imresize(lr, s, 'bicubic')`). */
+export function upscaleBicubic(lr: RgbImage, scale: number): RgbImage {
+  return resizeBicubic(lr, lr.width * scale, lr.height * scale);
+}
