@@ -52,6 +52,6 @@ export function pathTensorsFromWeights(p: PathSpec, s: number, weights: Weights)
 export function hwioToOihw(t: tf.Tensor): { dims: number[]; data: Float32Array } {
   return tf.tidy(() => {
     const o = t.transpose([3, 2, 0, 1]);
-    return { dims: o.shape, data: o.dataSync() as Float32Array };
+    return { dims: o.shape, data: (o.dataSync() as Float32Array).slice() };
   });
 }

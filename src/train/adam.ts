@@ -1,0 +1,45 @@
+// Adam (Kingma & Ba) over named tfjs variables, with moments kept per parameter so they can be
+// checkpointed and resumed exactly; paths count their own steps for bias correction.
+import { tf } from './tf-backend.js';
+
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
+export const ADAM_EPSILON = 1e-8;
+
+export class AdamState {
+  readonly m = new Map<string, tf.Variable>();
+  readonly v = new Map<string, tf.Variable>();
+
+  constructor(params: Map<string, tf.Variable>) {
+    for (const [k, p] of params) {
+      this.m.set(k, tf.variable(tf.zerosLike(p), false));
+      this.v.set(k, tf.variable(tf.zerosLike(p), false));
+    }
+  }
+
+  /** One update of `params` by `grads` (same keys); `t` is the 1-based step count of these parameters. */
+  apply(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, learningRate: number, t: number): void {
+    const c1 = 1 - ADAM_BETA1 ** t;
+    const c2 = 1 - ADAM_BETA2 ** t;
+    tf.tidy(() => {
+      for (const [k, g] of grads) {
+        const m = this.m.get(k)!;
+        const v = this.v.get(k)!;
+        const p = params.get(k)!;
+        m.assign(tf.add(tf.mul(m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1)));
+        v.assign(tf.add(tf.mul(v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2)));
+        const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), ADAM_EPSILON));
+        p.assign(tf.sub(p, tf.mul(step, learningRate)));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+  }
+}
+
+/** Cosine decay from `base` at step 0 to 0 at `total`. */
+export function cosineLearningRate(base: number, step: number, total: number): number {
+  return 0.5 * base * (1 + Math.cos((Math.PI * step) / Math.max(1, total)));
+}

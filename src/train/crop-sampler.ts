@@ -1,0 +1,113 @@
+// Draws training batches: random crops from inside the patches of one path, with `halo` px of
+// clamped LR context around each crop (as inference sees it) and the matching HR centre.
+import { SeededRandom } from '../model/seeded-random.js';
+import type { PatchRect } from '../runtime/engine.js';
+import type { TrainingSet } from './training-set.js';
+
+export interface CropBatch {
+  pathId: number;
+  count: number;
+  /** crop size in LR pixels, without the halo */
+  cropH: number;
+  cropW: number;
+  halo: number;
+  /** NHWC float32 in [0,1]: [count, cropH+2*halo, cropW+2*halo, 3] */
+  input: Float32Array;
+  /** NHWC float32 in [0,1]: [count, s*cropH, s*cropW, 3] */
+  target: Float32Array;
+}
+
+interface PatchRef { frame: number; rect: PatchRect }
+
+export class CropSampler {
+  private readonly byPath = new Map<number, PatchRef[]>();
+  private readonly pathIds: number[];
+  private readonly cumulative: number[];
+
+  constructor(private readonly set: TrainingSet, pathIds: number[]) {
+    set.patches.forEach((rects, frame) => {
+      for (const rect of rects) {
+        const list = this.byPath.get(rect.path) ?? [];
+        list.push({ frame, rect });
+        this.byPath.set(rect.path, list);
+      }
+    });
+    this.pathIds = pathIds.filter((id) => (this.byPath.get(id)?.length ?? 0) > 0);
+    if (this.pathIds.length === 0) throw new Error(`no patch in the training set belongs to any path of the spec (${pathIds.join(', ')})`);
+    let acc = 0;
+    this.cumulative = this.pathIds.map((id) => (acc += this.byPath.get(id)!.length));
+  }
+
+  /** How many patches each path serves (paths are drawn in this proportion). */
+  patchCounts(): Map<number, number> {
+    return new Map(this.pathIds.map((id) => [id, this.byPath.get(id)!.length]));
+  }
+
+  /** A path id drawn in proportion to the number of patches it serves. */
+  drawPath(rng: SeededRandom): number {
+    const r = rng.next() * this.cumulative[this.cumulative.length - 1];
+    const k = this.cumulative.findIndex((c) => r < c);
+    return this.pathIds[k];
+  }
+
+  /** Crop size for a path: `cropSize` but never larger than the path's smallest patch side. */
+  cropShape(pathId: number, cropSize: number): [number, number] {
+    const refs = this.byPath.get(pathId) ?? [];
+    const minH = Math.min(...refs.map((r) => r.rect.h));
+    const minW = Math.min(...refs.map((r) => r.rect.w));
+    return [Math.min(cropSize, minH), Math.min(cropSize, minW)];
+  }
+
+  sample(pathId: number, count: number, cropSize: number, halo: number, rng: SeededRandom, augment: boolean): CropBatch {
+    const refs = this.byPath.get(pathId);
+    if (!refs) throw new Error(`path ${pathId} serves no patch in the training set`);
+    const { lrWidth: W, lrHeight: H, scale: s } = this.set;
+    const [ch, cw] = this.cropShape(pathId, cropSize);
+    // rot90 swaps height and width, so only square crops rotate
+    const canTranspose = ch === cw;
+    const ih = ch + 2 * halo;
+    const iw = cw + 2 * halo;
+    const input = new Float32Array(count * ih * iw * 3);
+    const target = new Float32Array(count * ch * s * cw * s * 3);
+    const inTile = new Float32Array(ih * iw * 3);
+    const outTile = new Float32Array(ch * s * cw * s * 3);
+    for (let n = 0; n < count; n++) {
+      const { frame, rect } = refs[rng.int(refs.length)];
+      const y0 = rect.y + rng.int(rect.h - ch + 1);
+      const x0 = rect.x + rng.int(rect.w - cw + 1);
+      const { lr, hr } = this.set.frames[frame];
+      for (let y = 0; y < ih; y++) {
+        const sy = Math.min(H - 1, Math.max(0, y0 - halo + y));
+        for (let x = 0; x < iw; x++) {
+          const sx = Math.min(W - 1, Math.max(0, x0 - halo + x));
+          for (let c = 0; c < 3; c++) inTile[(y * iw + x) * 3 + c] = lr[(sy * W + sx) * 3 + c] / 255;
+        }
+      }
+      const hw = W * s;
+      for (let y = 0; y < ch * s; y++) {
+        const row = ((y0 * s + y) * hw + x0 * s) * 3;
+        for (let i = 0; i < cw * s * 3; i++) outTile[y * cw * s * 3 + i] = hr[row + i] / 255;
+      }
+      const t = augment ? { flipX: rng.next() < 0.5, flipY: rng.next() < 0.5, transpose: canTranspose && rng.next() < 0.5 }
+        : { flipX: false, flipY: false, transpose: false };
+      writeTransformed(inTile, ih, iw, t, input, n * ih * iw * 3);
+      writeTransformed(outTile, ch * s, cw * s, t, target, n * ch * s * cw * s * 3);
+    }
+    return { pathId, count, cropH: ch, cropW: cw, halo, input, target };
+  }
+}
+
+/** One of the 8 dihedral transforms (flips, and transpose which with a flip is a rot90) of an HWC tile. */
+function writeTransformed(src: Float32Array, h: number, w: number, t: { flipX: boolean; flipY: boolean; transpose: boolean },
+  dst: Float32Array, offset: number): void {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let ty = t.flipY ? h - 1 - y : y;
+      let tx = t.flipX ? w - 1 - x : x;
+      if (t.transpose) [ty, tx] = [tx, ty];
+      const d = offset + (ty * w + tx) * 3; // square when transposed, so w is the row length either way
+      const sIdx = (y * w + x) * 3;
+      dst[d] = src[sIdx]; dst[d + 1] = src[sIdx + 1]; dst[d + 2] = src[sIdx + 2];
+    }
+  }
+}

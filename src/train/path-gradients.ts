@@ -1,0 +1,42 @@
+// Loss and gradients of one path on one batch (L1 on the crop centre, halo excluded), the unit of
+// work both the trainer and its data-parallel workers run.
+import { tf } from './tf-backend.js';
+import { wdsrPathForward, type PathTensors } from './wdsr-tf.js';
+import type { PathSpec } from '../model/spec.js';
+import type { CropBatch } from './crop-sampler.js';
+
+export interface PathGradients {
+  /** mean L1 over the batch's centre pixels */
+  loss: number;
+  /** mean squared error of the clipped output (for PSNR) */
+  mse: number;
+  /** same keys as the parameters; caller disposes */
+  grads: Map<string, tf.Tensor>;
+}
+
+export function pathGradients(p: PathSpec, scale: number, params: PathTensors, batch: CropBatch): PathGradients {
+  const names = [...params.keys()];
+  const s = scale;
+  const { count: n, cropH: ch, cropW: cw, halo } = batch;
+  const x = tf.tensor4d(batch.input, [n, ch + 2 * halo, cw + 2 * halo, 3]);
+  const y = tf.tensor4d(batch.target, [n, ch * s, cw * s, 3]);
+  let mse: tf.Scalar | null = null;
+  const lossFn = (...ts: tf.Tensor[]): tf.Scalar => {
+    const byName: PathTensors = new Map(names.map((k, i) => [k, ts[i]]));
+    const full = wdsrPathForward(p, s, byName, x);
+    const pred = halo > 0 ? tf.slice(full, [0, halo * s, halo * s, 0], [n, ch * s, cw * s, 3]) : full;
+    mse = tf.keep(tf.mean(tf.square(tf.sub(tf.clipByValue(pred, 0, 1), y))) as tf.Scalar);
+    return tf.mean(tf.abs(tf.sub(pred, y))) as tf.Scalar;
+  };
+  const { value, grads } = tf.valueAndGrads(lossFn)(names.map((k) => params.get(k)!));
+  const out: PathGradients = {
+    loss: value.dataSync()[0],
+    mse: (mse as tf.Scalar | null)?.dataSync()[0] ?? NaN,
+    grads: new Map(names.map((k, i) => [k, grads[i]])),
+  };
+  value.dispose();
+  (mse as tf.Scalar | null)?.dispose();
+  x.dispose();
+  y.dispose();
+  return out;
+}
