@@ -5,8 +5,8 @@ import { SeededRandom } from './seeded-random.js';
 import { SKIP_KERNEL, pathConvs, type ConvParam } from './path-params.js';
 import type { DynamicSRSpec, Weights } from './spec.js';
 
-/** Scale of the tail's initial weights relative to He init: small, so the start is the bilinear skip. */
-const TAIL_INIT_GAIN = 0.1;
+/** Scale of the tail's initial weights relative to He init: zero, so the start is exactly the bilinear skip. */
+const TAIL_INIT_GAIN = 0;
 
 export function initWeights(spec: DynamicSRSpec, seed: number): Weights {
   const rng = new SeededRandom(seed);
