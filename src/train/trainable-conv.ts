@@ -9,9 +9,9 @@ export function trainableConv2d(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   return convWithGrad(x, w) as tf.Tensor4D;
 }
 
-const convWithGrad = tf.customGrad((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
-  const x = xIn as tf.Tensor4D;
-  const w = wIn as tf.Tensor4D;
+// tfjs types customGrad's arguments as one variadic list of tensors and the save function
+const convWithGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
   save([x, w]);
   return {
     value: tf.conv2d(x, w, 1, 'same'),
