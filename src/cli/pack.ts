@@ -1,0 +1,71 @@
+// `dydca pack <video> --out <dir> ...`: parses and checks options, runs the packer, prints a one-line
+// error (exit 1) on bad input, a JSON summary with --json.
+import { InputError } from '../pack/ingest.js';
+import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
+import { defaultBasePatch, pack, type PackOptions } from '../pack/packer.js';
+import { stderrProgress } from '../pack/progress.js';
+import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
+
+/**
+ * Default training budget: 1500 steps of batch 16 packs the 14 s demo clip at x2 well within 30
+ * minutes on 2 cores (docs/packager.md has the measured times).
+ */
+export const DEFAULT_STEPS = 1500;
+
+const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
+  '[--steps N] [--method dydca] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--crf Q] [--seed N] [--quiet] [--json]';
+
+export async function runPack(argv: string[]): Promise<number> {
+  let opts: PackOptions;
+  let json = false, quiet = false;
+  try {
+    const args = parseArgs('pack', argv, {
+      out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number',
+      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', crf: 'number', seed: 'number',
+      json: 'boolean', quiet: 'boolean', help: 'boolean',
+    });
+    if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
+    if (args.positional.length !== 1) throw new InputError(`dydca pack: expected one input video; got ${args.positional.length}. ${USAGE}`);
+    const out = args.flags.get('out');
+    if (typeof out !== 'string' || out === '') throw new InputError('dydca pack: --out <dir> is required');
+    const scale = oneOf('pack', 'scale', args.flags.get('scale') ?? 2, [2, 3, 4] as const);
+    const method = oneOf('pack', 'method', args.flags.get('method') ?? 'dydca', ['dydca', 'nas', 'stdo'] as const);
+    if (method !== 'dydca') throw new InputError(`dydca pack: --method ${method} is not implemented yet (see docs/packager.md); use --method dydca`);
+    const thresholds = String(args.flags.get('thresholds') ?? DEFAULT_THRESHOLDS.join(',')).split(',').map(Number);
+    if (thresholds.some((t) => !Number.isFinite(t))) throw new InputError(`dydca pack: --thresholds must be comma-separated dB values`);
+    const start = Number(args.flags.get('start') ?? 0);
+    const seconds = args.flags.has('seconds') ? Number(args.flags.get('seconds')) : null;
+    if (start < 0) throw new InputError('dydca pack: --start must be >= 0');
+    if (seconds !== null && seconds <= 0) throw new InputError('dydca pack: --seconds must be > 0');
+    const paths = intFlag('pack', args, 'paths', 3, 1, 4);
+    const basePatch = intFlag('pack', args, 'patch', defaultBasePatch(scale), 8, 512);
+    if (basePatch % 2 ** (paths - 1) !== 0) throw new InputError(`dydca pack: --patch ${basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths`);
+    if (thresholds.length < paths - 1) throw new InputError(`dydca pack: ${paths} paths need ${paths - 1} thresholds; got ${thresholds.length}`);
+    opts = {
+      input: args.positional[0], out, scale, start, seconds,
+      maxWidth: args.flags.has('max-width') ? intFlag('pack', args, 'max-width', 0, 16, 16384) : null,
+      paths, steps: intFlag('pack', args, 'steps', DEFAULT_STEPS, 1, 10_000_000), batchSize: intFlag('pack', args, 'batch', 16, 1, 1024),
+      method, scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
+      basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
+    };
+    json = args.flags.get('json') === true;
+    quiet = args.flags.get('quiet') === true;
+  } catch (e) {
+    return fail(e);
+  }
+  try {
+    const summary = await pack(opts, stderrProgress(quiet));
+    const m = summary.manifest.metrics;
+    if (!quiet) process.stderr.write(`[done] ${summary.out}: SR ${m.psnrSR.toFixed(2)} dB, bicubic ${m.psnrBicubic.toFixed(2)} dB, ${summary.seconds} s\n`);
+    if (json) process.stdout.write(JSON.stringify({ out: summary.out, seconds: summary.seconds, bytes: summary.bytes, manifest: summary.manifest }) + '\n');
+    return 0;
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+function fail(e: unknown): number {
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`${e instanceof InputError ? '' : 'dydca pack: '}${msg.split('\n')[0]}\n`);
+  return e instanceof InputError ? 2 : 1;
+}

@@ -1,0 +1,88 @@
+// Runs Debian's ffmpeg/ffprobe as child processes: raw frames stream over pipes, stderr is kept
+// for error messages, and every child started is killed if the packer is interrupted.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const live = new Set<ChildProcess>();
+
+/** Kill every ffmpeg child still running (on SIGINT/SIGTERM or a failed pack). */
+export function killFfmpegChildren(): void {
+  for (const c of live) c.kill('SIGKILL');
+  live.clear();
+}
+
+export interface ProcessResult { code: number; stdout: Buffer; stderr: string }
+
+/** Run a tool to completion, optionally feeding stdin; stdout is buffered (use for small outputs). */
+export function runTool(cmd: string, args: string[], stdin?: Uint8Array): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    live.add(child);
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); if (err.length > 64_000) err = err.slice(-32_000); });
+    child.on('error', (e) => { live.delete(child); reject(new Error(`cannot run ${cmd}: ${e.message}; is ffmpeg installed?`)); });
+    child.on('close', (code) => { live.delete(child); resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: err }); });
+    child.stdin.on('error', () => { /* the tool may exit early; its exit code reports why */ });
+    if (stdin) child.stdin.end(stdin);
+    else child.stdin.end();
+  });
+}
+
+/** Decode: run ffmpeg writing rawvideo to stdout and cut it into frames of `frameBytes`. */
+export function readRawFrames(args: string[], frameBytes: number, onFrame?: (index: number) => void): Promise<{ frames: Uint8Array[]; code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    const frames: Uint8Array[] = [];
+    let current = new Uint8Array(frameBytes);
+    let filled = 0;
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      let off = 0;
+      while (off < d.length) {
+        const n = Math.min(frameBytes - filled, d.length - off);
+        current.set(d.subarray(off, off + n), filled);
+        filled += n; off += n;
+        if (filled === frameBytes) {
+          frames.push(current);
+          onFrame?.(frames.length);
+          current = new Uint8Array(frameBytes);
+          filled = 0;
+        }
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); if (err.length > 64_000) err = err.slice(-32_000); });
+    child.on('error', (e) => { live.delete(child); reject(new Error(`cannot run ffmpeg: ${e.message}; is ffmpeg installed?`)); });
+    child.on('close', (code) => { live.delete(child); resolve({ frames, code: code ?? 1, stderr: err }); });
+  });
+}
+
+/** Encode: feed raw frames to ffmpeg's stdin one at a time, respecting back-pressure. */
+export function writeRawFrames(args: string[], frames: Iterable<Uint8Array>): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    live.add(child);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); if (err.length > 64_000) err = err.slice(-32_000); });
+    child.stdout.on('data', () => { /* output goes to a file */ });
+    child.on('error', (e) => { live.delete(child); reject(new Error(`cannot run ffmpeg: ${e.message}; is ffmpeg installed?`)); });
+    child.on('close', (code) => { live.delete(child); resolve({ code: code ?? 1, stdout: Buffer.alloc(0), stderr: err }); });
+    child.stdin.on('error', () => { /* reported through the exit code */ });
+    const it = frames[Symbol.iterator]();
+    const pump = (): void => {
+      for (;;) {
+        const next = it.next();
+        if (next.done) { child.stdin.end(); return; }
+        if (!child.stdin.write(next.value)) { child.stdin.once('drain', pump); return; }
+      }
+    };
+    pump();
+  });
+}
+
+/** The last meaningful line of ffmpeg's stderr, for one-line error messages. */
+export function lastErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  return lines[lines.length - 1] ?? 'no message';
+}

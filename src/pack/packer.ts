@@ -1,0 +1,192 @@
+// `dydca pack`: ingest -> LR by bicubic -> content-aware split -> train -> export -> encode -> metrics,
+// all written into a temp folder beside --out and renamed at the end (atomic-output.ts).
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { exportDynamicSR } from '../model/export-onnx.js';
+import { defaultPathSpecs } from '../model/wdsr-spec.js';
+import type { DynamicSRSpec } from '../model/spec.js';
+import { writeModel } from '../onnx/model-io.js';
+import type { PatchRect } from '../runtime/engine.js';
+import { trainDynamicSR, type TrainProgress } from '../train/trainer.js';
+import type { TrainingSet } from '../train/training-set.js';
+import { openAtomicDir } from './atomic-output.js';
+import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
+import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
+import { killFfmpegChildren } from './ffmpeg-process.js';
+import { ingestVideo } from './ingest.js';
+import type { PackManifest, PatchesFile } from './manifest.js';
+import { loadPatchModel, superResolveFrame } from './patch-inference.js';
+import { mean, psnrRgb8 } from './psnr.js';
+import { regionPsnr } from './region-psnr.js';
+import { levelSizes, maxHaloForRouting, splitFrame, type PatchScorer, type SplitOptions } from './splitter.js';
+import type { ProgressReporter } from './progress.js';
+
+export interface PackOptions {
+  input: string;
+  out: string;
+  scale: 2 | 3 | 4;
+  start: number;
+  seconds: number | null;
+  maxWidth: number | null;
+  /** number of paths = split levels */
+  paths: number;
+  steps: number;
+  batchSize: number;
+  method: 'dydca';
+  scorer: 'bicubic' | 'trained';
+  /** level-0 patch side in LR px */
+  basePatch: number;
+  thresholds: number[];
+  /** x264 CRF of lr.mp4 and hr.mp4 */
+  crf: number;
+  seed: number;
+}
+
+/** LR patch side of the largest level: 128 HR px, a multiple of 8 LR px so 4 levels stay integral. */
+export function defaultBasePatch(scale: number): number {
+  return Math.max(8, Math.round(128 / scale / 8) * 8);
+}
+
+export interface PackSummary { out: string; manifest: PackManifest; bytes: Record<string, number>; seconds: number }
+
+export async function pack(opts: PackOptions, progress: ProgressReporter): Promise<PackSummary> {
+  const t0 = performance.now();
+  const split: SplitOptions = { basePatch: opts.basePatch, levels: opts.paths, thresholds: opts.thresholds.slice(0, opts.paths - 1) };
+  const sizes = levelSizes(split);
+  const finest = sizes[sizes.length - 1];
+  const s = opts.scale;
+
+  progress.stage('ingest', `${basename(opts.input)}`);
+  const src = await ingestVideo(opts.input, {
+    start: opts.start, seconds: opts.seconds, maxWidth: opts.maxWidth, scale: s, multiple: s * finest, minLrSize: opts.basePatch,
+  }, (n) => progress.count('decoded frames', n));
+  const hrFrames = src.frames;
+  const lrFrames = hrFrames.map((f) => downscaleBicubic(f, s));
+  const lrW = src.crop.width / s, lrH = src.crop.height / s;
+  progress.stage('ingest', `${hrFrames.length} frames, HR ${src.crop.width}x${src.crop.height} -> LR ${lrW}x${lrH}`);
+
+  const atomic = openAtomicDir(opts.out, killFfmpegChildren);
+  try {
+    const halo = maxHaloForRouting(sizes);
+    const spec = defaultPathSpecs(s, sizes.map((v) => [v, v] as [number, number]));
+
+    progress.stage('split', `scorer ${opts.scorer}, patches ${sizes.join('/')} px, thresholds ${split.thresholds.join('/')} dB`);
+    const scorer = opts.scorer === 'bicubic'
+      ? bicubicScorer(lrFrames, hrFrames, s)
+      : await trainedScorer(lrFrames, hrFrames, s, finest, Math.max(20, Math.round(opts.steps / 10)), opts, progress);
+    const patches: PatchRect[][] = lrFrames.map((_, i) => splitFrame(i, lrW, lrH, split, scorer));
+    const perPath = sizes.map((_, k) => patches.reduce((n, ps) => n + ps.filter((p) => p.path === k).length, 0));
+    progress.stage('split', `patches per path ${perPath.join(' / ')} (${(perPath.reduce((a, b) => a + b, 0) / patches.length).toFixed(1)} per frame)`);
+
+    const set: TrainingSet = { lrWidth: lrW, lrHeight: lrH, scale: s, frames: lrFrames.map((lr, i) => ({ lr: lr.data, hr: hrFrames[i].data })), patches };
+    const tTrain = performance.now();
+    progress.stage('train', `${opts.steps} steps, batch ${opts.batchSize}, halo ${halo}`);
+    const trained = await trainDynamicSR(set, {
+      spec, steps: opts.steps, batchSize: opts.batchSize, seed: opts.seed, halo,
+      onProgress: (p: TrainProgress) => progress.training(p),
+    });
+    const trainSeconds = (performance.now() - tTrain) / 1000;
+    const onnx = writeModel(exportDynamicSR(spec, trained.weights));
+    writeFileSync(join(atomic.temp, 'model.onnx'), onnx);
+
+    progress.stage('encode', 'lr.mp4, hr.mp4');
+    const lrFile = join(atomic.temp, 'lr.mp4'), hrFile = join(atomic.temp, 'hr.mp4');
+    await encodeH264(lrFrames, lrFile, { fps: src.fps, crf: opts.crf });
+    await encodeH264(hrFrames, hrFile, { fps: src.fps, crf: opts.crf });
+    const decodedLr = await decodeToRgb(lrFile, lrW, lrH);
+    if (decodedLr.length !== lrFrames.length) throw new Error(`lr.mp4 decodes to ${decodedLr.length} frames; expected ${lrFrames.length}`);
+    const psnrLrStream = mean(decodedLr.map((f, i) => psnrRgb8(f.data, lrFrames[i].data)));
+
+    progress.stage('metrics', 'SR of the decoded LR frames with onnxruntime-node');
+    const metrics = await measureFrames(onnx, s, halo, decodedLr, hrFrames, patches, (n) => progress.count('evaluated frames', n));
+
+    const patchesFile: PatchesFile = { frames: patches.map((ps) => ps.map((p) => [p.x, p.y, p.w, p.h, p.path])) };
+    writeFileSync(join(atomic.temp, 'patches.json'), JSON.stringify(patchesFile));
+    const manifest: PackManifest = {
+      format: 'dydca-pack/1',
+      source: { file: basename(opts.input), sha256: await sha256File(opts.input) },
+      fps: src.fps, frames: hrFrames.length, scale: s, halo, crop: src.crop,
+      lr: { width: lrW, height: lrH, file: 'lr.mp4', codec: readCodecString(lrFile) },
+      hr: { width: src.crop.width, height: src.crop.height, file: 'hr.mp4', codec: readCodecString(hrFile), lossless: false },
+      method: opts.method,
+      model: { file: 'model.onnx', paths: manifestPaths(spec) },
+      patches: { file: 'patches.json' },
+      split: { scorer: opts.scorer, basePatch: opts.basePatch, levels: opts.paths, thresholds: split.thresholds },
+      training: { steps: trained.stepsDone, batchSize: opts.batchSize, seconds: round(trainSeconds, 1) },
+      metrics: { ...metrics, psnrLrStream: round(psnrLrStream, 3) },
+    };
+    writeFileSync(join(atomic.temp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const bytes: Record<string, number> = {};
+    for (const f of ['lr.mp4', 'hr.mp4', 'model.onnx', 'patches.json', 'manifest.json']) bytes[f] = statSync(join(atomic.temp, f)).size;
+    atomic.commit();
+    return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1) };
+  } catch (e) {
+    killFfmpegChildren();
+    atomic.abort();
+    throw e;
+  }
+}
+
+function manifestPaths(spec: DynamicSRSpec): PackManifest['model']['paths'] {
+  return spec.paths.map((p) => ({ id: p.id, patch: p.patch, blocks: p.blocks, channels: p.channels }));
+}
+
+/** Per-frame and mean PSNR of SR (the model on `lr`, composed from patches) and bicubic against `hr`. */
+export async function measureFrames(onnx: Uint8Array, scale: number, halo: number, lr: RgbImage[], hr: RgbImage[], patches: PatchRect[][],
+  onFrame?: (n: number) => void): Promise<Pick<PackManifest['metrics'], 'psnrSR' | 'psnrBicubic' | 'psnrSRPerFrame' | 'psnrBicubicPerFrame'>> {
+  const model = await loadPatchModel(onnx, scale, halo);
+  const sr: number[] = [], bic: number[] = [];
+  for (let i = 0; i < lr.length; i++) {
+    const out = await superResolveFrame(model, lr[i], patches[i]);
+    sr.push(round(psnrRgb8(out.data, hr[i].data), 3));
+    bic.push(round(psnrRgb8(upscaleBicubic(lr[i], scale).data, hr[i].data), 3));
+    onFrame?.(i + 1);
+  }
+  await model.session.release();
+  return { psnrSR: round(mean(sr), 3), psnrBicubic: round(mean(bic), 3), psnrSRPerFrame: sr, psnrBicubicPerFrame: bic };
+}
+
+/** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve. */
+function bicubicScorer(lr: RgbImage[], hr: RgbImage[], scale: number): PatchScorer {
+  let cached: { frame: number; up: Uint8Array } | null = null;
+  return (frame, rects) => {
+    if (cached?.frame !== frame) cached = { frame, up: upscaleBicubic(lr[frame], scale).data };
+    const up = cached.up;
+    return rects.map((r) => regionPsnr(up, hr[frame].data, hr[frame].width, r.x * scale, r.y * scale, r.w * scale, r.h * scale));
+  };
+}
+
+/**
+ * Scorer `trained`: the paper scores with a general SR model; here a short training of the smallest
+ * path on uniform finest patches of every 4th frame, then the PSNR of its output per patch.
+ */
+async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, finest: number, steps: number, opts: PackOptions,
+  progress: ProgressReporter): Promise<PatchScorer> {
+  const sample = lr.map((_, i) => i).filter((i) => i % 4 === 0);
+  const w = lr[0].width, h = lr[0].height;
+  const grid: PatchRect[] = [];
+  for (let y = 0; y < h; y += finest) for (let x = 0; x < w; x += finest) grid.push({ x, y, w: finest, h: finest, path: 0 });
+  const spec = defaultPathSpecs(scale, [[finest, finest]]);
+  progress.stage('split', `training the scorer: ${steps} steps on ${sample.length} frames`);
+  const trained = await trainDynamicSR({ lrWidth: w, lrHeight: h, scale, frames: sample.map((i) => ({ lr: lr[i].data, hr: hr[i].data })), patches: sample.map(() => grid) },
+    { spec, steps, batchSize: opts.batchSize, seed: opts.seed, onProgress: (p) => progress.training(p) });
+  const model = await loadPatchModel(writeModel(exportDynamicSR(spec, trained.weights)), scale, 0);
+  // scores come from a whole-frame run (one patch = the frame); computed lazily per frame
+  const srFrames = new Map<number, Uint8Array>();
+  for (let i = 0; i < lr.length; i++) srFrames.set(i, (await superResolveFrame(model, lr[i], [{ x: 0, y: 0, w, h, path: 0 }])).data);
+  await model.session.release();
+  return (frame, rects) => rects.map((r) => regionPsnr(srFrames.get(frame)!, hr[frame].data, hr[frame].width, r.x * scale, r.y * scale, r.w * scale, r.h * scale));
+}
+
+function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file).on('data', (d) => hash.update(d)).on('end', () => resolve(hash.digest('hex'))).on('error', reject);
+  });
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

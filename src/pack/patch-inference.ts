@@ -1,0 +1,77 @@
+// Super-resolves whole frames with onnxruntime-node by the engine's patch convention: each patch's LR
+// region grown by `halo` (edge-clamped), one batched run per shape class, centre of each output kept.
+import * as ort from 'onnxruntime-node';
+import type { PatchRect } from '../runtime/engine.js';
+import type { RgbImage } from './bicubic.js';
+
+/** Patches per onnxruntime run: bounds memory for frames with many small patches. */
+const MAX_BATCH = 128;
+
+export interface PatchModel { session: ort.InferenceSession; scale: number; halo: number }
+
+export async function loadPatchModel(onnx: Uint8Array, scale: number, halo: number): Promise<PatchModel> {
+  const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+  return { session, scale, halo };
+}
+
+/** Crop [y0, y0+h) x [x0, x0+w) of an RGB8 frame with edge clamping into NCHW float [0,1] at `offset`. */
+export function extractClampedNCHW(frame: RgbImage, x0: number, y0: number, w: number, h: number, out: Float32Array, offset: number): void {
+  const plane = w * h;
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(frame.height - 1, Math.max(0, y0 + y));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(frame.width - 1, Math.max(0, x0 + x));
+      const p = (sy * frame.width + sx) * 3;
+      const o = offset + y * w + x;
+      out[o] = frame.data[p] / 255;
+      out[o + plane] = frame.data[p + 1] / 255;
+      out[o + 2 * plane] = frame.data[p + 2] / 255;
+    }
+  }
+}
+
+/** Super-resolve every patch of `lr` (which must tile it) into a new HR RGB8 frame. */
+export async function superResolveFrame(model: PatchModel, lr: RgbImage, patches: PatchRect[]): Promise<RgbImage> {
+  const { scale: s, halo } = model;
+  const hrW = lr.width * s, hrH = lr.height * s;
+  const hr = new Uint8Array(hrW * hrH * 3);
+  const byShape = new Map<string, PatchRect[]>();
+  for (const p of patches) {
+    const key = `${p.w}x${p.h}`;
+    const list = byShape.get(key);
+    if (list) list.push(p); else byShape.set(key, [p]);
+  }
+  for (const group of byShape.values()) {
+    const { w, h } = group[0];
+    const iw = w + 2 * halo, ih = h + 2 * halo;
+    for (let start = 0; start < group.length; start += MAX_BATCH) {
+      const batch = group.slice(start, start + MAX_BATCH);
+      const input = new Float32Array(batch.length * 3 * iw * ih);
+      batch.forEach((p, i) => extractClampedNCHW(lr, p.x - halo, p.y - halo, iw, ih, input, i * 3 * iw * ih));
+      const result = await model.session.run({ [model.session.inputNames[0]]: new ort.Tensor('float32', input, [batch.length, 3, ih, iw]) });
+      const out = result[model.session.outputNames[0]];
+      const [, c, oh, ow] = out.dims as number[];
+      if (c !== 3 || oh !== ih * s || ow !== iw * s) throw new Error(`model output ${out.dims.join('x')} for input ${ih}x${iw}; expected 3x${ih * s}x${iw * s}`);
+      const data = out.data as Float32Array;
+      const plane = oh * ow;
+      batch.forEach((p, i) => {
+        const base = i * 3 * plane;
+        for (let y = 0; y < h * s; y++) {
+          const srcRow = (y + halo * s) * ow + halo * s;
+          const dstRow = ((p.y * s + y) * hrW + p.x * s) * 3;
+          for (let x = 0; x < w * s; x++) {
+            const d = dstRow + x * 3;
+            for (let ch = 0; ch < 3; ch++) hr[d + ch] = toByte(data[base + ch * plane + srcRow + x]);
+          }
+        }
+      });
+      out.dispose?.();
+    }
+  }
+  return { width: hrW, height: hrH, data: hr };
+}
+
+function toByte(v: number): number {
+  const b = Math.round(v * 255);
+  return b < 0 ? 0 : b > 255 ? 255 : b;
+}
