@@ -3,6 +3,8 @@
 import { initTfBackend, tf } from './tf-backend.js';
 import { CropSampler } from './crop-sampler.js';
 import { pathGradients } from './path-gradients.js';
+import { GradientWorkerPool } from './gradient-workers.js';
+import { parallelPathGradients } from './parallel-gradients.js';
 import { AdamState, cosineLearningRate } from './adam.js';
 import { loadCheckpoint, saveCheckpoint, type TrainCheckpoint, type TrainHistoryEntry } from './checkpoint.js';
 import { hwioToOihw, pathTensorsFromWeights } from './wdsr-tf.js';
@@ -126,13 +128,16 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
   const pathById = new Map<number, PathSpec>(spec.paths.map((p) => [p.id, p]));
   const stopAt = Math.min(opts.steps, opts.stopAtStep ?? opts.steps);
   const startStep = step;
+  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+  const pool = workers > 1 ? GradientWorkerPool.start(workers - 1) : null;
   const t0 = performance.now();
   try {
     while (step < stopAt) {
       const pathId = sampler.drawPath(rng);
       const batch = sampler.sample(pathId, batchSize, cropSize, halo, rng, augment);
       const lr = cosineLearningRate(baseLr, step, opts.steps);
-      const g = pathGradients(pathById.get(pathId)!, spec.scale, params.get(pathId)!, batch);
+      const g = pool ? await parallelPathGradients(pool, pathById.get(pathId)!, spec.scale, params.get(pathId)!, batch)
+        : pathGradients(pathById.get(pathId)!, spec.scale, params.get(pathId)!, batch);
       pathSteps[pathId] += 1;
       adam.get(pathId)!.apply(params.get(pathId)!, g.grads, lr, pathSteps[pathId]);
       for (const t of g.grads.values()) t.dispose();
@@ -150,6 +155,7 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
     }
     return { weights, history, stepsDone: step };
   } finally {
+    pool?.close();
     for (const p of spec.paths) {
       for (const v of params.get(p.id)!.values()) v.dispose();
       adam.get(p.id)!.dispose();
