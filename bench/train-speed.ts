@@ -1,9 +1,12 @@
 // Training-speed benchmark: seconds per Adam step (forward, backward, update) of one WDSR-A path
 // on tfjs-wasm, for each path depth, crop size and batch size. Usage:
-//   npx tsx bench/train-speed.ts [--steps N] [--blocks 2,3,4] [--batches 4,8,16] [--crops 24,48] [--scale 2] [--json out.json]
+//   npx tsx bench/train-speed.ts [--steps N] [--blocks 2,3,4] [--batches 4,8,16] [--crops 24,48] [--workers 1,2] [--scale 2] [--json out.json]
+// --workers counts processes per step (1 = this one only; more fork gradient workers).
 import { writeFileSync } from 'node:fs';
 import { initTfBackend, tf } from '../src/train/tf-backend.js';
 import { pathGradients } from '../src/train/path-gradients.js';
+import { parallelPathGradients } from '../src/train/parallel-gradients.js';
+import { GradientWorkerPool } from '../src/train/gradient-workers.js';
 import { AdamState } from '../src/train/adam.js';
 import { pathTensorsFromWeights } from '../src/train/wdsr-tf.js';
 import { initWeights } from '../src/model/init-weights.js';
@@ -18,7 +21,7 @@ function arg(name: string, fallback: string): string {
 }
 const list = (s: string): number[] => s.split(',').map(Number);
 
-interface Row { blocks: number; crop: number; batch: number; secPerStep: number; stepsPerSec: number }
+interface Row { workers: number; blocks: number; crop: number; batch: number; secPerStep: number; stepsPerSec: number }
 
 async function main(): Promise<void> {
   await initTfBackend();
@@ -26,6 +29,8 @@ async function main(): Promise<void> {
   const scale = Number(arg('scale', '2')) as 2 | 3 | 4;
   const rows: Row[] = [];
   const rng = new SeededRandom(1);
+  for (const workers of list(arg('workers', '1'))) {
+  const pool = workers > 1 ? GradientWorkerPool.start(workers - 1) : null;
   for (const blocks of list(arg('blocks', '2,3,4'))) {
     const spec: DynamicSRSpec = { scale, paths: [{ id: 0, patch: [48, 48], blocks, channels: DEFAULT_CHANNELS, expansion: DEFAULT_EXPANSION }] };
     const p = spec.paths[0];
@@ -39,23 +44,25 @@ async function main(): Promise<void> {
           input: Float32Array.from({ length: batch * crop * crop * 3 }, () => rng.next()),
           target: Float32Array.from({ length: batch * crop * crop * scale * scale * 3 }, () => rng.next()),
         };
-        const step = (t: number): void => {
-          const g = pathGradients(p, scale, params, b);
+        const step = async (t: number): Promise<void> => {
+          const g = pool ? await parallelPathGradients(pool, p, scale, params, b) : pathGradients(p, scale, params, b);
           adam.apply(params, g.grads, 1e-4, t);
           for (const x of g.grads.values()) x.dispose();
         };
-        step(1); // warm-up: first-use kernel setup
+        await step(1); // warm-up: first-use kernel setup
         const t0 = performance.now();
-        for (let i = 0; i < steps; i++) step(i + 2);
+        for (let i = 0; i < steps; i++) await step(i + 2);
         const secPerStep = (performance.now() - t0) / 1000 / steps;
-        const row = { blocks, crop, batch, secPerStep, stepsPerSec: 1 / secPerStep };
+        const row = { workers, blocks, crop, batch, secPerStep, stepsPerSec: 1 / secPerStep };
         rows.push(row);
-        console.log(`blocks ${blocks}  crop ${crop}x${crop}  batch ${String(batch).padStart(2)}  ${secPerStep.toFixed(3)} s/step  ${row.stepsPerSec.toFixed(2)} steps/s`);
+        console.log(`workers ${workers}  blocks ${blocks}  crop ${crop}x${crop}  batch ${String(batch).padStart(2)}  ${secPerStep.toFixed(3)} s/step  ${row.stepsPerSec.toFixed(2)} steps/s`);
       }
     }
     adam.dispose();
     for (const v of params.values()) v.dispose();
     for (const t of ts.values()) t.dispose();
+  }
+  pool?.close();
   }
   const json = arg('json', '');
   if (json) writeFileSync(json, JSON.stringify({ backend: tf.getBackend(), scale, channels: DEFAULT_CHANNELS, steps, rows }, null, 2));
