@@ -12,8 +12,8 @@ export class AdamState {
 
   constructor(params: Map<string, tf.Variable>) {
     for (const [k, p] of params) {
-      this.m.set(k, tf.variable(tf.zerosLike(p), false));
-      this.v.set(k, tf.variable(tf.zerosLike(p), false));
+      this.m.set(k, zerosVariable(p));
+      this.v.set(k, zerosVariable(p));
     }
   }
 
@@ -37,6 +37,14 @@ export class AdamState {
   dispose(): void {
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
   }
+}
+
+/** tf.variable keeps its initial tensor alive as a separate handle, so release that one here. */
+function zerosVariable(like: tf.Tensor): tf.Variable {
+  const zeros = tf.zerosLike(like);
+  const v = tf.variable(zeros, false);
+  zeros.dispose();
+  return v;
 }
 
 /** Cosine decay from `base` at step 0 to 0 at `total`. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { trainDynamicSR, type TrainProgress } from './trainer.js';
 import { forwardPath } from './forward.js';
+import { tf } from './tf-backend.js';
 import { hwcToNchw, lavfiImagePair, nchwToHwc8, psnr8 } from './test-images.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { TrainingSet } from './training-set.js';
@@ -44,6 +45,7 @@ describe('trainDynamicSR', () => {
     const set: TrainingSet = { lrWidth: 32, lrHeight: 32, scale: 2, frames: [{ lr: img.lr, hr: img.hr }], patches: [[...tiles(32, 16, 16, 0), ...tiles(32, 16, 8, 1, 0, 16)]] };
     const opts = { spec, steps: 8, batchSize: 2, cropSize: 12, halo: 2, seed: 9, checkpointEvery: 3 };
     const straight = await trainDynamicSR(set, opts);
+    const tensorsBefore = tf.memory().numTensors;
     const file = path.join(dir, 'ck.bin');
     const first = await trainDynamicSR(set, { ...opts, checkpointFile: file, stopAtStep: 5 });
     expect(first.stepsDone).toBe(5);
@@ -51,6 +53,8 @@ describe('trainDynamicSR', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const resumed = await trainDynamicSR(set, { ...opts, checkpointFile: file });
     expect(resumed.stepsDone).toBe(8);
+    // every variable, moment and intermediate is released
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(resumed.history.map((h) => h.path)).toEqual(straight.history.map((h) => h.path));
     expect(new Set(straight.history.map((h) => h.path))).toEqual(new Set([0, 1]));
     expect(resumed.history.map((h) => h.loss)).toEqual(straight.history.map((h) => h.loss));

@@ -102,7 +102,9 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
         for (const [prefix, target] of [['w', v], ['m', a.m.get(k)!], ['v', a.v.get(k)!]] as const) {
           const t = ck.tensors.get(`${prefix}:${k}`);
           if (!t) throw new Error(`checkpoint ${opts.checkpointFile} lacks '${prefix}:${k}'; delete it to start over`);
-          target.assign(tf.tensor(t.data, t.dims));
+          const value = tf.tensor(t.data, t.dims);
+          target.assign(value);
+          value.dispose();
         }
       }
     }
