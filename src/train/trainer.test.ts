@@ -70,6 +70,8 @@ describe('trainDynamicSR', () => {
     await trainDynamicSR(set, { spec: defaultPathSpecs(2, [[8, 8]]), steps: 1, batchSize: 1, checkpointFile: file });
     const other = defaultPathSpecs(2, [[8, 8]]);
     other.paths[0].blocks = 3;
+    const tensorsBefore = tf.memory().numTensors;
     await expect(trainDynamicSR(set, { spec: other, steps: 1, batchSize: 1, checkpointFile: file })).rejects.toThrow(/another network/);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 });

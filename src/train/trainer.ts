@@ -78,70 +78,35 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
 
   const sampler = new CropSampler(set, spec.paths.map((p) => p.id));
   const rng = new SeededRandom(seed);
-  const params = new Map<number, Map<string, tf.Variable>>();
-  const adam = new Map<number, AdamState>();
-  const pathSteps: Record<number, number> = {};
+  const state = createTrainState(spec, opts.initial ?? initWeights(spec, seed));
   let history: TrainHistoryEntry[] = [];
   let step = 0;
-
-  const initial = opts.initial ?? initWeights(spec, seed);
-  for (const p of spec.paths) {
-    const ts = pathTensorsFromWeights(p, spec.scale, initial);
-    params.set(p.id, new Map([...ts].map(([k, t]) => [k, tf.variable(t, true)])));
-    for (const t of ts.values()) t.dispose();
-    adam.set(p.id, new AdamState(params.get(p.id)!));
-    pathSteps[p.id] = 0;
-  }
-
-  const ck = opts.checkpointFile ? loadCheckpoint(opts.checkpointFile) : null;
-  if (ck) {
-    if (ck.specKey !== specKey) throw new Error(`checkpoint ${opts.checkpointFile} was written for another network; delete it to start over`);
-    for (const p of spec.paths) {
-      const a = adam.get(p.id)!;
-      for (const [k, v] of params.get(p.id)!) {
-        for (const [prefix, target] of [['w', v], ['m', a.m.get(k)!], ['v', a.v.get(k)!]] as const) {
-          const t = ck.tensors.get(`${prefix}:${k}`);
-          if (!t) throw new Error(`checkpoint ${opts.checkpointFile} lacks '${prefix}:${k}'; delete it to start over`);
-          const value = tf.tensor(t.data, t.dims);
-          target.assign(value);
-          value.dispose();
-        }
-      }
-    }
-    step = ck.step;
-    rng.state = ck.rngState;
-    Object.assign(pathSteps, ck.pathSteps);
-    history = ck.history;
-  }
-
-  const snapshot = (): TrainCheckpoint => {
-    const tensors = new Map<string, { dims: number[]; data: Float32Array }>();
-    for (const p of spec.paths) {
-      const a = adam.get(p.id)!;
-      for (const [k, v] of params.get(p.id)!) {
-        tensors.set(`w:${k}`, { dims: v.shape, data: v.dataSync() as Float32Array });
-        tensors.set(`m:${k}`, { dims: v.shape, data: a.m.get(k)!.dataSync() as Float32Array });
-        tensors.set(`v:${k}`, { dims: v.shape, data: a.v.get(k)!.dataSync() as Float32Array });
-      }
-    }
-    return { specKey, step, rngState: rng.state, pathSteps: { ...pathSteps }, history, tensors };
-  };
-
-  const pathById = new Map<number, PathSpec>(spec.paths.map((p) => [p.id, p]));
-  const stopAt = Math.min(opts.steps, opts.stopAtStep ?? opts.steps);
-  const startStep = step;
-  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
-  const pool = workers > 1 ? GradientWorkerPool.start(workers - 1) : null;
-  const t0 = performance.now();
+  let pool: GradientWorkerPool | null = null;
   try {
+    const ck = opts.checkpointFile ? loadCheckpoint(opts.checkpointFile) : null;
+    if (ck) {
+      if (ck.specKey !== specKey) throw new Error(`checkpoint ${opts.checkpointFile} was written for another network; delete it to start over`);
+      restoreTrainState(state, ck, opts.checkpointFile!);
+      step = ck.step;
+      rng.state = ck.rngState;
+      history = ck.history;
+    }
+    const snapshot = (): TrainCheckpoint => ({ specKey, step, rngState: rng.state, pathSteps: { ...state.pathSteps }, history, tensors: trainStateTensors(state) });
+    const pathById = new Map<number, PathSpec>(spec.paths.map((p) => [p.id, p]));
+    const stopAt = Math.min(opts.steps, opts.stopAtStep ?? opts.steps);
+    const startStep = step;
+    const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+    pool = workers > 1 ? GradientWorkerPool.start(workers - 1) : null;
+    const t0 = performance.now();
     while (step < stopAt) {
       const pathId = sampler.drawPath(rng);
       const batch = sampler.sample(pathId, batchSize, cropSize, halo, rng, augment);
       const lr = cosineLearningRate(baseLr, step, opts.steps);
-      const g = pool ? await parallelPathGradients(pool, pathById.get(pathId)!, spec.scale, params.get(pathId)!, batch)
-        : pathGradients(pathById.get(pathId)!, spec.scale, params.get(pathId)!, batch);
-      pathSteps[pathId] += 1;
-      adam.get(pathId)!.apply(params.get(pathId)!, g.grads, lr, pathSteps[pathId]);
+      const params = state.params.get(pathId)!;
+      const g = pool ? await parallelPathGradients(pool, pathById.get(pathId)!, spec.scale, params, batch)
+        : pathGradients(pathById.get(pathId)!, spec.scale, params, batch);
+      state.pathSteps[pathId] += 1;
+      state.adam.get(pathId)!.apply(params, g.grads, lr, state.pathSteps[pathId]);
       for (const t of g.grads.values()) t.dispose();
       const psnr = 10 * Math.log10(1 / Math.max(g.mse, 1e-12));
       history.push({ step, path: pathId, loss: g.loss, psnr, learningRate: lr });
@@ -151,16 +116,69 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       if (opts.checkpointFile && step % checkpointEvery === 0 && step < stopAt) saveCheckpoint(opts.checkpointFile, snapshot());
     }
     if (opts.checkpointFile) saveCheckpoint(opts.checkpointFile, snapshot());
-    const weights: Weights = new Map();
-    for (const p of spec.paths) {
-      for (const [k, v] of params.get(p.id)!) weights.set(k, k.endsWith('.w') ? hwioToOihw(v) : { dims: v.shape, data: v.dataSync().slice() as Float32Array });
-    }
-    return { weights, history, stepsDone: step };
+    return { weights: trainStateWeights(state), history, stepsDone: step };
   } finally {
-    pool?.close();
-    for (const p of spec.paths) {
-      for (const v of params.get(p.id)!.values()) v.dispose();
-      adam.get(p.id)!.dispose();
+    (pool as GradientWorkerPool | null)?.close();
+    disposeTrainState(state);
+  }
+}
+
+/** Per path: its parameters as tfjs variables (HWIO), its Adam moments and its Adam step count. */
+interface TrainState {
+  params: Map<number, Map<string, tf.Variable>>;
+  adam: Map<number, AdamState>;
+  pathSteps: Record<number, number>;
+}
+
+function createTrainState(spec: DynamicSRSpec, initial: Weights): TrainState {
+  const state: TrainState = { params: new Map(), adam: new Map(), pathSteps: {} };
+  for (const p of spec.paths) {
+    const ts = pathTensorsFromWeights(p, spec.scale, initial);
+    const vars = new Map([...ts].map(([k, t]) => [k, tf.variable(t, true)]));
+    for (const t of ts.values()) t.dispose();
+    state.params.set(p.id, vars);
+    state.adam.set(p.id, new AdamState(vars));
+    state.pathSteps[p.id] = 0;
+  }
+  return state;
+}
+
+/** Every (role, parameter, variable) of the state: role `w` parameters, `m`/`v` Adam moments (checkpoint keys `role:param`). */
+function* stateVariables(state: TrainState): Generator<[string, tf.Variable]> {
+  for (const [id, vars] of state.params) {
+    const a = state.adam.get(id)!;
+    for (const [k, v] of vars) {
+      yield [`w:${k}`, v];
+      yield [`m:${k}`, a.m.get(k)!];
+      yield [`v:${k}`, a.v.get(k)!];
     }
   }
+}
+
+function trainStateTensors(state: TrainState): TrainCheckpoint['tensors'] {
+  return new Map([...stateVariables(state)].map(([key, v]) => [key, { dims: v.shape, data: v.dataSync() as Float32Array }]));
+}
+
+function restoreTrainState(state: TrainState, ck: TrainCheckpoint, file: string): void {
+  for (const [key, target] of stateVariables(state)) {
+    const t = ck.tensors.get(key);
+    if (!t) throw new Error(`checkpoint ${file} lacks '${key}'; delete it to start over`);
+    const value = tf.tensor(t.data, t.dims);
+    target.assign(value);
+    value.dispose();
+  }
+  Object.assign(state.pathSteps, ck.pathSteps);
+}
+
+/** The trained parameters as OIHW Weights. */
+function trainStateWeights(state: TrainState): Weights {
+  const weights: Weights = new Map();
+  for (const vars of state.params.values()) {
+    for (const [k, v] of vars) weights.set(k, k.endsWith('.w') ? hwioToOihw(v) : { dims: v.shape, data: (v.dataSync() as Float32Array).slice() });
+  }
+  return weights;
+}
+
+function disposeTrainState(state: TrainState): void {
+  for (const [, v] of stateVariables(state)) v.dispose();
 }
