@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import { assertRoutableWithHalo, exportDynamicSR, routePathId, routingThresholds } from './export-onnx.js';
 import { defaultPathSpecs } from './wdsr-spec.js';
 import { initWeights } from './init-weights.js';
@@ -67,6 +68,22 @@ describe('exportDynamicSR', () => {
         for (const q of spec.paths) if (q.id !== p.id) expect(maxAbsDiff(onnxOut, forwardPath(spec, weights, q.id, lr, n, h, w))).toBeGreaterThan(1e-3);
       }
     }
+  });
+
+  it('runs unchanged in onnxruntime-web (wasm EP) with the same outputs as onnxruntime-node on every path', async () => {
+    ortWeb.env.wasm.numThreads = 1;
+    const spec = defaultPathSpecs(2, [[24, 24], [12, 12], [6, 6]]);
+    const bytes = writeModel(exportDynamicSR(spec, randomWeights(spec, 11)));
+    const node = await ort.InferenceSession.create(bytes);
+    const web = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+    for (const p of spec.paths) {
+      const [h, w] = p.patch;
+      const lr = randomInput(3 * h * w, h);
+      const a = (await node.run({ lr: new ort.Tensor('float32', lr, [1, 3, h, w]) })).hr.data as Float32Array;
+      const b = (await web.run({ lr: new ortWeb.Tensor('float32', lr, [1, 3, h, w]) })).hr.data as Float32Array;
+      expect(maxAbsDiff(a, b)).toBeLessThan(1e-4);
+    }
+    await web.release();
   });
 
   it('has the agreed structure: lr/hr, one mean, all weights in the main graph, unique node names, nested If', () => {
