@@ -13,7 +13,7 @@ import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 export const DEFAULT_STEPS = 1500;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--method dydca] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--crf Q] [--seed N] [--quiet] [--json]';
+  '[--steps N] [--method dydca] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--quiet] [--json]';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
@@ -21,7 +21,7 @@ export async function runPack(argv: string[]): Promise<number> {
   try {
     const args = parseArgs('pack', argv, {
       out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number',
-      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', crf: 'number', seed: 'number',
+      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', lr: 'number', crf: 'number', seed: 'number',
       json: 'boolean', quiet: 'boolean', help: 'boolean',
     });
     if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
@@ -45,6 +45,7 @@ export async function runPack(argv: string[]): Promise<number> {
       input: args.positional[0], out, scale, start, seconds,
       maxWidth: args.flags.has('max-width') ? intFlag('pack', args, 'max-width', 0, 16, 16384) : null,
       paths, steps: intFlag('pack', args, 'steps', DEFAULT_STEPS, 1, 10_000_000), batchSize: intFlag('pack', args, 'batch', 16, 1, 1024),
+      learningRate: learningRateFlag(args.flags.get('lr')),
       method, scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
     };
@@ -68,4 +69,10 @@ function fail(e: unknown): number {
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`${e instanceof InputError ? '' : 'dydca pack: '}${msg.split('\n')[0]}\n`);
   return e instanceof InputError ? 2 : 1;
+}
+
+function learningRateFlag(v: string | number | boolean | undefined): number {
+  if (v === undefined) return 1e-3;
+  if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new InputError(`dydca pack: --lr must be a number in (0, 1); got ${String(v)}`);
+  return v;
 }

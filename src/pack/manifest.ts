@@ -19,7 +19,7 @@ export interface PackManifest {
   model: { file: string; paths: ManifestPath[] };
   patches: { file: string };
   split: { scorer: 'bicubic' | 'trained'; basePatch: number; levels: number; thresholds: number[] };
-  training: { steps: number; batchSize: number; seconds: number };
+  training: { steps: number; batchSize: number; learningRate: number; seconds: number };
   metrics: {
     psnrBicubic: number; psnrSR: number; psnrSRPerFrame: number[]; psnrBicubicPerFrame: number[];
     /** PSNR of the LR frames decoded from lr.mp4 against the LR frames trained on */

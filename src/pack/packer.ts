@@ -11,6 +11,7 @@ import type { PatchRect } from '../runtime/engine.js';
 import { trainDynamicSR, type TrainProgress } from '../train/trainer.js';
 import type { TrainingSet } from '../train/training-set.js';
 import { openAtomicDir } from './atomic-output.js';
+import { bicubicStartWeights } from './bicubic-skip.js';
 import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
 import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
 import { killFfmpegChildren } from './ffmpeg-process.js';
@@ -33,6 +34,8 @@ export interface PackOptions {
   paths: number;
   steps: number;
   batchSize: number;
+  /** Adam base learning rate (cosine-decayed by the trainer) */
+  learningRate: number;
   method: 'dydca';
   scorer: 'bicubic' | 'trained';
   /** level-0 patch side in LR px */
@@ -83,7 +86,8 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
     const tTrain = performance.now();
     progress.stage('train', `${opts.steps} steps, batch ${opts.batchSize}, halo ${halo}`);
     const trained = await trainDynamicSR(set, {
-      spec, steps: opts.steps, batchSize: opts.batchSize, seed: opts.seed, halo,
+      spec, steps: opts.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, halo,
+      initial: bicubicStartWeights(spec, opts.seed),
       onProgress: (p: TrainProgress) => progress.training(p),
     });
     const trainSeconds = (performance.now() - tTrain) / 1000;
@@ -113,7 +117,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
       model: { file: 'model.onnx', paths: manifestPaths(spec) },
       patches: { file: 'patches.json' },
       split: { scorer: opts.scorer, basePatch: opts.basePatch, levels: opts.paths, thresholds: split.thresholds },
-      training: { steps: trained.stepsDone, batchSize: opts.batchSize, seconds: round(trainSeconds, 1) },
+      training: { steps: trained.stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1) },
       metrics: { ...metrics, psnrLrStream: round(psnrLrStream, 3) },
     };
     writeFileSync(join(atomic.temp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -170,7 +174,7 @@ async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, f
   const spec = defaultPathSpecs(scale, [[finest, finest]]);
   progress.stage('split', `training the scorer: ${steps} steps on ${sample.length} frames`);
   const trained = await trainDynamicSR({ lrWidth: w, lrHeight: h, scale, frames: sample.map((i) => ({ lr: lr[i].data, hr: hr[i].data })), patches: sample.map(() => grid) },
-    { spec, steps, batchSize: opts.batchSize, seed: opts.seed, onProgress: (p) => progress.training(p) });
+    { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, initial: bicubicStartWeights(spec, opts.seed), onProgress: (p) => progress.training(p) });
   const model = await loadPatchModel(writeModel(exportDynamicSR(spec, trained.weights)), scale, 0);
   // scores come from a whole-frame run (one patch = the frame); computed lazily per frame
   const srFrames = new Map<number, Uint8Array>();

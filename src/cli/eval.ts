@@ -1,0 +1,26 @@
+// `dydca eval <pack dir> [--json]`: re-runs the pack's model with onnxruntime-node and prints per-frame
+// and mean PSNR of SR and bicubic (a table, or one JSON object with --json).
+import { parseArgs } from '../pack/cli-args.js';
+import { evaluatePack } from '../pack/evaluate.js';
+import { InputError } from '../pack/ingest.js';
+
+export async function runEval(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs('eval', argv, { json: 'boolean' });
+    if (args.positional.length !== 1) throw new InputError(`dydca eval: expected one pack folder; usage: dydca eval <pack dir> [--json]`);
+    const report = await evaluatePack(args.positional[0]);
+    if (args.flags.get('json')) {
+      process.stdout.write(JSON.stringify(report) + '\n');
+    } else {
+      const lines = ['frame  SR dB   bicubic dB'];
+      report.psnrSRPerFrame.forEach((v, i) => lines.push(`${String(i).padStart(5)}  ${v.toFixed(2).padStart(6)}  ${report.psnrBicubicPerFrame[i].toFixed(2).padStart(6)}`));
+      lines.push(`mean   ${report.psnrSR.toFixed(2).padStart(6)}  ${report.psnrBicubic.toFixed(2).padStart(6)}   (gain ${(report.psnrSR - report.psnrBicubic).toFixed(2)} dB; reference hr.mp4)`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return 0;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`${e instanceof InputError ? '' : 'dydca eval: '}${msg.split('\n')[0]}\n`);
+    return e instanceof InputError ? 2 : 1;
+  }
+}

@@ -1,0 +1,44 @@
+// Starting weights for packing: the model's skip conv set to bicubic upsampling (a = -0.5, the
+// bicubic baseline's kernel), so an untrained path already equals the bicubic baseline inside the frame
+// and every training step is spent on detail beyond it (the model's own init starts from bilinear).
+import { initWeights } from '../model/init-weights.js';
+import { SKIP_KERNEL } from '../model/path-params.js';
+import type { DynamicSRSpec, Weights } from '../model/spec.js';
+import { cubicKernel } from './bicubic.js';
+
+/** 1-D taps (length SKIP_KERNEL, centred) for output sub-pixel `i` of scale `s`: cubic(offset - d). */
+function bicubicTaps(i: number, s: number): number[] {
+  const c = (SKIP_KERNEL - 1) / 2;
+  const offset = (i + 0.5) / s - 0.5; // HR sample position relative to the LR pixel centre
+  const taps = Array.from({ length: SKIP_KERNEL }, (_, k) => cubicKernel(offset - (k - c)));
+  const sum = taps.reduce((a, b) => a + b, 0);
+  return taps.map((t) => t / sum);
+}
+
+/** Skip conv [3*s*s, 3, 5, 5] computing bicubic upsampling in depth-to-space (CRD) channel order. */
+export function bicubicSkip(s: number): Float32Array {
+  const k = SKIP_KERNEL;
+  const w = new Float32Array(3 * s * s * 3 * k * k);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < s; i++) {
+      for (let j = 0; j < s; j++) {
+        const o = c * s * s + i * s + j;
+        const ty = bicubicTaps(i, s), tx = bicubicTaps(j, s);
+        for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) w[((o * 3 + c) * k + y) * k + x] = ty[y] * tx[x];
+      }
+    }
+  }
+  return w;
+}
+
+/** initWeights(spec, seed) with every path's skip replaced by bicubic upsampling. */
+export function bicubicStartWeights(spec: DynamicSRSpec, seed: number): Weights {
+  const weights = initWeights(spec, seed);
+  for (const p of spec.paths) {
+    const key = `p${p.id}.skip.w`;
+    const cur = weights.get(key);
+    if (!cur) throw new Error(`initWeights has no '${key}'; the skip conv naming changed`);
+    weights.set(key, { dims: cur.dims, data: bicubicSkip(spec.scale) });
+  }
+  return weights;
+}
