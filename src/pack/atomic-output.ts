@@ -1,5 +1,7 @@
 // Atomic pack output: everything is written into a temp folder beside --out and renamed over it at the
-// end; on failure or SIGINT/SIGTERM the temp folder is removed, so no half-written pack is ever visible.
+// end; on failure or SIGINT/SIGTERM the temp folder is removed, and a watchdog process removes it if the
+// packer dies any other way (SIGKILL, or a signal arriving while a long synchronous step blocks the event loop).
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -11,6 +13,7 @@ export function openAtomicDir(out: string, onSignal?: () => void): AtomicDir {
   // same parent folder, so the final rename never crosses file systems
   const temp = mkdtempSync(join(dirname(target), `.${basename(target)}.partial-`));
   const cleanup = (): void => { rmSync(temp, { recursive: true, force: true }); };
+  startWatchdog(process.pid, temp);
   const onKill = (sig: NodeJS.Signals): void => {
     onSignal?.();
     cleanup();
@@ -32,4 +35,12 @@ export function openAtomicDir(out: string, onSignal?: () => void): AtomicDir {
     },
     abort() { detach(); cleanup(); },
   };
+}
+
+/** A detached node process that deletes `temp` once process `pid` is gone (after commit it no longer exists). */
+function startWatchdog(pid: number, temp: string): void {
+  const script = `const [pid, dir] = process.argv.slice(1);
+const alive = () => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
+const t = setInterval(() => { if (!alive()) { clearInterval(t); require('node:fs').rmSync(dir, { recursive: true, force: true }); } }, 250);`;
+  spawn(process.execPath, ['-e', script, String(pid), temp], { detached: true, stdio: 'ignore' }).unref();
 }

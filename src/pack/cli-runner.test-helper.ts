@@ -15,7 +15,8 @@ export function spawnDydca(command: 'pack' | 'eval', args: string[]): { child: C
   const argv = existsSync(main)
     ? [main, command, ...args]
     : ['--eval', `import(${JSON.stringify(join(root, 'src', 'cli', `${command}.ts`))}).then(async (m) => { process.exitCode = await m.${fn}(${JSON.stringify(args)}); })`];
-  const child = spawn(tsx, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // own process group so a test can signal tsx and the packer it runs together
+  const child = spawn(tsx, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '', stderr = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
