@@ -45,7 +45,7 @@ async function main(): Promise<void> {
           target: Float32Array.from({ length: batch * crop * crop * scale * scale * 3 }, () => rng.next()),
         };
         const step = async (t: number): Promise<void> => {
-          const g = pool ? await parallelPathGradients(pool, p, scale, params, b) : pathGradients(p, scale, params, b);
+          const g = pool ? await parallelPathGradients(pool, p, scale, params, b) : await pathGradients(p, scale, params, b);
           adam.apply(params, g.grads, 1e-4, t);
           for (const x of g.grads.values()) x.dispose();
         };

@@ -10,7 +10,7 @@ process.on('message', (msg: GradientRequest) => {
     try {
       await initTfBackend();
       const params = new Map(msg.params.map(([k, dims, data]) => [k, tf.tensor(data, dims)]));
-      const g = pathGradients(msg.path, msg.scale, params, msg.batch);
+      const g = await pathGradients(msg.path, msg.scale, params, msg.batch);
       for (const t of params.values()) t.dispose();
       const grads: [string, Float32Array][] = [...g.grads].map(([k, t]) => [k, t.dataSync() as Float32Array]);
       for (const t of g.grads.values()) t.dispose();

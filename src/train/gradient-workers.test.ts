@@ -37,7 +37,7 @@ describe('data-parallel gradient workers', () => {
     for (const v of weights.get('p0.tail.w')!.data.keys()) weights.get('p0.tail.w')!.data[v] = r.uniform(-0.05, 0.05);
     const params = pathTensorsFromWeights(spec.paths[0], 2, weights);
     const batch = new CropSampler(set, [0]).sample(0, count, 10, halo, new SeededRandom(1), true);
-    const one = pathGradients(spec.paths[0], 2, params, batch);
+    const one = await pathGradients(spec.paths[0], 2, params, batch);
     const par = await parallelPathGradients(pool, spec.paths[0], 2, params, batch);
     expect(par.loss).toBeCloseTo(one.loss, 5);
     expect(par.mse).toBeCloseTo(one.mse, 5);

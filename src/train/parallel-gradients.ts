@@ -17,7 +17,7 @@ export async function parallelPathGradients(pool: GradientWorkerPool, p: PathSpe
     start += n;
     return pool.gradients(i, p, scale, payload, shard);
   });
-  const local = pathGradients(p, scale, params, sizes.length > 1 ? sliceBatch(batch, 0, sizes[0]) : batch);
+  const local = await pathGradients(p, scale, params, sizes.length > 1 ? sliceBatch(batch, 0, sizes[0]) : batch);
   const others = await Promise.all(remote);
   const weight = sizes.map((n) => n / batch.count);
   const grads = new Map<string, tf.Tensor>();

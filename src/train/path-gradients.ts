@@ -14,7 +14,8 @@ export interface PathGradients {
   grads: Map<string, tf.Tensor>;
 }
 
-export function pathGradients(p: PathSpec, scale: number, params: PathTensors, batch: CropBatch): PathGradients {
+/** Async because GPU backends can only read the loss back asynchronously. */
+export async function pathGradients(p: PathSpec, scale: number, params: PathTensors, batch: CropBatch): Promise<PathGradients> {
   const names = [...params.keys()];
   const s = scale;
   const { count: n, cropH: ch, cropW: cw, halo } = batch;
@@ -30,8 +31,8 @@ export function pathGradients(p: PathSpec, scale: number, params: PathTensors, b
   };
   const { value, grads } = tf.valueAndGrads(lossFn)(names.map((k) => params.get(k)!));
   const out: PathGradients = {
-    loss: value.dataSync()[0],
-    mse: (mse as tf.Scalar | null)?.dataSync()[0] ?? NaN,
+    loss: (await value.data())[0],
+    mse: mse ? (await (mse as tf.Scalar).data())[0] : NaN,
     grads: new Map(names.map((k, i) => [k, grads[i]])),
   };
   value.dispose();

@@ -1,6 +1,6 @@
 // Overfits a dynamic SR network to one video: per step, a batch of crops for one path (drawn in
 // proportion to the patches it serves), L1 loss, Adam with cosine decay, checkpoint/resume.
-import { initTfBackend, tf } from './tf-backend.js';
+import { initTfBackend, tf, type TrainBackend } from './tf-backend.js';
 import { CropSampler } from './crop-sampler.js';
 import { pathGradients } from './path-gradients.js';
 import { GradientWorkerPool } from './gradient-workers.js';
@@ -29,8 +29,10 @@ export interface TrainOptions {
   augment?: boolean;
   /** LR context px around each crop, as at inference; the loss ignores it (default 0) */
   halo?: number;
-  /** data-parallel gradient workers; 1 = this thread only (default 1) */
+  /** data-parallel gradient processes on the wasm backend; 1 = this process only (default 1) */
   workers?: number;
+  /** tfjs backend: 'wasm' (CPU, default) or 'webgpu' (a GPU; in Node via Dawn) */
+  backend?: TrainBackend;
   /** resume from this file if it exists, and save to it every `checkpointEvery` steps and at the end */
   checkpointFile?: string;
   /** default 50 */
@@ -63,7 +65,9 @@ export interface TrainResult {
 }
 
 export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Promise<TrainResult> {
-  await initTfBackend();
+  const backend = opts.backend ?? 'wasm';
+  if (backend !== 'wasm' && (opts.workers ?? 1) > 1) throw new Error(`workers > 1 needs the wasm backend; the ${backend} backend trains in one process`);
+  await initTfBackend(backend);
   validateTrainingSet(set);
   const { spec } = opts;
   if (set.scale !== spec.scale) throw new Error(`training set is x${set.scale} but the spec is x${spec.scale}`);
@@ -91,7 +95,7 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       rng.state = ck.rngState;
       history = ck.history;
     }
-    const snapshot = (): TrainCheckpoint => ({ specKey, step, rngState: rng.state, pathSteps: { ...state.pathSteps }, history, tensors: trainStateTensors(state) });
+    const snapshot = async (): Promise<TrainCheckpoint> => ({ specKey, step, rngState: rng.state, pathSteps: { ...state.pathSteps }, history, tensors: await trainStateTensors(state) });
     const pathById = new Map<number, PathSpec>(spec.paths.map((p) => [p.id, p]));
     const stopAt = Math.min(opts.steps, opts.stopAtStep ?? opts.steps);
     const startStep = step;
@@ -104,7 +108,7 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       const lr = cosineLearningRate(baseLr, step, opts.steps);
       const params = state.params.get(pathId)!;
       const g = pool ? await parallelPathGradients(pool, pathById.get(pathId)!, spec.scale, params, batch)
-        : pathGradients(pathById.get(pathId)!, spec.scale, params, batch);
+        : await pathGradients(pathById.get(pathId)!, spec.scale, params, batch);
       state.pathSteps[pathId] += 1;
       state.adam.get(pathId)!.apply(params, g.grads, lr, state.pathSteps[pathId]);
       for (const t of g.grads.values()) t.dispose();
@@ -113,10 +117,10 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       step += 1;
       const stepsPerSec = (step - startStep) / ((performance.now() - t0) / 1000);
       opts.onProgress?.({ step, steps: opts.steps, loss: g.loss, psnr, stepsPerSec, etaSec: (opts.steps - step) / stepsPerSec, path: pathId });
-      if (opts.checkpointFile && step % checkpointEvery === 0 && step < stopAt) saveCheckpoint(opts.checkpointFile, snapshot());
+      if (opts.checkpointFile && step % checkpointEvery === 0 && step < stopAt) saveCheckpoint(opts.checkpointFile, await snapshot());
     }
-    if (opts.checkpointFile) saveCheckpoint(opts.checkpointFile, snapshot());
-    return { weights: trainStateWeights(state), history, stepsDone: step };
+    if (opts.checkpointFile) saveCheckpoint(opts.checkpointFile, await snapshot());
+    return { weights: await trainStateWeights(state), history, stepsDone: step };
   } finally {
     (pool as GradientWorkerPool | null)?.close();
     disposeTrainState(state);
@@ -155,8 +159,10 @@ function* stateVariables(state: TrainState): Generator<[string, tf.Variable]> {
   }
 }
 
-function trainStateTensors(state: TrainState): TrainCheckpoint['tensors'] {
-  return new Map([...stateVariables(state)].map(([key, v]) => [key, { dims: v.shape, data: v.dataSync() as Float32Array }]));
+async function trainStateTensors(state: TrainState): Promise<TrainCheckpoint['tensors']> {
+  const out: TrainCheckpoint['tensors'] = new Map();
+  for (const [key, v] of stateVariables(state)) out.set(key, { dims: v.shape, data: (await v.data()) as Float32Array });
+  return out;
 }
 
 function restoreTrainState(state: TrainState, ck: TrainCheckpoint, file: string): void {
@@ -171,10 +177,10 @@ function restoreTrainState(state: TrainState, ck: TrainCheckpoint, file: string)
 }
 
 /** The trained parameters as OIHW Weights. */
-function trainStateWeights(state: TrainState): Weights {
+async function trainStateWeights(state: TrainState): Promise<Weights> {
   const weights: Weights = new Map();
   for (const vars of state.params.values()) {
-    for (const [k, v] of vars) weights.set(k, k.endsWith('.w') ? hwioToOihw(v) : { dims: v.shape, data: (v.dataSync() as Float32Array).slice() });
+    for (const [k, v] of vars) weights.set(k, k.endsWith('.w') ? await hwioToOihw(v) : { dims: v.shape, data: (await v.data()) as Float32Array });
   }
   return weights;
 }

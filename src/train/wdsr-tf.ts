@@ -49,9 +49,9 @@ export function pathTensorsFromWeights(p: PathSpec, s: number, weights: Weights)
 }
 
 /** HWIO filter data back to OIHW layout (for Weights). */
-export function hwioToOihw(t: tf.Tensor): { dims: number[]; data: Float32Array } {
-  return tf.tidy(() => {
-    const o = t.transpose([3, 2, 0, 1]);
-    return { dims: o.shape, data: (o.dataSync() as Float32Array).slice() };
-  });
+export async function hwioToOihw(t: tf.Tensor): Promise<{ dims: number[]; data: Float32Array }> {
+  const o = t.transpose([3, 2, 0, 1]);
+  const data = (await o.data()) as Float32Array;
+  o.dispose();
+  return { dims: o.shape, data };
 }
