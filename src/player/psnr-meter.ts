@@ -1,0 +1,59 @@
+// PSNR of an HR frame against the HR reference on the GPU (shaders/psnr-reduce.wgsl), by the contract's
+// definition: 8-bit RGB, whole frame, 10*log10(1/MSE), capped like the packager (src/pack/psnr.ts).
+import shaderSource from '../../shaders/psnr-reduce.wgsl?raw';
+import { PSNR_CAP_DB } from '../pack/psnr.js';
+
+export function psnrFromSquaredError(sumSquared: number, pixels: number): number {
+  if (sumSquared === 0) return PSNR_CAP_DB;
+  const mse = sumSquared / (pixels * 3) / (255 * 255);
+  return Math.min(PSNR_CAP_DB, 10 * Math.log10(1 / mse));
+}
+
+export class PsnrMeter {
+  private readonly pipeline: GPUComputePipeline;
+
+  constructor(private readonly device: GPUDevice) {
+    const module = device.createShaderModule({ label: 'psnr-reduce', code: shaderSource });
+    this.pipeline = device.createComputePipeline({ label: 'psnr-reduce', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  }
+
+  /** PSNR of each texture in `candidates` against `reference` (all the same size), in one submit. */
+  async measure(reference: GPUTexture, candidates: GPUTexture[]): Promise<number[]> {
+    const groupsX = Math.ceil(reference.width / 16);
+    const groupsY = Math.ceil(reference.height / 16);
+    const bytes = groupsX * groupsY * 4;
+    const encoder = this.device.createCommandEncoder({ label: 'psnr' });
+    const partials = candidates.map(() => this.device.createBuffer({ label: 'psnr-partials', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }));
+    const readbacks = candidates.map(() => this.device.createBuffer({ label: 'psnr-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
+    candidates.forEach((candidate, i) => {
+      if (candidate.width !== reference.width || candidate.height !== reference.height) {
+        throw new Error(`PSNR: frame is ${candidate.width}x${candidate.height} but the HR reference is ${reference.width}x${reference.height}`);
+      }
+      const bindGroup = this.device.createBindGroup({
+        layout: this.pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: candidate.createView() },
+          { binding: 1, resource: reference.createView() },
+          { binding: 2, resource: { buffer: partials[i] } },
+        ],
+      });
+      const pass = encoder.beginComputePass({ label: 'psnr-reduce' });
+      pass.setPipeline(this.pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(groupsX, groupsY);
+      pass.end();
+      encoder.copyBufferToBuffer(partials[i], 0, readbacks[i], 0, bytes);
+    });
+    this.device.queue.submit([encoder.finish()]);
+    try {
+      return await Promise.all(readbacks.map(async (rb) => {
+        await rb.mapAsync(GPUMapMode.READ);
+        const sum = new Uint32Array(rb.getMappedRange()).reduce((s, v) => s + v, 0);
+        rb.unmap();
+        return psnrFromSquaredError(sum, reference.width * reference.height);
+      }));
+    } finally {
+      for (const b of [...partials, ...readbacks]) b.destroy();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// The `bicubic` engine: a WGSL bicubic upscale (a = -0.5) of the whole LR frame. Also the player's
+// reference for compare and for psnrBicubic.
+import shaderSource from '../../shaders/bicubic-upscale.wgsl?raw';
+import type { EngineModel, FrameJob, FrameResult, SREngine } from './engine.js';
+
+/** One compute pass that writes bicubic(lr) into every pixel of hr (hr must be scale x lr). */
+export class BicubicUpscaler {
+  private readonly pipeline: GPUComputePipeline;
+  private readonly params: GPUBuffer;
+
+  constructor(private readonly device: GPUDevice, readonly scale: number) {
+    const module = device.createShaderModule({ label: 'bicubic-upscale', code: shaderSource });
+    this.pipeline = device.createComputePipeline({ label: 'bicubic-upscale', layout: 'auto', compute: { module, entryPoint: 'main' } });
+    this.params = device.createBuffer({ label: 'bicubic-params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(this.params, 0, new Uint32Array([scale, 0, 0, 0]));
+  }
+
+  encode(encoder: GPUCommandEncoder, lr: GPUTexture, hr: GPUTexture): void {
+    if (hr.width !== lr.width * this.scale || hr.height !== lr.height * this.scale) {
+      throw new Error(`bicubic: HR texture is ${hr.width}x${hr.height}; expected ${lr.width * this.scale}x${lr.height * this.scale} (LR x ${this.scale})`);
+    }
+    const bindGroup = this.device.createBindGroup({
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: lr.createView() },
+        { binding: 1, resource: hr.createView() },
+        { binding: 2, resource: { buffer: this.params } },
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: 'bicubic-upscale' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(Math.ceil(hr.width / 8), Math.ceil(hr.height / 8));
+    pass.end();
+  }
+
+  dispose(): void { this.params.destroy(); }
+}
+
+class BicubicEngine implements SREngine {
+  readonly name = 'bicubic' as const;
+  private upscaler: BicubicUpscaler | null = null;
+
+  constructor(private readonly device: GPUDevice, private readonly scale: number) {}
+
+  async prepare(onProgress?: (fraction: number, message: string) => void): Promise<void> {
+    this.upscaler ??= new BicubicUpscaler(this.device, this.scale);
+    onProgress?.(1, 'bicubic shader ready');
+  }
+
+  async run(job: FrameJob): Promise<FrameResult> {
+    if (!this.upscaler) throw new Error('bicubic engine: call prepare() before run()');
+    const start = performance.now();
+    const encoder = this.device.createCommandEncoder({ label: 'bicubic-frame' });
+    this.upscaler.encode(encoder, job.lr, job.hr);
+    this.device.queue.submit([encoder.finish()]);
+    await this.device.queue.onSubmittedWorkDone();
+    return { gpuMs: null, wallMs: performance.now() - start };
+  }
+
+  dispose(): void { this.upscaler?.dispose(); this.upscaler = null; }
+}
+
+export async function createBicubicEngine(device: GPUDevice, model: EngineModel): Promise<SREngine> {
+  return new BicubicEngine(device, model.scale);
+}

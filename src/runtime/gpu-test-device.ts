@@ -1,0 +1,57 @@
+// Test-only helpers: a real WebGPU device in Node (Dawn on SwiftShader), and texture/buffer upload/readback.
+import { create, globals } from 'webgpu';
+
+let gpuPromise: Promise<GPUDevice> | null = null;
+
+export function nodeGpuDevice(): Promise<GPUDevice> {
+  gpuPromise ??= (async () => {
+    Object.assign(globalThis, globals);
+    const adapter = await create([]).requestAdapter();
+    if (!adapter) throw new Error('no WebGPU adapter in Node (is VK_ICD_FILENAMES set to SwiftShader?)');
+    return adapter.requestDevice();
+  })();
+  return gpuPromise;
+}
+
+/** An rgba8unorm texture holding `rgba` (w*h*4 bytes). */
+export function uploadTexture(device: GPUDevice, w: number, h: number, rgba: Uint8Array, usage = 0): GPUTexture {
+  const tex = device.createTexture({
+    size: [w, h], format: 'rgba8unorm',
+    usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC | usage,
+  });
+  device.queue.writeTexture({ texture: tex }, rgba, { bytesPerRow: w * 4 }, [w, h]);
+  return tex;
+}
+
+export async function readTexture(device: GPUDevice, tex: GPUTexture): Promise<Uint8Array> {
+  const rowBytes = Math.ceil((tex.width * 4) / 256) * 256;
+  const buf = device.createBuffer({ size: rowBytes * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const enc = device.createCommandEncoder();
+  enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: rowBytes }, [tex.width, tex.height]);
+  device.queue.submit([enc.finish()]);
+  await buf.mapAsync(GPUMapMode.READ);
+  const src = new Uint8Array(buf.getMappedRange());
+  const out = new Uint8Array(tex.width * tex.height * 4);
+  for (let y = 0; y < tex.height; y++) out.set(src.subarray(y * rowBytes, y * rowBytes + tex.width * 4), y * tex.width * 4);
+  buf.unmap();
+  buf.destroy();
+  return out;
+}
+
+export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  const buf = device.createBuffer({ size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(src, 0, buf, 0, bytes);
+  device.queue.submit([enc.finish()]);
+  await buf.mapAsync(GPUMapMode.READ);
+  const out = buf.getMappedRange().slice(0);
+  buf.unmap();
+  buf.destroy();
+  return out;
+}
+
+/** Deterministic pseudo-random bytes (tests never run on zeros). */
+export function randomBytes(n: number, seed: number): Uint8Array {
+  let s = seed >>> 0;
+  return Uint8Array.from({ length: n }, () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s >>> 24; });
+}

@@ -1,0 +1,99 @@
+// Moves same-shaped patches between frame textures and NCHW float32 batches (the ONNX model's layout):
+// gather (LR texture -> batch, halo clamped at the frame edge) and scatter (batch centre crop -> HR texture).
+import gatherSource from '../../shaders/patch-gather.wgsl?raw';
+import scatterSource from '../../shaders/patch-scatter.wgsl?raw';
+
+/** Patches of one shape: their LR origins and the shared size. */
+export interface PatchBatchShape { patchW: number; patchH: number; halo: number; scale: number }
+
+export function batchInputDims(shape: PatchBatchShape, count: number): [number, number, number, number] {
+  return [count, 3, shape.patchH + 2 * shape.halo, shape.patchW + 2 * shape.halo];
+}
+export function batchOutputDims(shape: PatchBatchShape, count: number): [number, number, number, number] {
+  const [n, c, h, w] = batchInputDims(shape, count);
+  return [n, c, h * shape.scale, w * shape.scale];
+}
+
+export class PatchBatchKernels {
+  private readonly gather: GPUComputePipeline;
+  private readonly scatter: GPUComputePipeline;
+
+  constructor(private readonly device: GPUDevice) {
+    this.gather = device.createComputePipeline({
+      label: 'patch-gather', layout: 'auto',
+      compute: { module: device.createShaderModule({ label: 'patch-gather', code: gatherSource }), entryPoint: 'main' },
+    });
+    this.scatter = device.createComputePipeline({
+      label: 'patch-scatter', layout: 'auto',
+      compute: { module: device.createShaderModule({ label: 'patch-scatter', code: scatterSource }), entryPoint: 'main' },
+    });
+  }
+
+  /** Uploads patch origins (LR px) into a new storage buffer; the caller destroys it after the frame. */
+  originsBuffer(origins: [number, number][]): GPUBuffer {
+    const data = new Uint32Array(Math.max(2, origins.length * 2));
+    origins.forEach(([x, y], i) => { data[2 * i] = x; data[2 * i + 1] = y; });
+    const buffer = this.device.createBuffer({ label: 'patch-origins', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, data);
+    return buffer;
+  }
+
+  private uniform(values: number[]): GPUBuffer {
+    const data = new Uint32Array(values);
+    const buffer = this.device.createBuffer({ label: 'patch-batch-params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, data);
+    return buffer;
+  }
+
+  /** Encodes LR patches -> `batch` (NCHW f32, batchInputDims). Returns buffers to destroy once the work is done. */
+  encodeGather(encoder: GPUCommandEncoder, lr: GPUTexture, origins: GPUBuffer, count: number, shape: PatchBatchShape, batch: GPUBuffer): GPUBuffer[] {
+    const params = this.uniform([shape.patchW, shape.patchH, shape.halo, count]);
+    const [, , inH, inW] = batchInputDims(shape, count);
+    const bindGroup = this.device.createBindGroup({
+      layout: this.gather.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: lr.createView() },
+        { binding: 1, resource: { buffer: origins } },
+        { binding: 2, resource: { buffer: batch } },
+        { binding: 3, resource: { buffer: params } },
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: 'patch-gather' });
+    pass.setPipeline(this.gather);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(Math.ceil(inW / 8), Math.ceil(inH / 8), count);
+    pass.end();
+    return [params];
+  }
+
+  /** Encodes the centre crops of `batch` (NCHW f32, batchOutputDims) -> HR texture at scale * origin. */
+  encodeScatter(encoder: GPUCommandEncoder, batch: GPUBuffer, origins: GPUBuffer, count: number, shape: PatchBatchShape, hr: GPUTexture): GPUBuffer[] {
+    const params = this.uniform([shape.patchW, shape.patchH, shape.halo, count, shape.scale, 0, 0, 0]);
+    const bindGroup = this.device.createBindGroup({
+      layout: this.scatter.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: batch } },
+        { binding: 1, resource: { buffer: origins } },
+        { binding: 2, resource: hr.createView() },
+        { binding: 3, resource: { buffer: params } },
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: 'patch-scatter' });
+    pass.setPipeline(this.scatter);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(Math.ceil((shape.patchW * shape.scale) / 8), Math.ceil((shape.patchH * shape.scale) / 8), count);
+    pass.end();
+    return [params];
+  }
+}
+
+/** Groups a frame's patches by (path, w, h): one model run per group. */
+export function groupPatchesByShape<P extends { x: number; y: number; w: number; h: number; path: number }>(patches: P[]): Map<string, P[]> {
+  const groups = new Map<string, P[]>();
+  for (const p of patches) {
+    const key = `${p.path}:${p.w}x${p.h}`;
+    const list = groups.get(key);
+    if (list) list.push(p); else groups.set(key, [p]);
+  }
+  return groups;
+}
