@@ -7,10 +7,10 @@ import { stderrProgress } from '../pack/progress.js';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 
 /**
- * Default training budget: 1500 steps of batch 16 packs the 14 s demo clip at x2 well within 30
- * minutes on 2 cores (docs/packager.md has the measured times).
+ * Default training budget: about 0.6 steps/s of batch 16 on this 2-core machine when idle (0.3 when shared),
+ * so 700 steps (~20 min) keep the 14 s demo clip at x2 under 30 minutes in all (docs/packager.md).
  */
-export const DEFAULT_STEPS = 1500;
+export const DEFAULT_STEPS = 700;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
   '[--steps N] [--method dydca] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--quiet] [--json]';
