@@ -1,0 +1,387 @@
+// <dydca-player>: streams a pack (manifest -> lr.mp4 via mp4box + WebCodecs), super-resolves every frame on
+// the GPU with the selected engine, presents it on a WebGPU canvas with compare / PSNR / patch overlays.
+import { LitElement, html, css, type PropertyValues } from 'lit';
+import type { EngineName, SREngine } from '../runtime/engine.js';
+import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
+import { acquireGpu, type PlayerGpu } from './gpu-device.js';
+import { isEngineName, loadEngine } from './engine-loader.js';
+import { loadPack, type LoadedPack } from './pack-loader.js';
+import { FramePresenter } from './frame-presenter.js';
+import { PsnrMeter } from './psnr-meter.js';
+import { VideoFrameStream } from './video-frame-stream.js';
+
+export type OverlayMode = 'none' | 'psnr' | 'patches';
+
+export interface PlayerStats {
+  frame: number;
+  time: number;
+  /** frames presented per second over the last second of playback */
+  fps: number;
+  /** GPU time of SR for the last frame, or its wall time where the engine has no timestamp queries */
+  srMs: number;
+  psnr: number | null;
+  psnrBicubic: number | null;
+  engine: EngineName;
+  patches: number;
+  peakGpuBytes: number;
+  liveGpuBytes: number;
+  /** extension: frames skipped because SR could not keep up with the video's fps */
+  dropped: number;
+}
+
+interface FrameTextures { lr: GPUTexture; sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture }
+
+const emptyStats = (engine: EngineName): PlayerStats => ({
+  frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0, dropped: 0,
+});
+
+export class DydcaPlayer extends LitElement {
+  static override properties = {
+    src: { type: String, reflect: true },
+    engine: { type: String, reflect: true },
+    compare: { type: Boolean, reflect: true },
+    overlay: { type: String, reflect: true },
+    split: { type: Number },
+    autoplay: { type: Boolean },
+    statusText: { state: true },
+    progress: { state: true },
+    errorMessage: { state: true },
+  };
+
+  static override styles = css`
+    :host { display: block; position: relative; background: #000; color: #eee; font: 14px system-ui, sans-serif; }
+    canvas { display: block; width: 100%; height: auto; image-rendering: pixelated; }
+    .status, .error { position: absolute; left: 0; right: 0; top: 0; padding: 12px; background: rgba(0, 0, 0, 0.75); }
+    .error { color: #ff8080; border: 1px solid #ff4040; }
+    progress { width: 100%; }
+  `;
+
+  src = '/demo/manifest.json';
+  engine: EngineName = 'compiled';
+  compare = false;
+  overlay: OverlayMode = 'none';
+  /** extension: split line position for `compare`, as a fraction of the width (bicubic on its left) */
+  split = 0.5;
+  /** extension: start playing once ready */
+  autoplay = false;
+  protected statusText = '';
+  protected progress: number | null = null;
+  protected errorMessage = '';
+
+  private gpu: PlayerGpu | null = null;
+  private pack: LoadedPack | null = null;
+  private lrStream: VideoFrameStream | null = null;
+  private hrStream: VideoFrameStream | null = null;
+  private textures: FrameTextures | null = null;
+  private srEngine: SREngine | null = null;
+  private bicubic: BicubicUpscaler | null = null;
+  private meter: PsnrMeter | null = null;
+  private presenter: FramePresenter | null = null;
+  private canvas: HTMLCanvasElement | null = null;
+  /** serialises GPU work: loads, engine switches and frames never interleave */
+  private work: Promise<void> = Promise.resolve();
+  /** bumped on every (re)load so stale async work can tell it is stale */
+  private generation = 0;
+  private ready = false;
+  private playing = false;
+  private playAfterReady = false;
+  private clock = { startMs: 0, startFrame: 0 };
+  private current = 0;
+  private presentedAt: number[] = [];
+  private simulatedLoss = false;
+  private _stats: PlayerStats = emptyStats('compiled');
+
+  get stats(): PlayerStats { return { ...this._stats }; }
+  get isReady(): boolean { return this.ready; }
+  get isPlaying(): boolean { return this.playing; }
+  /** the loaded pack's manifest (for the demo page's readouts), or null */
+  get manifest(): LoadedPack['manifest'] | null { return this.pack?.manifest ?? null; }
+
+  override render() {
+    return html`
+      <canvas part="canvas" width="320" height="180"></canvas>
+      ${this.statusText && !this.errorMessage ? html`<div class="status">${this.statusText}
+        ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
+      ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}`;
+  }
+
+  override firstUpdated(): void {
+    this.canvas = this.renderRoot.querySelector('canvas');
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.has('src' as keyof DydcaPlayer) && this.src) this.reload();
+    else if (changed.has('engine' as keyof DydcaPlayer) && changed.get('engine' as keyof DydcaPlayer) !== undefined && this.ready) this.switchEngine();
+    if ((changed.has('compare' as keyof DydcaPlayer) || changed.has('overlay' as keyof DydcaPlayer) || changed.has('split' as keyof DydcaPlayer)) && this.ready && !this.playing) {
+      this.enqueue(() => this.renderFrame(this.current));
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.generation++;
+    this.playing = false;
+    this.enqueue(async () => this.teardown());
+  }
+
+  play(): void {
+    if (!this.ready) { this.playAfterReady = true; return; }
+    if (this.playing) return;
+    if (this.current >= this.pack!.manifest.frames - 1) this.current = -1;
+    this.playing = true;
+    this.clock = { startMs: performance.now(), startFrame: this.current + 1 };
+    void this.tick(this.generation);
+  }
+
+  pause(): void { this.playing = false; this.playAfterReady = false; }
+
+  seek(seconds: number): void {
+    if (!this.pack) return;
+    const m = this.pack.manifest;
+    const index = Math.max(0, Math.min(m.frames - 1, Math.round(seconds * m.fps)));
+    this.enqueue(async () => {
+      await this.renderFrame(index);
+      this.clock = { startMs: performance.now(), startFrame: index + 1 };
+    });
+  }
+
+  /** Test and debugging hook: lose the GPU device as a driver reset would (the player must recover). */
+  simulateDeviceLoss(): void {
+    if (!this.gpu) return;
+    this.simulatedLoss = true;
+    this.gpu.device.destroy();
+  }
+
+  /** Test hook: RGBA8 pixels of the last SR frame (`sr`), its bicubic (`bicubic`) or the HR reference (`hr`). */
+  async readFrame(which: 'sr' | 'bicubic' | 'hr' = 'sr'): Promise<Uint8Array> {
+    let out: Uint8Array = new Uint8Array();
+    await this.enqueue(async () => {
+      if (!this.gpu || !this.textures) throw new Error('player not ready');
+      const tex = which === 'sr' ? this.textures.sr : which === 'bicubic' ? this.textures.bicubic : this.textures.hrRef;
+      out = await readTextureRgba(this.gpu.device, tex);
+    });
+    return out;
+  }
+
+  /** Test hook: run the current engine on a given LR frame (RGBA8, the pack's LR size) with frame `layoutOf`'s patches. */
+  async superResolve(rgba: Uint8Array<ArrayBuffer>, layoutOf = 0): Promise<Uint8Array> {
+    let out: Uint8Array = new Uint8Array();
+    await this.enqueue(async () => {
+      if (!this.gpu || !this.textures || !this.srEngine || !this.pack) throw new Error('player not ready');
+      const { lr, sr } = this.textures;
+      this.gpu.device.queue.writeTexture({ texture: lr }, rgba, { bytesPerRow: lr.width * 4 }, [lr.width, lr.height]);
+      await this.srEngine.run({ lr, hr: sr, patches: this.pack.layouts[layoutOf] });
+      out = await readTextureRgba(this.gpu.device, sr);
+    });
+    return out;
+  }
+
+  // ---- loading -------------------------------------------------------------------------------------
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.work.then(job);
+    this.work = run.catch((e: unknown) => this.fail(e));
+    return run;
+  }
+
+  private reload(): void {
+    const generation = ++this.generation;
+    this.ready = false;
+    const wasPlaying = this.playing || this.playAfterReady || this.autoplay;
+    this.playing = false;
+    this.errorMessage = '';
+    this.enqueue(async () => {
+      await this.teardown();
+      await this.load(generation);
+      if (generation !== this.generation) return;
+      this.ready = true;
+      this.statusText = '';
+      this.progress = null;
+      this.dispatchEvent(new CustomEvent('ready', { detail: { manifest: this.pack!.manifest } }));
+      if (wasPlaying) queueMicrotask(() => this.play());
+    });
+  }
+
+  private async load(generation: number): Promise<void> {
+    const pack = await loadPack(this.src, (m) => { this.statusText = m; });
+    if (generation !== this.generation) return;
+    this.pack = pack;
+    const m = pack.manifest;
+    if (!this.gpu) {
+      this.statusText = 'starting WebGPU';
+      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) });
+      this.watchDevice(this.gpu);
+    }
+    const device = this.gpu.device;
+    this.statusText = 'opening video stream';
+    this.lrStream = new VideoFrameStream(pack.lrUrl, m.fps);
+    await this.lrStream.open();
+    const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+    const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC;
+    this.textures = {
+      lr: device.createTexture({ label: 'lr-frame', size: [m.lr.width, m.lr.height], format: 'rgba8unorm', usage: frameUsage }),
+      sr: device.createTexture({ label: 'sr-frame', size: [m.hr.width, m.hr.height], format: 'rgba8unorm', usage: hrUsage }),
+      bicubic: device.createTexture({ label: 'bicubic-frame', size: [m.hr.width, m.hr.height], format: 'rgba8unorm', usage: hrUsage }),
+      hrRef: device.createTexture({ label: 'hr-reference', size: [m.hr.width, m.hr.height], format: 'rgba8unorm', usage: frameUsage }),
+    };
+    this.bicubic = new BicubicUpscaler(device, m.scale);
+    this.meter = new PsnrMeter(device);
+    const canvas = this.canvas!;
+    canvas.width = m.hr.width;
+    canvas.height = m.hr.height;
+    this.presenter = new FramePresenter(device, canvas);
+    await this.startEngine(generation);
+    if (generation !== this.generation) return;
+    await this.renderFrame(Math.min(this.current, m.frames - 1));
+  }
+
+  private async startEngine(generation: number): Promise<void> {
+    const gpu = this.gpu!;
+    const name: EngineName = isEngineName(this.engine) ? this.engine : 'compiled';
+    if (name !== this.engine) throw new Error(`unknown engine '${this.engine}'; use compiled, compiled-naive, ort or bicubic`);
+    this.statusText = `compiling ${name} engine`;
+    this.progress = 0;
+    gpu.tracker.resetPeak();
+    const engine = await loadEngine(name, gpu.device, this.pack!.model);
+    await engine.prepare((fraction, message) => { this.progress = fraction; this.statusText = `compiling ${name} engine: ${message}`; });
+    if (generation !== this.generation) { engine.dispose(); return; }
+    this.srEngine = engine;
+    this._stats = { ...this._stats, engine: name };
+    this.progress = null;
+    this.statusText = '';
+  }
+
+  private switchEngine(): void {
+    const generation = this.generation;
+    this.enqueue(async () => {
+      if (generation !== this.generation || !this.gpu) return;
+      this.srEngine?.dispose();
+      this.srEngine = null;
+      await this.startEngine(generation);
+      if (!this.playing) await this.renderFrame(this.current);
+      this.dispatchEvent(new CustomEvent('enginechange', { detail: { engine: this.engine } }));
+    });
+  }
+
+  private watchDevice(gpu: PlayerGpu): void {
+    void gpu.device.lost.then((info) => {
+      if (this.gpu !== gpu) return;
+      if (info.reason === 'destroyed' && !this.simulatedLoss) return;
+      this.simulatedLoss = false;
+      this.gpu = null;
+      this.statusText = `GPU device lost (${info.message || info.reason}); re-creating it`;
+      this.dispatchEvent(new CustomEvent('devicelost', { detail: { message: info.message } }));
+      this.reload();
+    });
+  }
+
+  private async teardown(): Promise<void> {
+    this.lrStream?.close(); this.lrStream = null;
+    this.hrStream?.close(); this.hrStream = null;
+    this.srEngine?.dispose(); this.srEngine = null;
+    this.bicubic?.dispose(); this.bicubic = null;
+    this.presenter?.dispose(); this.presenter = null;
+    this.meter = null;
+    if (this.textures) for (const t of Object.values(this.textures)) t.destroy();
+    this.textures = null;
+    if (this.gpu) {
+      await this.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);
+      this.gpu.tracker.resetPeak();
+    }
+  }
+
+  // ---- playback ------------------------------------------------------------------------------------
+
+  private async tick(generation: number): Promise<void> {
+    if (!this.playing || generation !== this.generation || !this.pack) return;
+    const m = this.pack.manifest;
+    const due = this.clock.startFrame + Math.floor(((performance.now() - this.clock.startMs) * m.fps) / 1000);
+    const next = Math.max(this.current + 1, due);
+    if (next >= m.frames) {
+      this.playing = false;
+      this.dispatchEvent(new CustomEvent('ended'));
+      return;
+    }
+    const dueAtMs = this.clock.startMs + ((next - this.clock.startFrame) * 1000) / m.fps;
+    const wait = dueAtMs - performance.now();
+    if (wait > 1) { setTimeout(() => void this.tick(generation), wait); return; }
+    this._stats.dropped += next - (this.current + 1);
+    await this.enqueue(() => this.renderFrame(next));
+    requestAnimationFrame(() => void this.tick(generation));
+  }
+
+  private async renderFrame(index: number): Promise<void> {
+    const { gpu, pack, textures, srEngine, lrStream } = this;
+    if (!gpu || !pack || !textures || !srEngine || !lrStream || index < 0) return;
+    const generation = this.generation;
+    const m = pack.manifest;
+    const device = gpu.device;
+    const frame = await lrStream.frameAt(index);
+    if (generation !== this.generation) return;
+    device.queue.copyExternalImageToTexture({ source: frame }, { texture: textures.lr }, [m.lr.width, m.lr.height]);
+    const patches = pack.layouts[index];
+    const result = await srEngine.run({ lr: textures.lr, hr: textures.sr, patches });
+    const measure = this.overlay === 'psnr';
+    if (measure || this.compare) {
+      const encoder = device.createCommandEncoder({ label: 'bicubic-reference' });
+      this.bicubic!.encode(encoder, textures.lr, textures.bicubic);
+      device.queue.submit([encoder.finish()]);
+    }
+    let psnr: number | null = null;
+    let psnrBicubic: number | null = null;
+    if (measure) {
+      if (!this.hrStream) {
+        this.hrStream = new VideoFrameStream(pack.hrUrl, m.fps);
+        await this.hrStream.open();
+      }
+      const hrFrame = await this.hrStream.frameAt(index);
+      device.queue.copyExternalImageToTexture({ source: hrFrame }, { texture: textures.hrRef }, [m.hr.width, m.hr.height]);
+      [psnr, psnrBicubic] = await this.meter!.measure(textures.hrRef, [textures.sr, textures.bicubic]);
+    }
+    if (generation !== this.generation) return;
+    this.presenter!.present(textures.sr, textures.bicubic, {
+      splitX: this.compare ? Math.round(Math.min(1, Math.max(0, this.split)) * m.hr.width) : null,
+      showPatches: this.overlay === 'patches', patches, scale: m.scale,
+    });
+    const now = performance.now();
+    this.presentedAt = [...this.presentedAt.filter((t) => now - t < 1000), now];
+    this.current = index;
+    this._stats = {
+      ...this._stats,
+      frame: index, time: index / m.fps, fps: this.presentedAt.length, srMs: result.gpuMs ?? result.wallMs,
+      psnr, psnrBicubic, engine: srEngine.name, patches: patches.length,
+      peakGpuBytes: gpu.tracker.peak, liveGpuBytes: gpu.tracker.live,
+    };
+    this.dispatchEvent(new CustomEvent('frame', { detail: this.stats }));
+  }
+
+  private fail(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.playing = false;
+    this.statusText = '';
+    this.progress = null;
+    this.errorMessage = message;
+    this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
+  }
+}
+
+async function readTextureRgba(device: GPUDevice, tex: GPUTexture): Promise<Uint8Array> {
+  const rowBytes = Math.ceil((tex.width * 4) / 256) * 256;
+  const buffer = device.createBuffer({ label: 'readback', size: rowBytes * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const encoder = device.createCommandEncoder();
+  encoder.copyTextureToBuffer({ texture: tex }, { buffer, bytesPerRow: rowBytes }, [tex.width, tex.height]);
+  device.queue.submit([encoder.finish()]);
+  await buffer.mapAsync(GPUMapMode.READ);
+  const mapped = new Uint8Array(buffer.getMappedRange());
+  const out = new Uint8Array(tex.width * tex.height * 4);
+  for (let y = 0; y < tex.height; y++) out.set(mapped.subarray(y * rowBytes, y * rowBytes + tex.width * 4), y * tex.width * 4);
+  buffer.unmap();
+  buffer.destroy();
+  return out;
+}
+
+if (!customElements.get('dydca-player')) customElements.define('dydca-player', DydcaPlayer);
+
+declare global {
+  interface HTMLElementTagNameMap { 'dydca-player': DydcaPlayer }
+}
