@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dimAdd, dimCeilDiv, dimConst, dimEqual, dimEvaluate, dimFloorDiv, dimMax, dimMin, dimMod, dimMul, dimSub, dimSubstitute,
+  dimAdd, dimCeilDiv, dimExactDiv, dimConst, dimEqual, dimEvaluate, dimFloorDiv, dimMax, dimMin, dimMod, dimMul, dimSub, dimSubstitute,
   dimSym, dimValue, formatDim, parseDim, type DimExpr,
 } from './symbolic-dim.js';
 
@@ -28,6 +28,9 @@ describe('symbolic dims: canonical form and printing', () => {
     ['min(h, h+1)', dimMin(h, dimAdd(h, c(1))), 'h'],
     ['max(h, h+1)', dimMax(h, dimAdd(h, c(1))), 'h+1'],
     ['min(w, h) commutes', dimMin(w, h), 'min(h,w)'],
+    ['max(0, h-1) stays (h may be 0)', dimMax(c(0), dimSub(h, c(1))), 'max(0,h-1)'],
+    ['max(0, 2*h) (dims are never negative)', dimMax(c(0), dimMul(c(2), h)), '2*h'],
+    ['N*3*h*w / (3*N)', dimExactDiv(dimMul(dimMul(N, c(3)), dimMul(h, w)), dimMul(c(3), N))!, 'h*w'],
     ['constant floor div of negatives', dimFloorDiv(c(-7), c(2))!, '-4'],
     ['float constants stay exact', dimMul(c(0.5), c(3)), '1.5'],
   ];
@@ -45,6 +48,7 @@ describe('symbolic dims: canonical form and printing', () => {
     expect(dimFloorDiv(h, h)).toEqual(c(1));
     expect(dimFloorDiv(c(3), c(0))).toBeUndefined();
     expect(dimMod(h, c(0))).toBeUndefined();
+    expect(dimExactDiv(dimAdd(h, c(1)), h)).toBeUndefined();
   });
 });
 

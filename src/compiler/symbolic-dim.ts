@@ -110,6 +110,25 @@ export function dimFloorDiv(a: DimExpr, b: DimExpr): DimExpr | undefined {
   return dimAdd(normalize(quotient), atomExpr({ kind: 'floor', num: restExpr, den }));
 }
 
+/** a / b when b is a single term that divides every term of a exactly (e.g. N*C*h*w / (N*C)). */
+export function dimExactDiv(a: DimExpr, b: DimExpr): DimExpr | undefined {
+  if (b.terms.length !== 1 || b.terms[0].coeff === 0) return undefined;
+  const { coeff, factors } = b.terms[0];
+  const out: DimTerm[] = [];
+  for (const t of a.terms) {
+    const q = t.coeff / coeff;
+    if (!Number.isInteger(q) && isIntegral(a)) return undefined;
+    const rest = [...t.factors];
+    for (const f of factors) {
+      const i = rest.findIndex((g) => atomKey(g) === atomKey(f));
+      if (i < 0) return undefined;
+      rest.splice(i, 1);
+    }
+    out.push({ coeff: q, factors: rest });
+  }
+  return normalize(out);
+}
+
 /** ceil(a / b) = -floor(-a / b). */
 export function dimCeilDiv(a: DimExpr, b: DimExpr): DimExpr | undefined {
   const r = dimFloorDiv(dimNeg(a), b);
@@ -124,9 +143,19 @@ export function dimMod(a: DimExpr, b: DimExpr): DimExpr | undefined {
   return q && dimSub(a, dimMul(b, q));
 }
 
+/** Symbols are dims, so never negative: a sum of non-negative terms with non-negative factors is >= 0. */
+export function isDimNonNegative(e: DimExpr): boolean {
+  return e.terms.every((t) => t.coeff >= 0 && t.factors.every((f) =>
+    f.kind === 'sym' ? true : f.kind === 'floor' ? isDimNonNegative(f.num) : f.args.every(isDimNonNegative)));
+}
+
 function minMax(kind: 'min' | 'max', a: DimExpr, b: DimExpr): DimExpr {
-  const d = dimValue(dimSub(a, b));
+  const diff = dimSub(a, b);
+  const d = dimValue(diff);
   if (d !== undefined) return (kind === 'min') === (d <= 0) ? a : b;
+  // a - b >= 0 or b - a >= 0 for every value of the (non-negative) symbols decides it too
+  if (isDimNonNegative(diff)) return kind === 'min' ? b : a;
+  if (isDimNonNegative(dimNeg(diff))) return kind === 'min' ? a : b;
   const args = [a, b].sort((x, y) => (formatDim(x) < formatDim(y) ? -1 : 1));
   return atomExpr({ kind, args });
 }
