@@ -41,8 +41,6 @@ export function convKernel(spec: ConvKernelSpec): GeneratedKernel {
   const IW = TW + k - 1, IH = TH + k - 1;
   const ICC = Math.min(cin, 8);
   const KK = k * k;
-  const regs: string[] = [];
-  for (let o = 0; o < OCT; o++) for (let p = 0; p < PX; p++) regs.push(`acc_${o}_${p}`);
   const init = Array.from({ length: OCT }, (_, o) => `  let bias_${o} = weights[params.bOff + oc0 + ${o}u];\n${Array.from({ length: PX }, (_, p) => `  var acc_${o}_${p} = bias_${o};`).join('\n')}`).join('\n');
   const loadTaps = Array.from({ length: PX }, (_, p) => `          let v_${p} = tile[row + lid.x + ${p * WG_X}u + kx];`).join('\n');
   const fmas = Array.from({ length: OCT }, (_, o) => `          let w_${o} = weights[wBase + ${o * cin * KK}u];\n${Array.from({ length: PX }, (_, p) => `          acc_${o}_${p} = fma(v_${p}, w_${o}, acc_${o}_${p});`).join('\n')}`).join('\n');
