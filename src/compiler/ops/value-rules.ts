@@ -19,8 +19,8 @@ export function trackedElems(t: TensorState | undefined): DimExpr[] | undefined 
 
 /**
  * The output value of an op whose value depends on its inputs' values: computed elements when
- * every input is tracked and the output is small, operator-inferred when every input is at
- * least compile-time, nac otherwise.
+ * every input is tracked and the output is small, operator-inferred when every input is a
+ * constant (known or inferred), nac otherwise.
  */
 export function derivedValue(inputs: (TensorState | undefined)[], outShape: ShapeState, compute?: () => DimExpr[] | undefined): ValueState {
   const present = inputs.filter((t): t is TensorState => t !== undefined);
@@ -30,7 +30,8 @@ export function derivedValue(inputs: (TensorState | undefined)[], outShape: Shap
     const elems = compute();
     if (elems && elems.length === n) return valueFromElems(elems);
   }
-  return VALUE_INFERRED;
+  // a result that depends on a symbol but cannot be written as dim expressions (Less(h, 30)) varies at run time
+  return present.some((t) => t.value.kind === 'symbolic') ? VALUE_NAC : VALUE_INFERRED;
 }
 
 function toNumber(v: number | bigint | string): number { return typeof v === 'string' ? Number.NaN : Number(v); }
