@@ -13,7 +13,7 @@ import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 export const DEFAULT_STEPS = 700;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--method dydca] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--quiet] [--json]';
+  '[--steps N] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--quiet] [--json]';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
@@ -21,7 +21,7 @@ export async function runPack(argv: string[]): Promise<number> {
   try {
     const args = parseArgs('pack', argv, {
       out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number',
-      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', lr: 'number', crf: 'number', seed: 'number',
+      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', crf: 'number', seed: 'number',
       json: 'boolean', quiet: 'boolean', help: 'boolean',
     });
     if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
@@ -30,7 +30,6 @@ export async function runPack(argv: string[]): Promise<number> {
     if (typeof out !== 'string' || out === '') throw new InputError('dydca pack: --out <dir> is required');
     const scale = oneOf('pack', 'scale', args.flags.get('scale') ?? 2, [2, 3, 4] as const);
     const method = oneOf('pack', 'method', args.flags.get('method') ?? 'dydca', ['dydca', 'nas', 'stdo'] as const);
-    if (method !== 'dydca') throw new InputError(`dydca pack: --method ${method} is not implemented yet (see docs/packager.md); use --method dydca`);
     const thresholds = String(args.flags.get('thresholds') ?? DEFAULT_THRESHOLDS.join(',')).split(',').map(Number);
     if (thresholds.some((t) => !Number.isFinite(t))) throw new InputError(`dydca pack: --thresholds must be comma-separated dB values`);
     const start = Number(args.flags.get('start') ?? 0);
@@ -46,7 +45,7 @@ export async function runPack(argv: string[]): Promise<number> {
       maxWidth: args.flags.has('max-width') ? intFlag('pack', args, 'max-width', 0, 16, 16384) : null,
       paths, steps: intFlag('pack', args, 'steps', DEFAULT_STEPS, 1, 10_000_000), batchSize: intFlag('pack', args, 'batch', 16, 1, 1024),
       learningRate: learningRateFlag(args.flags.get('lr')),
-      method, scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
+      method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
     };
     json = args.flags.get('json') === true;

@@ -43,8 +43,8 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
   const lr = await decodeToRgb(join(dir, m.lr.file), m.lr.width, m.lr.height);
   const hr = await decodeToRgb(join(dir, m.hr.file), m.hr.width, m.hr.height);
   if (lr.length !== m.frames || hr.length !== m.frames) throw new Error(`decoded ${lr.length} LR and ${hr.length} HR frames; manifest says ${m.frames}`);
-  const onnx = readFileSync(join(dir, m.model.file));
+  const onnxFiles = (m.model.files ?? [m.model.file]).map((f) => readFileSync(join(dir, f)));
   const rects = patches.frames.map((ps) => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path })));
-  const metrics = await measureFrames(onnx, m.scale, m.halo, lr, hr, rects, onFrame);
+  const metrics = await measureFrames(onnxFiles, m.scale, m.halo, lr, hr, rects, onFrame);
   return { pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic } };
 }

@@ -16,7 +16,8 @@ export interface PackManifest {
   lr: { width: number; height: number; file: string; codec: string };
   hr: { width: number; height: number; file: string; codec: string; lossless: boolean };
   method: 'dydca' | 'nas' | 'stdo';
-  model: { file: string; paths: ManifestPath[] };
+  /** baselines: `files[k]` is a single-path model serving path id k; `file` = files[0] */
+  model: { file: string; files?: string[]; paths: ManifestPath[] };
   patches: { file: string };
   split: { scorer: 'bicubic' | 'trained'; basePatch: number; levels: number; thresholds: number[] };
   training: { steps: number; batchSize: number; learningRate: number; seconds: number };

@@ -9,15 +9,15 @@ import type { DynamicSRSpec } from '../model/spec.js';
 import { writeModel } from '../onnx/model-io.js';
 import type { PatchRect } from '../runtime/engine.js';
 import { trainDynamicSR, type TrainProgress } from '../train/trainer.js';
-import type { TrainingSet } from '../train/training-set.js';
 import { openAtomicDir } from './atomic-output.js';
+import { planNas, planStdo, type MethodPlan } from './baselines.js';
 import { bicubicStartWeights } from './bicubic-skip.js';
 import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
 import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
 import { killFfmpegChildren } from './ffmpeg-process.js';
 import { ingestVideo } from './ingest.js';
 import type { PackManifest, PatchesFile } from './manifest.js';
-import { loadPatchModel, superResolveFrame } from './patch-inference.js';
+import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
 import { mean, psnrRgb8 } from './psnr.js';
 import { regionPsnr } from './region-psnr.js';
 import { levelSizes, maxHaloForRouting, splitFrame, type PatchScorer, type SplitOptions } from './splitter.js';
@@ -36,7 +36,9 @@ export interface PackOptions {
   batchSize: number;
   /** Adam base learning rate (cosine-decayed by the trainer) */
   learningRate: number;
-  method: 'dydca';
+  method: 'dydca' | 'nas' | 'stdo';
+  /** number of models of the nas/stdo baselines (chunks / texture groups) */
+  models: number;
   scorer: 'bicubic' | 'trained';
   /** level-0 patch side in LR px */
   basePatch: number;
@@ -71,28 +73,43 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
 
   const atomic = openAtomicDir(opts.out, killFfmpegChildren);
   try {
-    const halo = maxHaloForRouting(sizes);
-    const spec = defaultPathSpecs(s, sizes.map((v) => [v, v] as [number, number]));
-
-    progress.stage('split', `scorer ${opts.scorer}, patches ${sizes.join('/')} px, thresholds ${split.thresholds.join('/')} dB`);
-    const scorer = opts.scorer === 'bicubic'
+    const frames = lrFrames.map((lr, i) => ({ lr: lr.data, hr: hrFrames[i].data }));
+    progress.stage('split', `method ${opts.method}, scorer ${opts.scorer}, patches ${sizes.join('/')} px, thresholds ${split.thresholds.join('/')} dB`);
+    const scorer = opts.scorer === 'bicubic' || opts.method === 'nas'
       ? bicubicScorer(lrFrames, hrFrames, s)
       : await trainedScorer(lrFrames, hrFrames, s, finest, Math.max(20, Math.round(opts.steps / 10)), opts, progress);
-    const patches: PatchRect[][] = lrFrames.map((_, i) => splitFrame(i, lrW, lrH, split, scorer));
-    const perPath = sizes.map((_, k) => patches.reduce((n, ps) => n + ps.filter((p) => p.path === k).length, 0));
+    let plan: MethodPlan;
+    if (opts.method === 'nas') plan = planNas(frames, lrW, lrH, s, opts.models, opts.steps);
+    else if (opts.method === 'stdo') plan = planStdo(frames, lrW, lrH, s, opts.models, opts.steps, sizes[Math.min(1, sizes.length - 1)], scorer, maxHaloForRouting([sizes[0]]));
+    else {
+      const spec = defaultPathSpecs(s, sizes.map((v) => [v, v] as [number, number]));
+      const patches = lrFrames.map((_, i) => splitFrame(i, lrW, lrH, split, scorer));
+      plan = { halo: maxHaloForRouting(sizes), patches, models: [{ spec, steps: opts.steps, set: { lrWidth: lrW, lrHeight: lrH, scale: s, frames, patches } }] };
+    }
+    const { halo, patches } = plan;
+    const pathCount = Math.max(...patches.flat().map((p) => p.path)) + 1;
+    const perPath = Array.from({ length: pathCount }, (_, k) => patches.reduce((n, ps) => n + ps.filter((p) => p.path === k).length, 0));
     progress.stage('split', `patches per path ${perPath.join(' / ')} (${(perPath.reduce((a, b) => a + b, 0) / patches.length).toFixed(1)} per frame)`);
 
-    const set: TrainingSet = { lrWidth: lrW, lrHeight: lrH, scale: s, frames: lrFrames.map((lr, i) => ({ lr: lr.data, hr: hrFrames[i].data })), patches };
     const tTrain = performance.now();
-    progress.stage('train', `${opts.steps} steps, batch ${opts.batchSize}, halo ${halo}`);
-    const trained = await trainDynamicSR(set, {
-      spec, steps: opts.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, halo,
-      initial: bicubicStartWeights(spec, opts.seed),
-      onProgress: (p: TrainProgress) => progress.training(p),
-    });
+    const onnxFiles: Uint8Array[] = [];
+    let stepsDone = 0;
+    for (const [m, model] of plan.models.entries()) {
+      progress.stage('train', `${plan.models.length > 1 ? `model ${m + 1}/${plan.models.length}: ` : ''}${model.steps} steps, batch ${opts.batchSize}, halo ${halo}`);
+      const trained = await trainDynamicSR(model.set, {
+        spec: model.spec, steps: model.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed + m, halo,
+        initial: bicubicStartWeights(model.spec, opts.seed + m),
+        onProgress: (p: TrainProgress) => progress.training(p),
+      });
+      stepsDone += trained.stepsDone;
+      onnxFiles.push(writeModel(exportDynamicSR(model.spec, trained.weights)));
+    }
     const trainSeconds = (performance.now() - tTrain) / 1000;
-    const onnx = writeModel(exportDynamicSR(spec, trained.weights));
-    writeFileSync(join(atomic.temp, 'model.onnx'), onnx);
+    const modelFiles = onnxFiles.length === 1 ? ['model.onnx'] : onnxFiles.map((_, m) => `model-${m}.onnx`);
+    onnxFiles.forEach((bytes, m) => writeFileSync(join(atomic.temp, modelFiles[m]), bytes));
+    const manifestModelPaths = plan.models.length === 1
+      ? manifestPaths(plan.models[0].spec)
+      : plan.models.map((model, m) => ({ ...manifestPaths(model.spec)[0], id: m }));
 
     progress.stage('encode', 'lr.mp4, hr.mp4');
     const lrFile = join(atomic.temp, 'lr.mp4'), hrFile = join(atomic.temp, 'hr.mp4');
@@ -103,7 +120,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
     const psnrLrStream = mean(decodedLr.map((f, i) => psnrRgb8(f.data, lrFrames[i].data)));
 
     progress.stage('metrics', 'SR of the decoded LR frames with onnxruntime-node');
-    const metrics = await measureFrames(onnx, s, halo, decodedLr, hrFrames, patches, (n) => progress.count('evaluated frames', n));
+    const metrics = await measureFrames(onnxFiles, s, halo, decodedLr, hrFrames, patches, (n) => progress.count('evaluated frames', n));
 
     const patchesFile: PatchesFile = { frames: patches.map((ps) => ps.map((p) => [p.x, p.y, p.w, p.h, p.path])) };
     writeFileSync(join(atomic.temp, 'patches.json'), JSON.stringify(patchesFile));
@@ -114,15 +131,15 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
       lr: { width: lrW, height: lrH, file: 'lr.mp4', codec: readCodecString(lrFile) },
       hr: { width: src.crop.width, height: src.crop.height, file: 'hr.mp4', codec: readCodecString(hrFile), lossless: false },
       method: opts.method,
-      model: { file: 'model.onnx', paths: manifestPaths(spec) },
+      model: { file: modelFiles[0], ...(modelFiles.length > 1 ? { files: modelFiles } : {}), paths: manifestModelPaths },
       patches: { file: 'patches.json' },
       split: { scorer: opts.scorer, basePatch: opts.basePatch, levels: opts.paths, thresholds: split.thresholds },
-      training: { steps: trained.stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1) },
+      training: { steps: stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1) },
       metrics: { ...metrics, psnrLrStream: round(psnrLrStream, 3) },
     };
     writeFileSync(join(atomic.temp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const bytes: Record<string, number> = {};
-    for (const f of ['lr.mp4', 'hr.mp4', 'model.onnx', 'patches.json', 'manifest.json']) bytes[f] = statSync(join(atomic.temp, f)).size;
+    for (const f of ['lr.mp4', 'hr.mp4', ...modelFiles, 'patches.json', 'manifest.json']) bytes[f] = statSync(join(atomic.temp, f)).size;
     atomic.commit();
     return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1) };
   } catch (e) {
@@ -137,17 +154,23 @@ function manifestPaths(spec: DynamicSRSpec): PackManifest['model']['paths'] {
 }
 
 /** Per-frame and mean PSNR of SR (the model on `lr`, composed from patches) and bicubic against `hr`. */
-export async function measureFrames(onnx: Uint8Array, scale: number, halo: number, lr: RgbImage[], hr: RgbImage[], patches: PatchRect[][],
+/** `onnxFiles`: one file serving every path, or (baselines) one file per path id. */
+export async function measureFrames(onnxFiles: Uint8Array[], scale: number, halo: number, lr: RgbImage[], hr: RgbImage[], patches: PatchRect[][],
   onFrame?: (n: number) => void): Promise<Pick<PackManifest['metrics'], 'psnrSR' | 'psnrBicubic' | 'psnrSRPerFrame' | 'psnrBicubicPerFrame'>> {
-  const model = await loadPatchModel(onnx, scale, halo);
+  const models = await Promise.all(onnxFiles.map((f) => loadPatchModel(f, scale, halo)));
+  const modelFor = (path: number): PatchModel => {
+    const m = models.length === 1 ? models[0] : models[path];
+    if (!m) throw new Error(`patch path ${path} has no model (${models.length} model files)`);
+    return m;
+  };
   const sr: number[] = [], bic: number[] = [];
   for (let i = 0; i < lr.length; i++) {
-    const out = await superResolveFrame(model, lr[i], patches[i]);
+    const out = await superResolveFrame(modelFor, lr[i], patches[i]);
     sr.push(round(psnrRgb8(out.data, hr[i].data), 3));
     bic.push(round(psnrRgb8(upscaleBicubic(lr[i], scale).data, hr[i].data), 3));
     onFrame?.(i + 1);
   }
-  await model.session.release();
+  for (const m of models) await m.session.release();
   return { psnrSR: round(mean(sr), 3), psnrBicubic: round(mean(bic), 3), psnrSRPerFrame: sr, psnrBicubicPerFrame: bic };
 }
 
@@ -178,7 +201,7 @@ async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, f
   const model = await loadPatchModel(writeModel(exportDynamicSR(spec, trained.weights)), scale, 0);
   // scores come from a whole-frame run (one patch = the frame); computed lazily per frame
   const srFrames = new Map<number, Uint8Array>();
-  for (let i = 0; i < lr.length; i++) srFrames.set(i, (await superResolveFrame(model, lr[i], [{ x: 0, y: 0, w, h, path: 0 }])).data);
+  for (let i = 0; i < lr.length; i++) srFrames.set(i, (await superResolveFrame(() => model, lr[i], [{ x: 0, y: 0, w, h, path: 0 }])).data);
   await model.session.release();
   return (frame, rects) => rects.map((r) => regionPsnr(srFrames.get(frame)!, hr[frame].data, hr[frame].width, r.x * scale, r.y * scale, r.w * scale, r.h * scale));
 }

@@ -30,19 +30,24 @@ export function extractClampedNCHW(frame: RgbImage, x0: number, y0: number, w: n
   }
 }
 
-/** Super-resolve every patch of `lr` (which must tile it) into a new HR RGB8 frame. */
-export async function superResolveFrame(model: PatchModel, lr: RgbImage, patches: PatchRect[]): Promise<RgbImage> {
-  const { scale: s, halo } = model;
+/**
+ * Super-resolve every patch of `lr` (which must tile it) into a new HR RGB8 frame. `modelFor(path)` gives
+ * the model serving a path id: one dynamic model for all paths (Dy-DCA) or one model per path (baselines).
+ */
+export async function superResolveFrame(modelFor: (path: number) => PatchModel, lr: RgbImage, patches: PatchRect[]): Promise<RgbImage> {
+  const s = modelFor(patches[0]?.path ?? 0).scale;
   const hrW = lr.width * s, hrH = lr.height * s;
   const hr = new Uint8Array(hrW * hrH * 3);
   const byShape = new Map<string, PatchRect[]>();
   for (const p of patches) {
-    const key = `${p.w}x${p.h}`;
+    const key = `${p.path}:${p.w}x${p.h}`;
     const list = byShape.get(key);
     if (list) list.push(p); else byShape.set(key, [p]);
   }
   for (const group of byShape.values()) {
     const { w, h } = group[0];
+    const model = modelFor(group[0].path);
+    const halo = model.halo;
     const iw = w + 2 * halo, ih = h + 2 * halo;
     for (let start = 0; start < group.length; start += MAX_BATCH) {
       const batch = group.slice(start, start + MAX_BATCH);
