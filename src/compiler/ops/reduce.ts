@@ -1,11 +1,14 @@
 // The Reduce family and ArgMax/ArgMin: I(S)->O(S). Axes come from an attribute, or (ReduceSum from
 // opset 13, the rest from 18) from an optional input, which then must be a known constant.
 import { attrInt, attrInts } from '../../onnx/graph.js';
-import { ranked, SHAPE_NAC, type ShapeState } from '../lattice.js';
-import { dimConst } from '../symbolic-dim.js';
+import { knownDims, ranked, SHAPE_NAC, type ShapeState } from '../lattice.js';
+import { dimAdd, dimConst, dimMax, dimMin, dimMul, type DimExpr } from '../symbolic-dim.js';
 import type { OpDefinition } from './op-types.js';
-import { dimsOf, normalizeAxis } from './shape-rules.js';
-import { constNumbers, derivedValue } from './value-rules.js';
+import { dimsOf, indicesOf, normalizeAxis } from './shape-rules.js';
+import { constNumbers, derivedValue, trackedElems } from './value-rules.js';
+
+/** Reductions whose value shape arithmetic uses (e.g. ReduceProd of [h, w] = h*w), folded exactly. */
+const VALUE_FOLDS: Record<string, (a: DimExpr, b: DimExpr) => DimExpr> = { ReduceSum: dimAdd, ReduceProd: dimMul, ReduceMin: dimMin, ReduceMax: dimMax };
 
 const REDUCE = ['ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare'];
 
@@ -28,6 +31,19 @@ export const reduceOps: OpDefinition = {
       shape = ranked(new Array<null>(xd.length).fill(null));
       nacReason = 'reduction axes unknown';
     }
-    return { outputs: [{ dtype: isArg ? 'int64' : x!.dtype, shape, value: derivedValue([x, axesIn], shape) }], nacReason };
+    const fold = VALUE_FOLDS[node.opType];
+    const value = derivedValue([x, axesIn], shape, fold && axes && (() => {
+      const inDims = knownDims(x!.shape);
+      if (!inDims) return undefined;
+      const reduced = new Set(axes!.map((a) => normalizeAxis(a, inDims.length)));
+      const src = trackedElems(x)!, groups = new Map<string, DimExpr[]>();
+      let k = 0;
+      for (const idx of indicesOf(inDims)) {
+        const key = idx.filter((_, i) => !reduced.has(i)).join(',');
+        groups.set(key, [...(groups.get(key) ?? []), src[k++]]);
+      }
+      return [...groups.values()].map((g) => g.reduce(fold));
+    }));
+    return { outputs: [{ dtype: isArg ? 'int64' : x!.dtype, shape, value }], nacReason };
   },
 };
