@@ -1,0 +1,227 @@
+// The `compiled` engine: runs the plans of ./compiled-plan.ts. Pipelines are created asynchronously in
+// prepare() per shape class (never per frame); a frame only writes patch origins and Params (uniforms),
+// then encodes every dispatch in one compute pass: conv kernels batched over all patches of a class,
+// the first reading the LR texture, the fused tail writing the HR texture. One arena buffer serves all
+// classes (they run one after another) and only grows when a frame has more patches than any before.
+import type { GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
+import { PARAMS_WORDS, paramsWords, type Precision } from '../compiler/codegen/wgsl-common.js';
+import { readModel } from '../onnx/model-io.js';
+import type { Model } from '../onnx/graph.js';
+import { packWeights, planShapeClass, shapeClassKey, type ShapeClass, type ShapeClassPlan, type WeightPack } from './compiled-plan.js';
+import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
+import { toHalfArray } from './half-float.js';
+
+export interface CompiledEngineOptions {
+  /** 'auto' uses f16 where the device has shader-f16 */
+  precision?: Precision | 'auto';
+}
+
+const UNIFORM_SLOT = 256;
+
+interface ClassRuntime {
+  plan: ShapeClassPlan;
+  pipelines: GPUComputePipeline[];
+  /** the generated kernels (texture output), kept for their dispatch sizes */
+  generated: GeneratedKernel[];
+  floatTail: GPUComputePipeline | null;
+  uniforms: GPUBuffer;
+  origins: GPUBuffer;
+  capacity: number;
+  lastCount: number;
+}
+
+/** Patches grouped by shape class, in first-seen order. */
+function groupByClass(patches: PatchRect[]): Map<string, { cls: ShapeClass; patches: PatchRect[] }> {
+  const groups = new Map<string, { cls: ShapeClass; patches: PatchRect[] }>();
+  for (const p of patches) {
+    const cls = { path: p.path, patchH: p.h, patchW: p.w };
+    const key = shapeClassKey(cls);
+    const g = groups.get(key);
+    if (g) g.patches.push(p); else groups.set(key, { cls, patches: [p] });
+  }
+  return groups;
+}
+
+export class CompiledEngine implements SREngine {
+  readonly name = 'compiled' as const;
+  readonly precision: Precision;
+  private model: Model | null = null;
+  private weights: WeightPack | null = null;
+  private weightBuffer: GPUBuffer | null = null;
+  private arena: GPUBuffer | null = null;
+  private readonly classes = new Map<string, ClassRuntime>();
+  private timer: { set: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null = null;
+
+  constructor(private readonly device: GPUDevice, private readonly engineModel: EngineModel, opts: CompiledEngineOptions = {}) {
+    const want = opts.precision ?? 'auto';
+    this.precision = want === 'auto' ? (device.features.has('shader-f16') ? 'f16' : 'f32') : want;
+    if (this.precision === 'f16' && !device.features.has('shader-f16')) throw new Error('compiled engine: f16 requested but the device lacks shader-f16');
+  }
+
+  /** The plans per shape class (for reports: fused ops, arena vs naive bytes). */
+  get plans(): ShapeClassPlan[] { return [...this.classes.values()].map((c) => c.plan); }
+
+  async prepare(onProgress?: (fraction: number, message: string) => void): Promise<void> {
+    this.model ??= readModel(this.engineModel.onnx);
+    if (!this.weights) {
+      this.weights = packWeights(this.model.graph);
+      const data = this.precision === 'f16' ? toHalfArray(this.weights.data) : this.weights.data;
+      this.weightBuffer = this.device.createBuffer({ label: 'compiled-weights', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      this.device.queue.writeBuffer(this.weightBuffer, 0, data as Float32Array<ArrayBuffer>);
+    }
+    if (this.device.features.has('timestamp-query') && !this.timer) {
+      this.timer = {
+        set: this.device.createQuerySet({ type: 'timestamp', count: 2 }),
+        resolve: this.device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
+        read: this.device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
+      };
+    }
+    const paths = this.engineModel.paths;
+    for (let i = 0; i < paths.length; i++) {
+      const [h, w] = paths[i].patch;
+      onProgress?.(i / paths.length, `compiling path ${paths[i].id} (${w}x${h})`);
+      await this.classRuntime({ path: paths[i].id, patchH: h, patchW: w });
+    }
+    onProgress?.(1, 'compiled engine ready');
+  }
+
+  private async pipeline(code: string, label: string): Promise<GPUComputePipeline> {
+    const module = this.device.createShaderModule({ label, code });
+    const info = await module.getCompilationInfo();
+    const problems = info.messages.filter((m) => m.type !== 'info');
+    if (problems.length) throw new Error(`generated WGSL '${label}' does not compile cleanly: ${problems.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+    return this.device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
+  }
+
+  private async classRuntime(cls: ShapeClass): Promise<ClassRuntime> {
+    const key = shapeClassKey(cls);
+    const have = this.classes.get(key);
+    if (have) return have;
+    const plan = planShapeClass(this.model!, cls, this.engineModel.scale, this.engineModel.halo, this.weights!, this.precision);
+    const generated = plan.kernels.map((k) => k.generate('texture'));
+    const pipelines = await Promise.all(generated.map((g) => this.pipeline(g.code, g.label)));
+    const rt: ClassRuntime = {
+      plan, pipelines, generated, floatTail: null, capacity: 0, lastCount: -1,
+      uniforms: this.device.createBuffer({ label: `params ${key}`, size: UNIFORM_SLOT * plan.kernels.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+      origins: this.device.createBuffer({ label: `origins ${key}`, size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }),
+    };
+    this.classes.set(key, rt);
+    return rt;
+  }
+
+  /** Grows the shared arena / a class's origins buffer when a frame brings more patches than any before. */
+  private ensureCapacity(rt: ClassRuntime, count: number): void {
+    if (count > rt.capacity) {
+      rt.capacity = 1 << Math.ceil(Math.log2(count));
+      rt.origins.destroy();
+      rt.origins = this.device.createBuffer({ label: `origins ${shapeClassKey(rt.plan.shapeClass)}`, size: 8 * rt.capacity, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    }
+    const need = Math.max(16, rt.plan.memory.arenaBytes * rt.capacity);
+    if (!this.arena || this.arena.size < need) {
+      this.arena?.destroy();
+      this.arena = this.device.createBuffer({ label: 'compiled-arena', size: need, usage: GPUBufferUsage.STORAGE });
+    }
+  }
+
+  private encodeClass(pass: GPUComputePassEncoder, rt: ClassRuntime, patches: PatchRect[], job: FrameJob, floatOut: GPUBuffer | null): void {
+    const n = patches.length;
+    this.ensureCapacity(rt, n);
+    this.device.queue.writeBuffer(rt.origins, 0, Uint32Array.from(patches.flatMap((p) => [p.x, p.y])));
+    if (rt.lastCount !== n) {
+      const words = new Uint32Array((UNIFORM_SLOT / 4) * rt.plan.kernels.length);
+      rt.plan.kernels.forEach((k, i) => words.set(paramsWords(k.params(n)), (UNIFORM_SLOT / 4) * i));
+      this.device.queue.writeBuffer(rt.uniforms, 0, words);
+      rt.lastCount = n;
+    }
+    rt.plan.kernels.forEach((k, i) => {
+      const pipeline = k.kind === 'tail' && floatOut ? rt.floatTail! : rt.pipelines[i];
+      const entries: GPUBindGroupEntry[] = [
+        { binding: 0, resource: { buffer: this.arena! } },
+        { binding: 1, resource: { buffer: this.weightBuffer! } },
+        { binding: 2, resource: { buffer: rt.uniforms, offset: UNIFORM_SLOT * i, size: PARAMS_WORDS * 4 } },
+      ];
+      if (k.readsLR) entries.push({ binding: 3, resource: job.lr.createView() }, { binding: 4, resource: { buffer: rt.origins, size: 8 * n } });
+      if (k.kind === 'tail') entries.push({ binding: 5, resource: floatOut ? { buffer: floatOut } : job.hr.createView() });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+      pass.dispatchWorkgroups(...rt.generated[i].workgroups(n));
+    });
+  }
+
+  async run(job: FrameJob): Promise<FrameResult> {
+    const start = performance.now();
+    const groups = [...groupByClass(job.patches).values()];
+    const runtimes = await Promise.all(groups.map((g) => this.classRuntime(g.cls)));
+    const encoder = this.device.createCommandEncoder({ label: 'compiled-frame' });
+    const pass = encoder.beginComputePass({
+      label: 'compiled-frame',
+      ...(this.timer ? { timestampWrites: { querySet: this.timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
+    });
+    groups.forEach((g, i) => this.encodeClass(pass, runtimes[i], g.patches, job, null));
+    pass.end();
+    if (this.timer) {
+      encoder.resolveQuerySet(this.timer.set, 0, 2, this.timer.resolve, 0);
+      encoder.copyBufferToBuffer(this.timer.resolve, 0, this.timer.read, 0, 16);
+    }
+    this.device.queue.submit([encoder.finish()]);
+    await this.device.queue.onSubmittedWorkDone();
+    const wallMs = performance.now() - start;
+    let gpuMs: number | null = null;
+    if (this.timer) {
+      await this.timer.read.mapAsync(GPUMapMode.READ);
+      const [t0, t1] = new BigUint64Array(this.timer.read.getMappedRange().slice(0));
+      this.timer.read.unmap();
+      gpuMs = Number(t1 - t0) / 1e6;
+    }
+    return { gpuMs, wallMs };
+  }
+
+  /**
+   * Test and bench hook: the float HR patches (before 8-bit quantisation), in `patches` order, each
+   * [3, s*h, s*w]: the same kernels, with the fused tail writing an f32 buffer instead of the HR texture.
+   */
+  async runFloat(job: Omit<FrameJob, 'hr'>): Promise<Float32Array[]> {
+    const s = this.engineModel.scale;
+    const groups = [...groupByClass(job.patches).values()];
+    const out = new Map<PatchRect, Float32Array>();
+    for (const g of groups) {
+      const rt = await this.classRuntime(g.cls);
+      if (!rt.floatTail) {
+        const tail = rt.plan.kernels.find((k) => k.kind === 'tail')!.generate('float');
+        rt.floatTail = await this.pipeline(tail.code, tail.label);
+      }
+      const per = 3 * s * g.cls.patchH * s * g.cls.patchW;
+      const bytes = 4 * per * g.patches.length;
+      const floatOut = this.device.createBuffer({ label: 'float-hr', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+      const read = this.device.createBuffer({ label: 'float-hr-read', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      const encoder = this.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      this.encodeClass(pass, rt, g.patches, { ...job, hr: null as unknown as GPUTexture }, floatOut);
+      pass.end();
+      encoder.copyBufferToBuffer(floatOut, 0, read, 0, bytes);
+      this.device.queue.submit([encoder.finish()]);
+      await read.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(read.getMappedRange().slice(0));
+      read.unmap();
+      read.destroy();
+      floatOut.destroy();
+      g.patches.forEach((p, i) => out.set(p, all.slice(i * per, (i + 1) * per)));
+    }
+    return job.patches.map((p) => out.get(p)!);
+  }
+
+  dispose(): void {
+    for (const rt of this.classes.values()) { rt.uniforms.destroy(); rt.origins.destroy(); }
+    this.classes.clear();
+    this.arena?.destroy();
+    this.weightBuffer?.destroy();
+    this.timer?.set.destroy(); this.timer?.resolve.destroy(); this.timer?.read.destroy();
+    this.arena = this.weightBuffer = null;
+    this.timer = null;
+    this.weights = null;
+  }
+}
+
+export async function createCompiledEngine(device: GPUDevice, model: EngineModel, opts?: CompiledEngineOptions): Promise<CompiledEngine> {
+  return new CompiledEngine(device, model, opts);
+}

@@ -1,0 +1,138 @@
+// The compiler pipeline for one shape class (path, patch h x w), no GPU involved: resolve routing,
+// infer shapes with symbolic N, fuse, schedule, plan memory, and describe each generated kernel with
+// its arena offsets per unit of N. The compiled engine only uploads and dispatches what this returns.
+import { convKernel, type ConvKernelSpec, type GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
+import { srTailKernel, type SRTailKernelSpec } from '../compiler/codegen/sr-tail-kernel.js';
+import type { KernelParams, Precision } from '../compiler/codegen/wgsl-common.js';
+import { FUSED_CONV, FUSED_TAIL, fuseGraph } from '../compiler/passes/fuse.js';
+import { inlineRoutedPath } from '../compiler/passes/inline-routed-path.js';
+import { planMemory, tensorLifetimes, type MemoryPlan } from '../compiler/passes/memory-plan.js';
+import { elementsPerUnit, inferPathShapes, shapeOf } from '../compiler/passes/path-shapes.js';
+import { scheduleForMemory } from '../compiler/passes/schedule.js';
+import { dimConst, dimSym, dimValue } from '../compiler/symbolic-dim.js';
+import { attrInt, attrInts, type Graph, type Model, type Node } from '../onnx/graph.js';
+
+export interface ShapeClass { path: number; patchH: number; patchW: number }
+export const shapeClassKey = (c: ShapeClass): string => `${c.path}:${c.patchW}x${c.patchH}`;
+
+/** Every float initializer of the model in one array (one GPU buffer), with element offsets. */
+export interface WeightPack { data: Float32Array; offsets: Map<string, number> }
+
+export function packWeights(graph: Graph): WeightPack {
+  const offsets = new Map<string, number>();
+  let total = 0;
+  for (const [name, t] of graph.initializers) {
+    if (t.dtype !== 'float32') continue;
+    offsets.set(name, total);
+    total += Math.ceil(t.data.length / 4) * 4;
+  }
+  const data = new Float32Array(Math.max(4, total));
+  for (const [name, off] of offsets) data.set(graph.initializers.get(name)!.data as Float32Array, off);
+  return { data, offsets };
+}
+
+/** A kernel plus how to fill its Params for `count` patches. */
+export interface PlannedKernel {
+  kind: 'conv' | 'tail';
+  /** generated WGSL for the given tail output mode (conv kernels ignore it) */
+  generate(output: 'texture' | 'float'): GeneratedKernel;
+  /** reads the LR frame texture (binds lr + origins) */
+  readsLR: boolean;
+  params(count: number): KernelParams;
+  /** multiply-accumulates per patch (for GFLOP/s) */
+  macsPerPatch: number;
+}
+
+export interface ShapeClassPlan {
+  shapeClass: ShapeClass;
+  /** node descriptions of the fused, scheduled graph (for docs and tests) */
+  fusedOps: string[];
+  kernels: PlannedKernel[];
+  memory: MemoryPlan;
+  /** bytes per element in the arena and weights */
+  elementBytes: number;
+}
+
+function constVector(graph: Graph, name: string): number[] | null {
+  if (!name) return null;
+  const t = graph.initializers.get(name);
+  if (!t) throw new Error(`'${name}' must be a constant initializer`);
+  return Array.from(t.data as Float32Array);
+}
+
+export function planShapeClass(model: Model, cls: ShapeClass, scale: number, halo: number, weights: WeightPack, precision: Precision): ShapeClassPlan {
+  const H = cls.patchH + 2 * halo, W = cls.patchW + 2 * halo;
+  const input = model.graph.inputs[0].name;
+  const output = model.graph.outputs[0].name;
+  const path = inlineRoutedPath(model, input, [1, 3, H, W]);
+  const shapes = inferPathShapes(path, { [input]: [dimSym('N'), dimConst(3), dimConst(H), dimConst(W)] });
+  const fused = fuseGraph(path, shapes);
+  const unfusable = fused.nodes.find((n) => n.opType !== 'FusedConv' && n.opType !== 'FusedSRTail');
+  if (unfusable) throw new Error(`compiled engine: '${unfusable.name}' (${unfusable.opType}) did not fuse; this model is not an exported SR path`);
+
+  const elementBytes = precision === 'f16' ? 2 : 4;
+  const inArena = (t: string) => t !== input && t !== output && !fused.initializers.has(t);
+  const bytes = (t: string) => (inArena(t) ? elementBytes * elementsPerUnit(shapeOf(shapes, t), 'N') : 0);
+  const order = scheduleForMemory(fused, bytes).order;
+  const memory = planMemory(tensorLifetimes(order, bytes, inArena));
+  const unitElems = (t: string) => memory.offsets.get(t)! / elementBytes;
+  const wOff = (t: string) => weights.offsets.get(t)!;
+
+  const kernels = order.map((node): PlannedKernel => (node.opType === 'FusedConv' ? convStep(node) : tailStep(node)));
+  return { shapeClass: cls, fusedOps: order.map(describe), kernels, memory, elementBytes };
+
+  function convStep(node: Node): PlannedKernel {
+    const x = node.inputs[FUSED_CONV.x];
+    const w = fused.initializers.get(node.inputs[FUSED_CONV.w])!;
+    const [inC, inH, inW] = shapeOf(shapes, x).slice(1).map((d) => dimValue(d)!);
+    const pads = attrInts(node, 'pads')!;
+    if (w.dims[2] !== w.dims[3] || pads.some((p) => p !== pads[0])) throw new Error(`${node.name}: only square kernels with equal pads are generated`);
+    const readsLR = x === input;
+    const spec: ConvKernelSpec = {
+      cin: inC, cout: w.dims[0], k: w.dims[2], pad: pads[0], inH, inW,
+      relu: attrInt(node, 'relu', 0) === 1, residual: !!node.inputs[FUSED_CONV.residual],
+      shift: constVector(fused, node.inputs[FUSED_CONV.shift]), input: readsLR ? { kind: 'lr', halo } : { kind: 'arena' }, precision,
+    };
+    const res = node.inputs[FUSED_CONV.residual];
+    const outShape = shapeOf(shapes, node.outputs[0]).slice(1).map((d) => dimValue(d)!);
+    return {
+      kind: 'conv', readsLR,
+      generate: () => convKernel(spec),
+      params: (n) => ({
+        inOff: readsLR ? 0 : unitElems(x) * n, outOff: unitElems(node.outputs[0]) * n, resOff: res ? unitElems(res) * n : 0,
+        wOff: wOff(node.inputs[FUSED_CONV.w]), bOff: wOff(node.inputs[FUSED_CONV.b]), wOffB: 0, bOffB: 0, count: n,
+      }),
+      macsPerPatch: outShape[0] * outShape[1] * outShape[2] * inC * w.dims[2] * w.dims[3],
+    };
+  }
+
+  function tailStep(node: Node): PlannedKernel {
+    const i = node.inputs;
+    if (i[FUSED_TAIL.xB] !== input || i[FUSED_TAIL.xA] === input) throw new Error(`${node.name}: the SR tail must read features (A) and the LR input (B)`);
+    const wA = fused.initializers.get(i[FUSED_TAIL.wA])!, wB = fused.initializers.get(i[FUSED_TAIL.wB])!;
+    for (const [w, pads] of [[wA, attrInts(node, 'pads_a')!], [wB, attrInts(node, 'pads_b')!]] as const) {
+      if (pads.some((p) => p !== (w.dims[2] - 1) / 2)) throw new Error(`${node.name}: tail convs must be 'same'-padded`);
+    }
+    if (attrInt(node, 'blocksize', 1) !== scale) throw new Error(`${node.name}: blocksize ${attrInt(node, 'blocksize', 1)} but the pack's scale is ${scale}`);
+    const base: Omit<SRTailKernelSpec, 'output'> = {
+      features: wA.dims[1], scale, patchH: cls.patchH, patchW: cls.patchW, halo, tailK: wA.dims[2], skipK: wB.dims[2],
+      lrShift: constVector(fused, i[FUSED_TAIL.shiftB]), outBias: constVector(fused, i[FUSED_TAIL.outBias])!, precision,
+    };
+    if (i[FUSED_TAIL.shiftA]) throw new Error(`${node.name}: a shifted feature input is not generated`);
+    return {
+      kind: 'tail', readsLR: true,
+      generate: (output) => srTailKernel({ ...base, output }),
+      params: (n) => ({
+        inOff: unitElems(i[FUSED_TAIL.xA]) * n, outOff: 0, resOff: 0,
+        wOff: wOff(i[FUSED_TAIL.wA]), bOff: wOff(i[FUSED_TAIL.bA]), wOffB: wOff(i[FUSED_TAIL.wB]), bOffB: wOff(i[FUSED_TAIL.bB]), count: n,
+      }),
+      macsPerPatch: cls.patchH * cls.patchW * wA.dims[0] * (wA.dims[1] * wA.dims[2] * wA.dims[3] + 3 * wB.dims[2] * wB.dims[3]),
+    };
+  }
+}
+
+function describe(n: Node): string {
+  if (n.opType === 'FusedSRTail') return 'FusedSRTail';
+  const extras = [attrInt(n, 'relu', 0) ? 'relu' : '', n.inputs[FUSED_CONV.residual] ? 'residual' : '', n.inputs[FUSED_CONV.shift] ? 'shift' : ''].filter(Boolean);
+  return `FusedConv${extras.length ? `(${extras.join(',')})` : ''}`;
+}

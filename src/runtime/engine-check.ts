@@ -1,0 +1,27 @@
+// Shared by the Node and browser correctness checks: runs an engine's float output on random frames and
+// compares it with onnxruntime's output on the same patches (centre crop), per shape class.
+export interface PatchCase { frameW: number; frameH: number; patches: { x: number; y: number; w: number; h: number; path: number }[] }
+
+/** Patches tiling a frame of `cols x rows` patches of one shape (all of one path). */
+export function tiledPatches(path: number, patchW: number, patchH: number, cols: number, rows: number, x0 = 0, y0 = 0): PatchCase['patches'] {
+  const out: PatchCase['patches'] = [];
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out.push({ x: x0 + c * patchW, y: y0 + r * patchH, w: patchW, h: patchH, path });
+  return out;
+}
+
+/** Centre crop [3, s*h, s*w] of a model output [3, s*(h+2*halo), s*(w+2*halo)] (one patch). */
+export function cropCentre(out: Float32Array, offset: number, patchH: number, patchW: number, halo: number, s: number): Float32Array {
+  const IH = s * (patchH + 2 * halo), IW = s * (patchW + 2 * halo), OH = s * patchH, OW = s * patchW;
+  const crop = new Float32Array(3 * OH * OW);
+  for (let c = 0; c < 3; c++) for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++) {
+    crop[(c * OH + y) * OW + x] = out[offset + (c * IH + y + s * halo) * IW + x + s * halo];
+  }
+  return crop;
+}
+
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
