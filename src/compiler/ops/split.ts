@@ -1,9 +1,9 @@
 // Split: I(S,V)->O(S) from opset 13 (split sizes are a value), equal parts otherwise.
 import { attrInt, attrInts } from '../../onnx/graph.js';
-import { ranked, SHAPE_NAC, type Dim, type TensorState } from '../lattice.js';
+import { knownDims, ranked, SHAPE_NAC, type Dim, type TensorState } from '../lattice.js';
 import { dimConst, dimExactDiv, dimValue } from '../symbolic-dim.js';
 import type { OpDefinition } from './op-types.js';
-import { dimsOf, normalizeAxis } from './shape-rules.js';
+import { dimsOf, indicesOf, normalizeAxis, stridesOf } from './shape-rules.js';
 import { derivedValue, trackedElems } from './value-rules.js';
 
 export const splitOp: OpDefinition = {
@@ -26,11 +26,22 @@ export const splitOp: OpDefinition = {
       const exact = d && dv === undefined ? dimExactDiv(d, dimConst(n)) : undefined;
       sizes = Array.from({ length: n }, (_, i) => (chunk !== undefined ? dimConst(i < n - 1 ? chunk : dv! - chunk * (n - 1)) : exact ?? null));
     }
+    const inDims = knownDims(x!.shape);
+    let offset = 0;
     return {
       outputs: sizes.map((size) => {
         const dims = [...xd]; dims[axis] = size;
         const shape = ranked(dims);
-        return { dtype: x!.dtype, shape, value: derivedValue([x, splitIn], shape) };
+        const start = offset;
+        offset += size ? dimValue(size) ?? Number.NaN : Number.NaN;
+        // tracked values are cut along the axis (e.g. splitting Shape(x) into its dims)
+        const value = derivedValue([x, splitIn], shape, () => {
+          const outDims = knownDims(shape), src = trackedElems(x)!;
+          if (!inDims || !outDims || Number.isNaN(start)) return undefined;
+          const strides = stridesOf(inDims);
+          return [...indicesOf(outDims)].map((o) => src[o.reduce((off, v, k) => off + (k === axis ? v + start : v) * strides[k], 0)]);
+        });
+        return { dtype: x!.dtype, shape, value };
       }),
     };
   },
