@@ -1,9 +1,9 @@
 // Training-speed benchmark: seconds per Adam step (forward, backward, update) of one WDSR-A path
 // on tfjs-wasm, for each path depth, crop size and batch size. Usage:
-//   npx tsx bench/train-speed.ts [--steps N] [--blocks 2,3,4] [--batches 4,8,16] [--crops 24,48] [--workers 1,2] [--scale 2] [--json out.json]
+//   npx tsx bench/train-speed.ts [--steps N] [--blocks 2,3,4] [--batches 4,8,16] [--crops 24,48] [--workers 1,2] [--backend wasm|webgpu] [--scale 2] [--json out.json]
 // --workers counts processes per step (1 = this one only; more fork gradient workers).
 import { writeFileSync } from 'node:fs';
-import { initTfBackend, tf } from '../src/train/tf-backend.js';
+import { initTfBackend, tf, type TrainBackend } from '../src/train/tf-backend.js';
 import { pathGradients } from '../src/train/path-gradients.js';
 import { parallelPathGradients } from '../src/train/parallel-gradients.js';
 import { GradientWorkerPool } from '../src/train/gradient-workers.js';
@@ -24,7 +24,8 @@ const list = (s: string): number[] => s.split(',').map(Number);
 interface Row { workers: number; blocks: number; crop: number; batch: number; secPerStep: number; stepsPerSec: number }
 
 async function main(): Promise<void> {
-  await initTfBackend();
+  const backend = arg('backend', 'wasm') as TrainBackend;
+  await initTfBackend(backend);
   const steps = Number(arg('steps', '3'));
   const scale = Number(arg('scale', '2')) as 2 | 3 | 4;
   const rows: Row[] = [];
