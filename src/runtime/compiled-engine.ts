@@ -194,12 +194,15 @@ export class CompiledEngine implements SREngine {
       const bytes = 4 * per * g.patches.length;
       const floatOut = this.device.createBuffer({ label: 'float-hr', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
       const read = this.device.createBuffer({ label: 'float-hr-read', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      this.device.pushErrorScope('validation');
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       this.encodeClass(pass, rt, g.patches, { ...job, hr: null as unknown as GPUTexture }, floatOut);
       pass.end();
       encoder.copyBufferToBuffer(floatOut, 0, read, 0, bytes);
       this.device.queue.submit([encoder.finish()]);
+      const error = await this.device.popErrorScope();
+      if (error) throw new Error(`compiled engine: ${error.message}`);
       await read.mapAsync(GPUMapMode.READ);
       const all = new Float32Array(read.getMappedRange().slice(0));
       read.unmap();

@@ -126,8 +126,10 @@ export class NaiveEngine implements SREngine {
       nc.scatter.set(mode, scatter);
     }
     const s = this.engineModel.scale;
+    // the float variant has no use for the origins (its layout, derived from the shader, lacks binding 1)
     dispatch(scatter.pipeline, scatter.kernel, [
-      { binding: 0, resource: { buffer: tensors.get(nc.outputName)! } }, { binding: 1, resource: { buffer: origins } },
+      { binding: 0, resource: { buffer: tensors.get(nc.outputName)! } },
+      ...('hr' in target ? [{ binding: 1, resource: { buffer: origins } }] : []),
       { binding: 2, resource: 'hr' in target ? target.hr.createView() : { buffer: target.float } },
       { binding: 3, resource: { buffer: countUniform(s * s * nc.cls.patchH * nc.cls.patchW * n) } },
     ]);
@@ -160,10 +162,13 @@ export class NaiveEngine implements SREngine {
       const bytes = 4 * per * group.length;
       const float = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
       const read = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      this.device.pushErrorScope('validation');
       const encoder = this.device.createCommandEncoder();
       await this.encodeClass(encoder, group, job.lr, { float }, temps);
       encoder.copyBufferToBuffer(float, 0, read, 0, bytes);
       this.device.queue.submit([encoder.finish()]);
+      const error = await this.device.popErrorScope();
+      if (error) throw new Error(`compiled-naive: ${error.message}`);
       await read.mapAsync(GPUMapMode.READ);
       const all = new Float32Array(read.getMappedRange().slice(0));
       read.unmap();

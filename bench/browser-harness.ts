@@ -1,0 +1,50 @@
+// Node side of the engine harness: serves the repo with vite (COOP/COEP, so wasm threads work), opens
+// bench/page/ in Debian's headless Chromium with WebGPU on (SwiftShader here), and calls window.dydcaHarness.
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import type { EngineCheck, EngineTiming, HarnessEngine, HarnessFrame, HarnessModel } from './page/harness.js';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface Harness {
+  check(model: HarnessModel, frame: HarnessFrame, engines: HarnessEngine[], withHr?: boolean): Promise<EngineCheck[]>;
+  bench(model: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], repeats: number): Promise<EngineTiming[]>;
+  adapterInfo(): Promise<Record<string, unknown>>;
+  fmaPeak(): Promise<{ gflops: number; ms: number }>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(): Promise<Harness> {
+  const server: ViteDevServer = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: 'localhost', strictPort: false }, logLevel: 'error' });
+  await server.listen();
+  const address = server.httpServer!.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const page: Page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`http://localhost:${port}/bench/page/index.html`);
+    await page.waitForFunction(() => 'dydcaHarness' in window, undefined, { timeout: 120_000 }).catch((e: unknown) => {
+      throw new Error(`harness page did not load: ${pageErrors.join('; ') || String(e)}`);
+    });
+    type H = Omit<Harness, 'close'>;
+    const call = <K extends keyof H>(fn: K, ...args: Parameters<H[K]>): ReturnType<H[K]> =>
+      page.evaluate(([f, a]) => (window as unknown as { dydcaHarness: Record<string, (...x: unknown[]) => unknown> }).dydcaHarness[f as string](...(a as unknown[])), [fn, args] as const) as ReturnType<H[K]>;
+    const b = browser;
+    return {
+      check: (...a) => call('check', ...a),
+      bench: (...a) => call('bench', ...a),
+      adapterInfo: () => call('adapterInfo'),
+      fmaPeak: () => call('fmaPeak'),
+      close: async () => { await b.close(); await server.close(); },
+    };
+  } catch (e) {
+    await browser?.close();
+    await server.close();
+    throw e;
+  }
+}
+
+export const toB64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');

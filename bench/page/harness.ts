@@ -1,0 +1,196 @@
+// In-page side of the engine check and benchmark: creates the WebGPU device (tracked by GpuMemoryTracker),
+// runs engines on frames the driver sends, and returns float outputs, timings and peak GPU bytes.
+import * as ortWeb from 'onnxruntime-web/wasm';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { CompiledEngine } from '../../src/runtime/compiled-engine.js';
+import { createEngine } from '../../src/runtime/create-engine.js';
+import type { EngineModel, EngineName, PatchRect, SREngine } from '../../src/runtime/engine.js';
+import { GpuMemoryTracker } from '../../src/runtime/gpu-memory.js';
+import { NaiveEngine } from '../../src/runtime/naive-engine.js';
+import { measureFmaPeak } from './fma-peak.js';
+
+export interface HarnessModel { onnxB64: string; scale: number; halo: number; paths: EngineModel['paths'] }
+export interface HarnessFrame { width: number; height: number; rgbaB64: string; patches: PatchRect[] }
+export type HarnessEngine = EngineName | 'ort-wasm' | 'compiled-f32' | 'compiled-f16';
+
+const b64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+const log = (m: string) => { document.getElementById('log')!.textContent += `\n${m}`; };
+
+let devicePromise: Promise<{ device: GPUDevice; tracker: GpuMemoryTracker; adapter: GPUAdapter }> | null = null;
+function gpu() {
+  devicePromise ??= (async () => {
+    if (!navigator.gpu) throw new Error('no WebGPU in this browser (start Chromium with --enable-unsafe-webgpu)');
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) throw new Error('no WebGPU adapter');
+    const features = (['shader-f16', 'timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+    const device = await adapter.requestDevice({ requiredFeatures: features });
+    const tracker = new GpuMemoryTracker();
+    tracker.attach(device);
+    return { device, tracker, adapter };
+  })();
+  return devicePromise;
+}
+
+function engineModel(m: HarnessModel): EngineModel { return { onnx: b64(m.onnxB64), scale: m.scale, halo: m.halo, paths: m.paths }; }
+
+function frameTextures(device: GPUDevice, f: HarnessFrame, s: number): { lr: GPUTexture; hr: GPUTexture } {
+  const lr = device.createTexture({ size: [f.width, f.height], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC });
+  device.queue.writeTexture({ texture: lr }, b64(f.rgbaB64), { bytesPerRow: f.width * 4 }, [f.width, f.height]);
+  const hr = device.createTexture({ size: [f.width * s, f.height * s], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC });
+  return { lr, hr };
+}
+
+async function readTexture(device: GPUDevice, tex: GPUTexture): Promise<Uint8Array> {
+  const row = Math.ceil((tex.width * 4) / 256) * 256;
+  const buf = device.createBuffer({ size: row * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const enc = device.createCommandEncoder();
+  enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: row }, [tex.width, tex.height]);
+  device.queue.submit([enc.finish()]);
+  await buf.mapAsync(GPUMapMode.READ);
+  const src = new Uint8Array(buf.getMappedRange());
+  const out = new Uint8Array(tex.width * tex.height * 4);
+  for (let y = 0; y < tex.height; y++) out.set(src.subarray(y * row, y * row + tex.width * 4), y * tex.width * 4);
+  buf.unmap();
+  buf.destroy();
+  return out;
+}
+
+async function makeEngine(name: HarnessEngine, device: GPUDevice, model: EngineModel): Promise<SREngine> {
+  if (name === 'compiled-f32') return new CompiledEngine(device, model, { precision: 'f32' });
+  if (name === 'compiled-f16') return new CompiledEngine(device, model, { precision: 'f16' });
+  if (name === 'ort-wasm') return new OrtWasmEngine(model);
+  return createEngine(name, device, model);
+}
+
+/** onnxruntime-web's wasm EP on CPU-gathered patches: the CPU reference a user without a GPU would pick. */
+class OrtWasmEngine implements SREngine {
+  readonly name = 'ort' as const;
+  private session: ortWeb.InferenceSession | null = null;
+  frame: HarnessFrame | null = null;
+  constructor(private readonly model: EngineModel) {}
+  async prepare(): Promise<void> {
+    ortWeb.env.wasm.wasmPaths = { wasm: ortWasmUrl };
+    ortWeb.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1;
+    this.session = await ortWeb.InferenceSession.create(this.model.onnx, { executionProviders: ['wasm'] });
+  }
+  /** Runs every shape group; returns the float outputs (centre crops) in patch order. */
+  async runPatches(f: HarnessFrame, rgba: Uint8Array): Promise<Float32Array[]> {
+    const { halo, scale: s } = this.model;
+    const groups = new Map<string, PatchRect[]>();
+    for (const p of f.patches) { const k = `${p.path}:${p.w}x${p.h}`; groups.set(k, [...(groups.get(k) ?? []), p]); }
+    const out = new Map<PatchRect, Float32Array>();
+    for (const g of groups.values()) {
+      const { w, h } = g[0];
+      const H = h + 2 * halo, W = w + 2 * halo;
+      const input = new Float32Array(g.length * 3 * H * W);
+      g.forEach((p, n) => {
+        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+          const fx = Math.min(f.width - 1, Math.max(0, p.x + x - halo)), fy = Math.min(f.height - 1, Math.max(0, p.y + y - halo));
+          for (let c = 0; c < 3; c++) input[((n * 3 + c) * H + y) * W + x] = rgba[(fy * f.width + fx) * 4 + c] / 255;
+        }
+      });
+      const res = await this.session!.run({ [this.session!.inputNames[0]]: new ortWeb.Tensor('float32', input, [g.length, 3, H, W]) });
+      const data = res[this.session!.outputNames[0]].data as Float32Array;
+      const per = 3 * s * H * s * W;
+      g.forEach((p, n) => {
+        const crop = new Float32Array(3 * s * h * s * w);
+        for (let c = 0; c < 3; c++) for (let y = 0; y < s * h; y++) for (let x = 0; x < s * w; x++) {
+          crop[(c * s * h + y) * s * w + x] = data[n * per + (c * s * H + y + s * halo) * s * W + x + s * halo];
+        }
+        out.set(p, crop);
+      });
+    }
+    return f.patches.map((p) => out.get(p)!);
+  }
+  async run(): Promise<{ gpuMs: null; wallMs: number }> {
+    const start = performance.now();
+    await this.runPatches(this.frame!, b64(this.frame!.rgbaB64));
+    return { gpuMs: null, wallMs: performance.now() - start };
+  }
+  dispose(): void { void this.session?.release(); }
+}
+
+export interface EngineCheck { engine: HarnessEngine; outputs: number[][]; hr: number[] | null; skipped?: string }
+
+/** Float outputs per patch (and the quantised HR frame) of each engine on one frame. */
+async function check(m: HarnessModel, f: HarnessFrame, engines: HarnessEngine[], withHr = false): Promise<EngineCheck[]> {
+  const { device } = await gpu();
+  const model = engineModel(m);
+  const results: EngineCheck[] = [];
+  for (const name of engines) {
+    if (name === 'compiled-f16' && !device.features.has('shader-f16')) { results.push({ engine: name, outputs: [], hr: null, skipped: 'no shader-f16' }); continue; }
+    log(`check ${name}`);
+    const { lr, hr } = frameTextures(device, f, m.scale);
+    const engine = await makeEngine(name, device, model);
+    await engine.prepare();
+    let outputs: Float32Array[] = [];
+    if (engine instanceof CompiledEngine || engine instanceof NaiveEngine) outputs = await engine.runFloat({ lr, patches: f.patches });
+    else if (engine instanceof OrtWasmEngine) outputs = await engine.runPatches(f, b64(f.rgbaB64));
+    let hrBytes: number[] | null = null;
+    if (withHr && name !== 'ort-wasm') {
+      await engine.run({ lr, hr, patches: f.patches });
+      hrBytes = Array.from(await readTexture(device, hr));
+    }
+    engine.dispose();
+    lr.destroy(); hr.destroy();
+    results.push({ engine: name, outputs: outputs.map((o) => Array.from(o)), hr: hrBytes });
+  }
+  return results;
+}
+
+export interface EngineTiming { engine: HarnessEngine; frameMs: number[]; gpuMs: (number | null)[]; peakGpuBytes: number; prepareMs: number; fusedOps?: string[]; arenaBytes?: number; naiveBytes?: number; error?: string }
+
+/** Times each engine over `repeats` runs of each frame; peak GPU bytes held from creation to the last frame. */
+async function bench(m: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], repeats: number): Promise<EngineTiming[]> {
+  const { device, tracker } = await gpu();
+  const model = engineModel(m);
+  const textures = frames.map((f) => frameTextures(device, f, m.scale));
+  const out: EngineTiming[] = [];
+  for (const name of engines) {
+    log(`bench ${name}`);
+    const base = tracker.live;
+    tracker.resetPeak();
+    const t0 = performance.now();
+    try {
+      const engine = await makeEngine(name, device, model);
+      await engine.prepare();
+      const prepareMs = performance.now() - t0;
+      const frameMs: number[] = [], gpuMs: (number | null)[] = [];
+      for (let r = -1; r < repeats; r++) {
+        for (let i = 0; i < frames.length; i++) {
+          if (engine instanceof OrtWasmEngine) engine.frame = frames[i];
+          const res = await engine.run({ ...textures[i], patches: frames[i].patches });
+          if (r >= 0) { frameMs.push(res.wallMs); gpuMs.push(res.gpuMs); }
+        }
+      }
+      const t: EngineTiming = { engine: name, frameMs, gpuMs, peakGpuBytes: tracker.peak - base, prepareMs };
+      if (engine instanceof CompiledEngine) {
+        t.fusedOps = engine.plans.flatMap((p) => [`${p.shapeClass.path}:${p.shapeClass.patchW}x${p.shapeClass.patchH}: ${p.fusedOps.join(' -> ')}`]);
+        t.arenaBytes = Math.max(...engine.plans.map((p) => p.memory.arenaBytes));
+        t.naiveBytes = Math.max(...engine.plans.map((p) => p.memory.naiveBytes));
+        (t as EngineTiming & { macsPerFrame: number[] }).macsPerFrame = frames.map((f) => f.patches.reduce((s, p) => {
+          const plan = engine.plans.find((q) => q.shapeClass.path === p.path && q.shapeClass.patchH === p.h && q.shapeClass.patchW === p.w)!;
+          return s + plan.kernels.reduce((a, k) => a + k.macsPerPatch, 0);
+        }, 0));
+      }
+      engine.dispose();
+      out.push(t);
+    } catch (e) {
+      out.push({ engine: name, frameMs: [], gpuMs: [], peakGpuBytes: tracker.peak - base, prepareMs: performance.now() - t0, error: String((e as Error).stack ?? e) });
+    }
+  }
+  for (const t of textures) { t.lr.destroy(); t.hr.destroy(); }
+  return out;
+}
+
+async function adapterInfo(): Promise<Record<string, unknown>> {
+  const { adapter, device } = await gpu();
+  const info = adapter.info;
+  return { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, features: [...device.features], crossOriginIsolated: self.crossOriginIsolated };
+}
+
+async function fmaPeak(): Promise<{ gflops: number; ms: number }> { return measureFmaPeak((await gpu()).device); }
+
+const harness = { check, bench, adapterInfo, fmaPeak };
+(window as unknown as { dydcaHarness: typeof harness }).dydcaHarness = harness;
+log('ready');
