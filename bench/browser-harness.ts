@@ -15,7 +15,13 @@ export interface Harness {
 }
 
 export async function openHarness(): Promise<Harness> {
-  const server: ViteDevServer = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: 'localhost', strictPort: false }, logLevel: 'error' });
+  // the page's deps are scanned up front (no mid-run "optimized dependencies, reloading"), and no file
+  // watching: other people editing the tree must not reload the page under a running check
+  const server: ViteDevServer = await createServer({
+    configFile: 'vite.config.ts', logLevel: 'error',
+    optimizeDeps: { entries: ['bench/page/index.html'] },
+    server: { port: 0, host: 'localhost', strictPort: false, hmr: false, watch: { ignored: ['**/*'] } },
+  });
   await server.listen();
   const address = server.httpServer!.address();
   const port = typeof address === 'object' && address ? address.port : 0;

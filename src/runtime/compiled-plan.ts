@@ -3,12 +3,13 @@
 // its arena offsets per unit of N. The compiled engine only uploads and dispatches what this returns.
 import { convKernel, type ConvKernelSpec, type GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
 import { srTailKernel, type SRTailKernelSpec } from '../compiler/codegen/sr-tail-kernel.js';
+import { blockedWeights } from '../compiler/codegen/weight-layout.js';
 import type { KernelParams, Precision } from '../compiler/codegen/wgsl-common.js';
 import { FUSED_CONV, FUSED_TAIL, fuseGraph } from '../compiler/passes/fuse.js';
-import { inlineRoutedPath } from '../compiler/passes/inline-routed-path.js';
 import { planMemory, tensorLifetimes, type MemoryPlan } from '../compiler/passes/memory-plan.js';
 import { elementsPerUnit, inferPathShapes, shapeOf } from '../compiler/passes/path-shapes.js';
 import { scheduleForMemory } from '../compiler/passes/schedule.js';
+import { specializeForShape } from '../compiler/passes/specialize.js';
 import { dimConst, dimSym, dimValue } from '../compiler/symbolic-dim.js';
 import { attrInt, attrInts, type Graph, type Model, type Node } from '../onnx/graph.js';
 
@@ -18,16 +19,21 @@ export const shapeClassKey = (c: ShapeClass): string => `${c.path}:${c.patchW}x$
 /** Every float initializer of the model in one array (one GPU buffer), with element offsets. */
 export interface WeightPack { data: Float32Array; offsets: Map<string, number> }
 
+/** Every float initializer, in the generated kernels' blocked layout (../compiler/codegen/weight-layout.ts); offsets in elements, multiples of 4. */
 export function packWeights(graph: Graph): WeightPack {
   const offsets = new Map<string, number>();
+  const parts: Float32Array[] = [];
   let total = 0;
   for (const [name, t] of graph.initializers) {
     if (t.dtype !== 'float32') continue;
+    const blocked = blockedWeights(t.dims, t.data as Float32Array);
     offsets.set(name, total);
-    total += Math.ceil(t.data.length / 4) * 4;
+    parts.push(blocked);
+    total += blocked.length;
   }
   const data = new Float32Array(Math.max(4, total));
-  for (const [name, off] of offsets) data.set(graph.initializers.get(name)!.data as Float32Array, off);
+  let at = 0;
+  for (const p of parts) { data.set(p, at); at += p.length; }
   return { data, offsets };
 }
 
@@ -64,7 +70,9 @@ export function planShapeClass(model: Model, cls: ShapeClass, scale: number, hal
   const H = cls.patchH + 2 * halo, W = cls.patchW + 2 * halo;
   const input = model.graph.inputs[0].name;
   const output = model.graph.outputs[0].name;
-  const path = inlineRoutedPath(model, input, [1, 3, H, W]);
+  const { graph: path, analysis } = specializeForShape(model, { [input]: ['N', 3, H, W] });
+  // windows of the exhaustive schedule search end where a shape is not a constant (none in an SR path)
+  const barriers = new Set([...analysis.tensors].filter(([, t]) => !t.shape || t.shape.includes(null)).map(([name]) => name));
   const shapes = inferPathShapes(path, { [input]: [dimSym('N'), dimConst(3), dimConst(H), dimConst(W)] });
   const fused = fuseGraph(path, shapes);
   const unfusable = fused.nodes.find((n) => n.opType !== 'FusedConv' && n.opType !== 'FusedSRTail');
@@ -73,7 +81,7 @@ export function planShapeClass(model: Model, cls: ShapeClass, scale: number, hal
   const elementBytes = precision === 'f16' ? 2 : 4;
   const inArena = (t: string) => t !== input && t !== output && !fused.initializers.has(t);
   const bytes = (t: string) => (inArena(t) ? elementBytes * elementsPerUnit(shapeOf(shapes, t), 'N') : 0);
-  const order = scheduleForMemory(fused, bytes).order;
+  const order = scheduleForMemory(fused, bytes, { barriers }).order;
   const memory = planMemory(tensorLifetimes(order, bytes, inArena));
   const unitElems = (t: string) => memory.offsets.get(t)! / elementBytes;
   const wOff = (t: string) => weights.offsets.get(t)!;

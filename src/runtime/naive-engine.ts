@@ -4,7 +4,7 @@
 // from the LR texture and a scatter kernel writes the centre crops into the HR texture.
 import { naiveBinaryKernel, naiveConvKernel, naiveDepthToSpaceKernel, naiveGatherKernel, naiveReluKernel, naiveScatterKernel, type NCHW } from '../compiler/codegen/naive-kernels.js';
 import type { GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
-import { inlineRoutedPath } from '../compiler/passes/inline-routed-path.js';
+import { specializeForShape } from '../compiler/passes/specialize.js';
 import { inferPathShapes, shapeOf } from '../compiler/passes/path-shapes.js';
 import { dimConst, dimValue } from '../compiler/symbolic-dim.js';
 import { attrInt, attrInts, type Model, type Node } from '../onnx/graph.js';
@@ -58,7 +58,7 @@ export class NaiveEngine implements SREngine {
     const { halo, scale } = this.engineModel;
     const H = cls.patchH + 2 * halo, W = cls.patchW + 2 * halo;
     const inputName = model.graph.inputs[0].name;
-    const graph = inlineRoutedPath(model, inputName, [1, 3, H, W]);
+    const { graph } = specializeForShape(model, { [inputName]: [1, 3, H, W] });
     const shapes = inferPathShapes(graph, { [inputName]: [1, 3, H, W].map(dimConst) });
     const dims = (t: string) => shapeOf(shapes, t).map((d) => dimValue(d)!) as NCHW;
     const ops = await Promise.all(graph.nodes.map(async (node): Promise<NaiveOp> => {

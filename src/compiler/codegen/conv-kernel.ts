@@ -1,8 +1,11 @@
 // WGSL for a fused direct convolution (FusedConv: conv + bias [+ ReLU] [+ residual], input shift folded in).
-// Register tiling: each invocation accumulates OCT output channels x PX pixels in named registers; the
-// workgroup stages an input tile (ICC channels x (TH+K-1) x (TW+K-1)) in shared memory. One dispatch
-// covers every patch of a shape class: workgroup z = patch * (Cout/OCT) + channel group.
+// Register tiling: each invocation accumulates G vec4 groups of output channels x PX pixels (G*4*PX
+// accumulators); weights are laid out in blocks of 4 output channels (see ./weight-layout.ts) so one vec4
+// load feeds 4*PX FMAs. The workgroup stages an input tile (ICC channels x (TH+K-1) x (TW+K-1)) in shared
+// memory. The tile shape is chosen per layer to waste the fewest padded pixels. One dispatch covers every
+// patch of a shape class: workgroup z = patch * channel-groups + channel group.
 import { LR_BINDINGS, PARAMS_STRUCT, header, inputReader, type KernelInput, type Precision } from './wgsl-common.js';
+import { outputBlocks } from './weight-layout.js';
 
 export interface ConvKernelSpec {
   cin: number; cout: number; k: number; pad: number;
@@ -21,57 +24,75 @@ export interface GeneratedKernel {
   workgroups(count: number): [number, number, number];
 }
 
-const WG_X = 8, WG_Y = 8, PX = 2;
-
-/** The largest of 8, 4, 3, 2, 1 dividing `cout` (the per-invocation output-channel register tile). */
-export function outputChannelTile(cout: number): number {
-  return [8, 4, 3, 2, 1].find((t) => cout % t === 0)!;
-}
+export interface ConvTiling { wgX: number; wgY: number; px: number; groups: number }
 
 export function convOutputSize(spec: Pick<ConvKernelSpec, 'inH' | 'inW' | 'k' | 'pad'>): [number, number] {
   return [spec.inH + 2 * spec.pad - spec.k + 1, spec.inW + 2 * spec.pad - spec.k + 1];
 }
 
-export function convKernel(spec: ConvKernelSpec): GeneratedKernel {
+/**
+ * Workgroup (wgX x wgY invocations, 32..64 of them), pixels per invocation along x (px) and vec4 output
+ * groups per invocation: the fewest computed-but-cropped pixels, then the largest tile.
+ */
+export function chooseConvTiling(outH: number, outW: number, cout: number): ConvTiling {
+  const blocks = outputBlocks(cout);
+  const groups = [4, 2, 1].find((g) => blocks % g === 0)!;
+  let best: ConvTiling & { padded: number; tile: number } = { wgX: 8, wgY: 8, px: 2, groups, padded: Infinity, tile: 0 };
+  for (const wgX of [2, 4, 8, 16]) for (let wgY = 2; wgY <= 16; wgY++) for (const px of [2, 3, 4]) {
+    if (wgX * wgY < 32 || wgX * wgY > 64) continue;
+    const tw = wgX * px, th = wgY;
+    const padded = Math.ceil(outW / tw) * tw * Math.ceil(outH / th) * th;
+    if (padded < best.padded || (padded === best.padded && tw * th > best.tile)) best = { wgX, wgY, px, groups, padded, tile: tw * th };
+  }
+  return { wgX: best.wgX, wgY: best.wgY, px: best.px, groups: best.groups };
+}
+
+export function convKernel(spec: ConvKernelSpec, tiling?: ConvTiling): GeneratedKernel {
   const { cin, cout, k, pad, inH, inW, precision: T } = spec;
   const [OH, OW] = convOutputSize(spec);
-  const OCT = outputChannelTile(cout);
-  const groups = cout / OCT;
-  const TW = WG_X * PX, TH = WG_Y;
+  const { wgX, wgY, px: PX, groups: G } = tiling ?? chooseConvTiling(OH, OW, cout);
+  const zGroups = outputBlocks(cout) / G;
+  const TW = wgX * PX, TH = wgY;
   const IW = TW + k - 1, IH = TH + k - 1;
   const ICC = Math.min(cin, 8);
   const KK = k * k;
-  const init = Array.from({ length: OCT }, (_, o) => `  let bias_${o} = weights[params.bOff + oc0 + ${o}u];\n${Array.from({ length: PX }, (_, p) => `  var acc_${o}_${p} = bias_${o};`).join('\n')}`).join('\n');
-  const loadTaps = Array.from({ length: PX }, (_, p) => `          let v_${p} = tile[row + lid.x + ${p * WG_X}u + kx];`).join('\n');
-  const fmas = Array.from({ length: OCT }, (_, o) => `          let w_${o} = weights[wBase + ${o * cin * KK}u];\n${Array.from({ length: PX }, (_, p) => `          acc_${o}_${p} = fma(v_${p}, w_${o}, acc_${o}_${p});`).join('\n')}`).join('\n');
-  const stores = Array.from({ length: PX }, (_, p) => `  {
-    let ox = wg.x * ${TW}u + lid.x + ${p * WG_X}u;
+  const V = `vec4<${T}>`;
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const init = range(G).map((g) => `  let bias_${g} = weights[params.bOff / 4u + ob0 + ${g}u];\n${range(PX).map((p) => `  var acc_${g}_${p} = bias_${g};`).join('\n')}`).join('\n');
+  const taps = range(PX).map((p) => `          let v_${p} = ${V}(tile[row + lid.x * ${PX}u + ${p}u + kx]);`).join('\n');
+  const fmas = range(G).map((g) => `          let w_${g} = weights[wBase + ${g * cin * KK}u];\n${range(PX).map((p) => `          acc_${g}_${p} = fma(v_${p}, w_${g}, acc_${g}_${p});`).join('\n')}`).join('\n');
+  const lanes = ['x', 'y', 'z', 'w'];
+  const stores = range(PX).map((p) => `  {
+    let ox = wg.x * ${TW}u + lid.x * ${PX}u + ${p}u;
     if (ox < ${OW}u) {
-${Array.from({ length: OCT }, (_, o) => `      {
-        let at = ((n * ${cout}u + oc0 + ${o}u) * ${OH}u + oy) * ${OW}u + ox;
-        var v = acc_${o}_${p};${spec.relu ? `\n        v = max(v, ${T}(0));` : ''}${spec.residual ? `\n        v = v + arena[params.resOff + at];` : ''}
-        arena[params.outOff + at] = v;
+${range(G).map((g) => `      {
+        var v = acc_${g}_${p};${spec.relu ? `\n        v = max(v, ${V}(0));` : ''}
+${range(4).map((l) => `        if ((ob0 + ${g}u) * 4u + ${l}u < ${cout}u) {
+          let at = ((n * ${cout}u + (ob0 + ${g}u) * 4u + ${l}u) * ${OH}u + oy) * ${OW}u + ox;
+          arena[params.outOff + at] = v.${lanes[l]}${spec.residual ? ' + arena[params.resOff + at]' : ''};
+        }`).join('\n')}
       }`).join('\n')}
     }
   }`).join('\n');
-  const code = `${header(T)}// conv ${k}x${k} ${cin}->${cout} on ${inH}x${inW}, pad ${pad}${spec.relu ? ', relu' : ''}${spec.residual ? ', residual' : ''}${spec.input.kind === 'lr' ? ', reads the LR frame' : ''}
+  const code = `${header(T)}// conv ${k}x${k} ${cin}->${cout} on ${inH}x${inW}, pad ${pad}${spec.relu ? ', relu' : ''}${spec.residual ? ', residual' : ''}${spec.input.kind === 'lr' ? ', reads the LR frame' : ''}; tile ${TW}x${TH}, ${G * 4} channels x ${PX} px per invocation
 ${PARAMS_STRUCT}
 @group(0) @binding(0) var<storage, read_write> arena: array<${T}>;
-@group(0) @binding(1) var<storage, read> weights: array<${T}>;
+@group(0) @binding(1) var<storage, read> weights: array<${V}>;
 @group(0) @binding(2) var<uniform> params: Params;
 ${spec.input.kind === 'lr' ? LR_BINDINGS : ''}
 var<workgroup> tile: array<${T}, ${ICC * IH * IW}>;
 ${inputReader('readInput', spec.input, cin, inH, inW, spec.shift, T)}
 
-@compute @workgroup_size(${WG_X}, ${WG_Y}, 1)
+@compute @workgroup_size(${wgX}, ${wgY}, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let n = wg.z / ${groups}u;
-  let oc0 = (wg.z % ${groups}u) * ${OCT}u;
+  let n = wg.z / ${zGroups}u;
+  // first block of 4 output channels this invocation accumulates
+  let ob0 = (wg.z % ${zGroups}u) * ${G}u;
   let ty0 = i32(wg.y * ${TH}u) - ${pad};
   let tx0 = i32(wg.x * ${TW}u) - ${pad};
 ${init}
   for (var c0 = 0u; c0 < ${cin}u; c0 = c0 + ${ICC}u) {
-    for (var i = li; i < ${ICC * IH * IW}u; i = i + ${WG_X * WG_Y}u) {
+    for (var i = li; i < ${ICC * IH * IW}u; i = i + ${wgX * wgY}u) {
       let c = i / ${IH * IW}u;
       let r = i % ${IH * IW}u;
       var v = ${T}(0);
@@ -84,8 +105,8 @@ ${init}
       for (var ky = 0u; ky < ${k}u; ky = ky + 1u) {
         let row = (c * ${IH}u + lid.y + ky) * ${IW}u;
         for (var kx = 0u; kx < ${k}u; kx = kx + 1u) {
-          let wBase = params.wOff + (oc0 * ${cin}u + c0 + c) * ${KK}u + ky * ${k}u + kx;
-${loadTaps}
+          let wBase = params.wOff / 4u + (ob0 * ${cin}u + c0 + c) * ${KK}u + ky * ${k}u + kx;
+${taps}
 ${fmas}
         }
       }
@@ -100,6 +121,6 @@ ${stores}
   return {
     label: `conv${k}x${k}_${cin}to${cout}_${inH}x${inW}${spec.relu ? '_relu' : ''}${spec.residual ? '_res' : ''}${spec.input.kind === 'lr' ? '_lr' : ''}_${T}`,
     code,
-    workgroups: (count) => [Math.ceil(OW / TW), Math.ceil(OH / TH), count * groups],
+    workgroups: (count) => [Math.ceil(OW / TW), Math.ceil(OH / TH), count * zGroups],
   };
 }

@@ -3,6 +3,7 @@
 // of the patch centre (the halo is cropped, never computed) and keeps all 3*s*s outputs in registers.
 // Output: the HR rgba8unorm storage texture, or (debug) the float HR patch before 8-bit quantisation.
 import type { GeneratedKernel } from './conv-kernel.js';
+import { outputBlocks } from './weight-layout.js';
 import { LR_BINDINGS, PARAMS_STRUCT, header, inputReader, literal, type Precision } from './wgsl-common.js';
 
 export interface SRTailKernelSpec {
@@ -29,10 +30,13 @@ export function srTailKernel(spec: SRTailKernelSpec): GeneratedKernel {
   const IA = WG + KA - 1, IB = WG + KB - 1;
   const ICC = Math.min(CA, 8);
   const padA = (KA - 1) / 2, padB = (KB - 1) / 2;
-  const accs = Array.from({ length: CO }, (_, k) => k);
-  const init = accs.map((k) => `  var acc_${k} = weights[params.bOff + ${k}u] + weights[params.bOffB + ${k}u];`).join('\n');
-  const fmaA = accs.map((k) => `          acc_${k} = fma(v, weights[wBase + ${k * CA * KA * KA}u], acc_${k});`).join('\n');
-  const fmaB = accs.map((k) => `          acc_${k} = fma(v, weights[wBase + ${k * 3 * KB * KB}u], acc_${k});`).join('\n');
+  // output channels in vec4 blocks, matching the blocked weight layout (./weight-layout.ts)
+  const blocks = Array.from({ length: outputBlocks(CO) }, (_, g) => g);
+  const V = `vec4<${T}>`;
+  const init = blocks.map((g) => `  var acc_${g} = weights[params.bOff / 4u + ${g}u] + weights[params.bOffB / 4u + ${g}u];`).join('\n');
+  const fmaA = blocks.map((g) => `          acc_${g} = fma(${V}(v), weights[wBase + ${g * CA * KA * KA}u], acc_${g});`).join('\n');
+  const fmaB = blocks.map((g) => `          acc_${g} = fma(${V}(v), weights[wBase + ${g * 3 * KB * KB}u], acc_${g});`).join('\n');
+  const lane = (k: number) => `acc_${Math.floor(k / 4)}.${'xyzw'[k % 4]}`;
   const store = spec.output === 'texture'
     ? `    textureStore(hr, vec2<i32>(hx, hy), vec4<f32>(clamp(vec3<f32>(f32(r), f32(g), f32(b)), vec3<f32>(0.0), vec3<f32>(1.0)), 1.0));`
     : `    let plane = ${S * PH * S * PW}u;
@@ -46,9 +50,9 @@ export function srTailKernel(spec: SRTailKernelSpec): GeneratedKernel {
     return `  {
     let i = ${i}u;
     let j = ${j}u;
-    let r = acc_${sub} + ${literal(spec.outBias[0], T)};
-    let g = acc_${S * S + sub} + ${literal(spec.outBias[1], T)};
-    let b = acc_${2 * S * S + sub} + ${literal(spec.outBias[2], T)};
+    let r = ${lane(sub)} + ${literal(spec.outBias[0], T)};
+    let g = ${lane(S * S + sub)} + ${literal(spec.outBias[1], T)};
+    let b = ${lane(2 * S * S + sub)} + ${literal(spec.outBias[2], T)};
     let hx = ${S} * (origin.x + i32(cx)) + ${j};
     let hy = ${S} * (origin.y + i32(cy)) + ${i};
 ${store}
@@ -57,7 +61,7 @@ ${store}
   const code = `${header(T)}// SR tail: conv${KA}x${KA} ${CA}->${CO} + skip conv${KB}x${KB} 3->${CO} + depth-to-space x${S} + mean, patch ${PH}x${PW} halo ${halo} -> ${spec.output}
 ${PARAMS_STRUCT}
 @group(0) @binding(0) var<storage, read_write> arena: array<${T}>;
-@group(0) @binding(1) var<storage, read> weights: array<${T}>;
+@group(0) @binding(1) var<storage, read> weights: array<vec4<${T}>>;
 @group(0) @binding(2) var<uniform> params: Params;
 ${LR_BINDINGS}
 ${spec.output === 'texture' ? '@group(0) @binding(5) var hr: texture_storage_2d<rgba8unorm, write>;' : '@group(0) @binding(5) var<storage, read_write> debugOut: array<f32>;'}
@@ -87,7 +91,7 @@ ${init}
       for (var ky = 0u; ky < ${KA}u; ky = ky + 1u) {
         for (var kx = 0u; kx < ${KA}u; kx = kx + 1u) {
           let v = tileA[(c * ${IA}u + lid.y + ky) * ${IA}u + lid.x + kx];
-          let wBase = params.wOff + (c0 + c) * ${KA * KA}u + ky * ${KA}u + kx;
+          let wBase = params.wOff / 4u + (c0 + c) * ${KA * KA}u + ky * ${KA}u + kx;
 ${fmaA}
         }
       }
@@ -103,7 +107,7 @@ ${fmaA}
     for (var ky = 0u; ky < ${KB}u; ky = ky + 1u) {
       for (var kx = 0u; kx < ${KB}u; kx = kx + 1u) {
         let v = tileB[(c * ${IB}u + lid.y + ky) * ${IB}u + lid.x + kx];
-        let wBase = params.wOffB + c * ${KB * KB}u + ky * ${KB}u + kx;
+        let wBase = params.wOffB / 4u + c * ${KB * KB}u + ky * ${KB}u + kx;
 ${fmaB}
       }
     }
