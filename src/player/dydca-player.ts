@@ -6,7 +6,9 @@ import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
 import { acquireGpu, type PlayerGpu } from './gpu-device.js';
 import { isEngineName, loadEngine } from './engine-loader.js';
 import { loadPack, type LoadedPack } from './pack-loader.js';
-import { FramePresenter } from './frame-presenter.js';
+import { FramePresenter, type PresentMode } from './frame-presenter.js';
+import { FrameImporter } from './frame-importer.js';
+import { webgpuCanvasBreaksReadback } from './canvas-readback-probe.js';
 import { PsnrMeter } from './psnr-meter.js';
 import { VideoFrameStream } from './video-frame-stream.js';
 
@@ -77,6 +79,8 @@ export class DydcaPlayer extends LitElement {
   private bicubic: BicubicUpscaler | null = null;
   private meter: PsnrMeter | null = null;
   private presenter: FramePresenter | null = null;
+  private importer: FrameImporter | null = null;
+  private presentMode: PresentMode | null = null;
   private canvas: HTMLCanvasElement | null = null;
   /** serialises GPU work: loads, engine switches and frames never interleave */
   private work: Promise<void> = Promise.resolve();
@@ -209,6 +213,9 @@ export class DydcaPlayer extends LitElement {
     const m = pack.manifest;
     if (!this.gpu) {
       this.statusText = 'starting WebGPU';
+      // Probe before the player's device exists: the defect breaks readback on devices alive when a canvas draws.
+      // A canvas keeps the context type it was first given, so the mode is decided once per element.
+      if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= (await webgpuCanvasBreaksReadback()) ? 'readback' : 'webgpu-canvas';
       this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) });
       this.watchDevice(this.gpu);
     }
@@ -216,7 +223,7 @@ export class DydcaPlayer extends LitElement {
     this.statusText = 'opening video stream';
     this.lrStream = new VideoFrameStream(pack.lrUrl, m.fps);
     await this.lrStream.open();
-    const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+    const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.STORAGE_BINDING;
     const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC;
     this.textures = {
       lr: device.createTexture({ label: 'lr-frame', size: [m.lr.width, m.lr.height], format: 'rgba8unorm', usage: frameUsage }),
@@ -229,7 +236,9 @@ export class DydcaPlayer extends LitElement {
     const canvas = this.canvas!;
     canvas.width = m.hr.width;
     canvas.height = m.hr.height;
-    this.presenter = new FramePresenter(device, canvas);
+    this.presenter = new FramePresenter(device, canvas, this.presentMode ?? 'webgpu-canvas');
+    // Where a WebGPU canvas breaks readback, importing video frames on the GPU does too: copy them through the CPU.
+    this.importer = new FrameImporter(device, this.presentMode === 'readback' ? 'cpu-copy' : 'external-texture');
     await this.startEngine(generation);
     if (generation !== this.generation) return;
     await this.renderFrame(Math.min(this.current, m.frames - 1));
@@ -282,6 +291,7 @@ export class DydcaPlayer extends LitElement {
     this.bicubic?.dispose(); this.bicubic = null;
     this.presenter?.dispose(); this.presenter = null;
     this.meter = null;
+    this.importer = null;
     if (this.textures) for (const t of Object.values(this.textures)) t.destroy();
     this.textures = null;
     if (this.gpu) {
@@ -318,7 +328,7 @@ export class DydcaPlayer extends LitElement {
     const device = gpu.device;
     const frame = await lrStream.frameAt(index);
     if (generation !== this.generation) return;
-    device.queue.copyExternalImageToTexture({ source: frame }, { texture: textures.lr }, [m.lr.width, m.lr.height]);
+    await this.importer!.import(frame, textures.lr);
     const patches = pack.layouts[index];
     const result = await srEngine.run({ lr: textures.lr, hr: textures.sr, patches });
     const measure = this.overlay === 'psnr';
@@ -335,11 +345,11 @@ export class DydcaPlayer extends LitElement {
         await this.hrStream.open();
       }
       const hrFrame = await this.hrStream.frameAt(index);
-      device.queue.copyExternalImageToTexture({ source: hrFrame }, { texture: textures.hrRef }, [m.hr.width, m.hr.height]);
+      await this.importer!.import(hrFrame, textures.hrRef);
       [psnr, psnrBicubic] = await this.meter!.measure(textures.hrRef, [textures.sr, textures.bicubic]);
     }
     if (generation !== this.generation) return;
-    this.presenter!.present(textures.sr, textures.bicubic, {
+    await this.presenter!.present(textures.sr, textures.bicubic, {
       splitX: this.compare ? Math.round(Math.min(1, Math.max(0, this.split)) * m.hr.width) : null,
       showPatches: this.overlay === 'patches', patches, scale: m.scale,
     });

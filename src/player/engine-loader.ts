@@ -1,6 +1,7 @@
 // Creates an SREngine by name. ort and bicubic live in src/runtime; the compiled engines come from
 // src/runtime/create-engine.ts, found with import.meta.glob so the player builds before that file exists.
 import type { EngineModel, EngineName, SREngine } from '../runtime/engine.js';
+import { createBicubicEngine } from '../runtime/bicubic-engine.js';
 
 type CreateEngine = (name: EngineName, device: GPUDevice, model: EngineModel) => Promise<SREngine>;
 const compiledEngineModules = import.meta.glob<{ createEngine: CreateEngine }>('../runtime/create-engine.ts');
@@ -13,7 +14,7 @@ export function isEngineName(v: unknown): v is EngineName {
 
 export async function loadEngine(name: EngineName, device: GPUDevice, model: EngineModel): Promise<SREngine> {
   switch (name) {
-    case 'bicubic': return (await import('../runtime/bicubic-engine.js')).createBicubicEngine(device, model);
+    case 'bicubic': return createBicubicEngine(device, model);
     case 'ort': return (await import('../runtime/ort-engine.js')).createOrtEngine(device, model);
     case 'compiled':
     case 'compiled-naive': {

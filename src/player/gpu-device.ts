@@ -3,6 +3,8 @@
 import { GpuMemoryTracker } from '../runtime/gpu-memory.js';
 
 export interface PlayerGpu {
+  /** kept referenced: Chromium aborts mapAsync once the adapter's instance is collected */
+  adapter: GPUAdapter;
   device: GPUDevice;
   tracker: GpuMemoryTracker;
   features: { shaderF16: boolean; timestampQuery: boolean };
@@ -34,7 +36,7 @@ export async function acquireGpu(needs: { maxTextureSize: number }): Promise<Pla
   tracker.attach(device);
   const info = adapter.info;
   return {
-    device, tracker,
+    adapter, device, tracker,
     features: { shaderF16: device.features.has('shader-f16'), timestampQuery: device.features.has('timestamp-query') },
     adapterInfo: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter',
   };

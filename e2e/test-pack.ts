@@ -1,0 +1,56 @@
+// The e2e test pack: a 1 s lavfi clip packed by the real packer (`dydca pack`, tiny --steps), cached under
+// .cache/e2e/pack, and served to the page through Playwright routes (the built site only serves dist/).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+
+const root = resolve(import.meta.dirname, '..');
+export const testPackDir = join(root, '.cache', 'e2e', 'pack');
+/** The URL prefix the page sees; routePack() answers it from `testPackDir` (or from `files` overrides). */
+export const testPackUrl = '/e2e-pack/manifest.json';
+
+/** Builds the pack once (about a minute on 2 cores); later runs reuse it. */
+export function ensureTestPack(): string {
+  if (existsSync(join(testPackDir, 'manifest.json'))) return testPackDir;
+  const work = join(root, '.cache', 'e2e');
+  mkdirSync(work, { recursive: true });
+  const clip = join(work, 'clip.mp4');
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=256x144:rate=10', '-t', '1', '-pix_fmt', 'yuv420p', clip]);
+  const tmpOut = join(work, 'pack-building');
+  rmSync(tmpOut, { recursive: true, force: true });
+  const args = ['pack', clip, '--out', tmpOut, '--scale', '2', '--steps', '40'];
+  const main = join(root, 'src', 'cli', 'main.ts');
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  const r = existsSync(main)
+    ? spawnSync(tsx, [main, ...args], { cwd: root, encoding: 'utf8' })
+    : spawnSync(tsx, ['--eval', `import(${JSON.stringify(join(root, 'src', 'cli', 'pack.ts'))}).then(async (m) => { process.exitCode = await m.runPack(${JSON.stringify(args.slice(1))}); })`], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dydca pack failed for the e2e pack (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
+  renameSync(tmpOut, testPackDir);
+  return testPackDir;
+}
+
+export function readPackFile(name: string): Buffer { return readFileSync(join(testPackDir, name)); }
+
+const contentTypes: Record<string, string> = { json: 'application/json', mp4: 'video/mp4', onnx: 'application/octet-stream' };
+
+/** Serves the test pack under /e2e-pack/; `overrides` replace (string/Buffer) or 404 (null) single files. */
+export async function routePack(page: Page, overrides: Record<string, string | Buffer | null> = {}): Promise<void> {
+  await page.route('**/e2e-pack/**', async (route) => {
+    const name = new URL(route.request().url()).pathname.replace(/^\/e2e-pack\//, '');
+    const override = overrides[name];
+    const headers = { 'Cross-Origin-Resource-Policy': 'same-origin' };
+    if (override === null || (override === undefined && !existsSync(join(testPackDir, name)))) {
+      await route.fulfill({ status: 404, body: 'not found', headers });
+      return;
+    }
+    const body = override ?? readPackFile(name);
+    await route.fulfill({ status: 200, body, headers, contentType: contentTypes[name.split('.').pop() ?? ''] ?? 'application/octet-stream' });
+  });
+}
+
+/** Writes a scratch file next to the pack (debug aid for failing tests). */
+export function saveArtifact(name: string, data: string | Buffer): void {
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  writeFileSync(join(root, 'test-results', name), data);
+}

@@ -1,0 +1,54 @@
+// Puts a decoded VideoFrame into an rgba8unorm GPU texture: importExternalTexture + a WGSL blit (zero-copy),
+// falling back to copyExternalImageToTexture, and last to VideoFrame.copyTo(RGBA) + writeTexture (a CPU copy,
+// used where the GPU paths fail, e.g. headless Chromium on SwiftShader: see canvas-readback-probe.ts).
+import shaderSource from '../../shaders/frame-import.wgsl?raw';
+
+export type FrameImportPath = 'external-texture' | 'copy-external-image' | 'cpu-copy';
+
+export class FrameImporter {
+  private readonly pipeline: GPUComputePipeline;
+  /** the path that worked last; tried in order, the first failure moves on to the next */
+  constructor(private readonly device: GPUDevice, public path: FrameImportPath = 'external-texture') {
+    const module = device.createShaderModule({ label: 'frame-import', code: shaderSource });
+    this.pipeline = device.createComputePipeline({ label: 'frame-import', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  }
+
+  /** `target` needs STORAGE_BINDING (external-texture path) and COPY_DST | RENDER_ATTACHMENT (copy paths). */
+  async import(frame: VideoFrame, target: GPUTexture): Promise<void> {
+    if (this.path === 'external-texture') {
+      try {
+        this.device.pushErrorScope('validation');
+        const external = this.device.importExternalTexture({ source: frame });
+        const bindGroup = this.device.createBindGroup({
+          layout: this.pipeline.getBindGroupLayout(0),
+          entries: [{ binding: 0, resource: external }, { binding: 1, resource: target.createView() }],
+        });
+        const encoder = this.device.createCommandEncoder({ label: 'frame-import' });
+        const pass = encoder.beginComputePass({ label: 'frame-import' });
+        pass.setPipeline(this.pipeline);
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(Math.ceil(target.width / 8), Math.ceil(target.height / 8));
+        pass.end();
+        this.device.queue.submit([encoder.finish()]);
+        const error = await this.device.popErrorScope();
+        if (!error) return;
+        console.warn(`frame import: external texture path failed (${error.message}); falling back to copyExternalImageToTexture`);
+      } catch (e) {
+        console.warn(`frame import: external texture path failed (${(e as Error).message}); falling back to copyExternalImageToTexture`);
+      }
+      this.path = 'copy-external-image';
+    }
+    if (this.path === 'copy-external-image') {
+      try {
+        this.device.queue.copyExternalImageToTexture({ source: frame }, { texture: target }, [target.width, target.height]);
+        return;
+      } catch (e) {
+        console.warn(`frame import: copyExternalImageToTexture(VideoFrame) failed (${(e as Error).message}); copying through the CPU`);
+        this.path = 'cpu-copy';
+      }
+    }
+    const rgba = new Uint8Array(target.width * target.height * 4);
+    await frame.copyTo(rgba, { format: 'RGBA', colorSpace: 'srgb', rect: { x: 0, y: 0, width: target.width, height: target.height } });
+    this.device.queue.writeTexture({ texture: target }, rgba, { bytesPerRow: target.width * 4 }, [target.width, target.height]);
+  }
+}
