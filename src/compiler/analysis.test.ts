@@ -65,6 +65,14 @@ describe('analysis against onnxruntime-node: shape-routed If (paper routing node
       expect(analysis.tensors.get('route/height')!.value).toEqual({ kind: 'const', elems: [h] });
     });
 
+    it(`${heights.length} paths: a known height routes even when the width is unknown`, async () => {
+      const h = heights[heights.length - 1];
+      const { analysis } = await agreesWithOrt(model, 'lr', [1, 3, h, 7], { N: 1 }, { lr: ['N', 3, h, null] });
+      expect(analysis.branches.get(`route/if${heights.length - 2}`)).toBe('then');
+      expect(toContractJson(analysis).tensors['route/shape'].value).toBe('nac');
+      expect(toContractJson(analysis).tensors.hr.shape).toEqual(['N', 3, 2 * h, null]);
+    });
+
     it(`${heights.length} paths: unknown height analyses both branches and Merges their equal shapes`, async () => {
       const { analysis } = await agreesWithOrt(model, 'lr', [1, 3, 9, 5], { N: 1, h: 9, w: 5 });
       const json = toContractJson(analysis);
@@ -124,8 +132,9 @@ describe('analysis against onnxruntime-node: NonZero', () => {
     const json = toContractJson(analysis);
     expect(json.tensors.nz).toEqual({ shape: [2, null], value: 'nac' });
     expect(json.tensors.nz_t.shape).toEqual([null, 2]);
-    // Shape of a partly unknown shape is not tracked element by element, so even its known dim is lost
-    expect(json.tensors.nz_rank).toEqual({ shape: [], value: 'nac' });
+    // Shape of a partly unknown shape keeps its known elements (the unknown one is opaque)
+    expect(json.tensors.nz_rank).toEqual({ shape: [], value: 'const' });
+    expect(json.tensors.nz_shape).toEqual({ shape: [2], value: 'nac' });
     expect(json.tensors.relu.shape).toEqual(['N', 'h']);
     expect(json.nodes.nz.class).toBe('Exec->O(S,V)');
     expect(analysis.nacCauses.find((c) => c.tensor === 'nz')).toMatchObject({ op: 'NonZero', node: 'nz' });

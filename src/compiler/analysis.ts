@@ -2,7 +2,7 @@
 // operator, Merge for If branches and Loop iterations, repeated until no tensor's state changes.
 import type { DataType, DeclaredDim, Graph, Model, Node } from '../onnx/graph.js';
 import {
-  nacTensor, ranked, SHAPE_NAC, tensorStatesEqual, undefinedTensor, type Dim, type ShapeState, type TensorState, type ValueKind, type ValueState,
+  nacTensor, ranked, reportedValue, SHAPE_NAC, tensorStatesEqual, undefinedTensor, type Dim, type ShapeState, type TensorState, type ValueKind, type ValueState,
 } from './lattice.js';
 import type { BranchDecision, OpClass, OpContext } from './ops/op-types.js';
 import { lookupOp } from './ops/registry.js';
@@ -187,7 +187,7 @@ export function analyzeModel(model: Model, inputShapes: InputShapes = {}): Analy
   analyzer.analyzeGraph(g, new Map(), bound);
   const tensors = new Map<string, TensorFacts>();
   for (const [name, t] of analyzer.states) {
-    tensors.set(name, { shape: t.shape.kind === 'ranked' ? t.shape.dims : null, value: t.value, dtype: t.dtype });
+    tensors.set(name, { shape: t.shape.kind === 'ranked' ? t.shape.dims : null, value: reportedValue(t.value), dtype: t.dtype });
   }
   return { tensors, nodes: analyzer.nodes, branches: analyzer.branches, nacCauses: [...analyzer.nacCauses.values()] };
 }

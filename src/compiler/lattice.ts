@@ -1,7 +1,7 @@
 // The data-flow domain of the paper's Figure 3, for a tensor's shape and its value:
 // undefined (top) > known constant / symbolic constant / operator-inferred constant > not-a-constant (bottom).
 import type { DataType } from '../onnx/graph.js';
-import { dimConst, dimEqual, dimValue, formatDim, isDimConst, type DimExpr } from './symbolic-dim.js';
+import { dimConst, dimEqual, dimIsOpaqueFree, dimValue, formatDim, isDimConst, type DimExpr } from './symbolic-dim.js';
 
 /** One dim of a shape: a known or symbolic expression, or null (not a constant). */
 export type Dim = DimExpr | null;
@@ -42,8 +42,14 @@ export const VALUE_UNDEFINED: ValueState = { kind: 'undefined' };
 export const VALUE_NAC: ValueState = { kind: 'nac' };
 export const VALUE_INFERRED: ValueState = { kind: 'inferred' };
 
+/** A ranked shape; a dim that mentions an opaque (unknown) symbol is not a constant. */
 export function ranked(dims: (Dim | number)[]): ShapeState {
-  return { kind: 'ranked', dims: dims.map((d) => (typeof d === 'number' ? dimConst(d) : d)) };
+  return { kind: 'ranked', dims: dims.map((d) => (typeof d === 'number' ? dimConst(d) : d && dimIsOpaqueFree(d) ? d : null)) };
+}
+
+/** The value as reported outside the analysis: a partly unknown (opaque) tracked value is nac. */
+export function reportedValue(v: ValueState): ValueState {
+  return v.kind === 'symbolic' && !v.elems.every(dimIsOpaqueFree) ? VALUE_NAC : v;
 }
 
 export function undefinedTensor(): TensorState { return { dtype: null, shape: SHAPE_UNDEFINED, value: VALUE_UNDEFINED }; }

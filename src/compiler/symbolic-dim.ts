@@ -47,6 +47,15 @@ function normalize(terms: DimTerm[]): DimExpr {
   return { terms: out };
 }
 
+/**
+ * Opaque symbols stand for one dim the analysis does not know (names start with '?'). They let a
+ * Shape value stay partly tracked ([N, 3, 20, ?]) so Gather can still pick its known elements;
+ * any shape dim or reported value that contains one is not a constant.
+ */
+export const OPAQUE_PREFIX = '?';
+export function dimOpaque(id: string): DimExpr { return dimSym(`${OPAQUE_PREFIX}${id}`); }
+export function dimIsOpaqueFree(e: DimExpr): boolean { return ![...dimSymbols(e)].some((s) => s.startsWith(OPAQUE_PREFIX)); }
+
 export function dimConst(value: number): DimExpr { return normalize([{ coeff: value, factors: [] }]); }
 export function dimSym(name: string): DimExpr { return { terms: [{ coeff: 1, factors: [{ kind: 'sym', name }] }] }; }
 function atomExpr(a: DimAtom): DimExpr { return { terms: [{ coeff: 1, factors: [a] }] }; }

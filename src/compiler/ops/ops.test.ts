@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attribute, DataType, Graph, Node } from '../../onnx/graph.js';
 import { attr, tensorF32, tensorI64 } from '../../onnx/graph-builder.js';
 import { ranked, SHAPE_NAC, valueFromElems, VALUE_INFERRED, VALUE_NAC, type TensorState, type ValueState } from '../lattice.js';
-import { formatDim, parseDim } from '../symbolic-dim.js';
+import { dimOpaque, formatDim, parseDim } from '../symbolic-dim.js';
 import type { BranchDecision, OpContext } from './op-types.js';
 import { knownOpTypes, lookupOp } from './registry.js';
 
@@ -11,7 +11,7 @@ import { knownOpTypes, lookupOp } from './registry.js';
 function T(shape: string | null, value: (number | string)[] | 'nac' | 'inferred' | 'const' = 'nac', dtype: DataType = 'float32'): TensorState {
   const s = shape === null ? SHAPE_NAC : ranked(shape === '' ? [] : shape.split(',').map((d) => (d === '?' ? null : parseDim(d))));
   const v: ValueState = value === 'nac' ? VALUE_NAC : value === 'inferred' ? VALUE_INFERRED : value === 'const' ? { kind: 'const', elems: null }
-    : valueFromElems(value.map((e) => parseDim(String(e))));
+    : valueFromElems(value.map((e) => (String(e).startsWith('?') ? dimOpaque(String(e).slice(1)) : parseDim(String(e)))));
   return { dtype, shape: s, value: v };
 }
 const I = (shape: string | null, value: (number | string)[] | 'nac' | 'const' = 'nac'): TensorState => T(shape, value, 'int64');
@@ -41,7 +41,9 @@ const cases: [string, Case][] = [
   ['Shape known', { op: 'Shape', inputs: [T('1,3,8,8')], shape: '4', value: '[1,3,8,8]' }],
   ['Shape symbolic', { op: 'Shape', inputs: [T('N,3,h,w')], shape: '4', value: '[N,3,h,w]' }],
   ['Shape start/end', { op: 'Shape', attrs: { start: attr.int(-2) }, inputs: [T('N,3,h,w')], shape: '2', value: '[h,w]' }],
-  ['Shape nac dim', { op: 'Shape', inputs: [T('N,?,h')], shape: '3', value: 'nac' }],
+  ['Shape nac dim (kept as an opaque element)', { op: 'Shape', inputs: [T('N,?,h')], shape: '3', value: '[N,?Shape_test[1],h]' }],
+  ['Gather the known element of a partly known shape', { op: 'Gather', inputs: [I('3', ['N', '?x[1]', 'h']), I('', [2])], shape: '', value: '[h]' }],
+  ['Reshape to a partly known shape', { op: 'Reshape', inputs: [T('N,C'), I('2', ['N', '?x[1]'])], shape: 'N,?', value: 'nac' }],
   ['Shape unknown rank', { op: 'Shape', inputs: [T(null)], shape: '?', value: 'nac' }],
   ['Size symbolic', { op: 'Size', inputs: [T('N,3,h')], shape: '', value: '[3*N*h]' }],
   ['ConstantOfShape known', { op: 'ConstantOfShape', attrs: { value: attr.tensor(tensorI64([1], [7])) }, inputs: [I('2', [2, 3])], shape: '2,3', value: '[7,7,7,7,7,7]' }],

@@ -2,7 +2,7 @@
 // input shape is (paper's algorithm, step 4); it feeds the routing arithmetic.
 import { attrInt } from '../../onnx/graph.js';
 import { ranked, valueFromElems, VALUE_NAC, type Dim } from '../lattice.js';
-import { dimConst, dimMul, type DimExpr } from '../symbolic-dim.js';
+import { dimConst, dimMul, dimOpaque, type DimExpr } from '../symbolic-dim.js';
 import type { OpDefinition } from './op-types.js';
 import { dimsOf } from './shape-rules.js';
 
@@ -16,8 +16,10 @@ export const shapeOp: OpDefinition = {
     if (!dims) return { outputs: [{ dtype: 'int64', shape: ranked([null]), value: VALUE_NAC }], nacReason: 'input rank unknown' };
     const rank = dims.length;
     const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
-    const picked = dims.slice(clamp(attrInt(node, 'start', 0)), clamp(attrInt(node, 'end', rank)));
-    return { outputs: [{ dtype: 'int64', shape: ranked([picked.length]), value: allKnown(picked) ? valueFromElems(picked) : VALUE_NAC }] };
+    const start = clamp(attrInt(node, 'start', 0));
+    // unknown dims become opaque symbols so the known ones stay usable (Gather of a known height)
+    const picked = dims.slice(start, clamp(attrInt(node, 'end', rank))).map((d, i) => d ?? dimOpaque(`${node.inputs[0] ?? node.name}[${start + i}]`));
+    return { outputs: [{ dtype: 'int64', shape: ranked([picked.length]), value: valueFromElems(picked) }] };
   },
 };
 
