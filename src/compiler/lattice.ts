@@ -1,7 +1,7 @@
 // The data-flow domain of the paper's Figure 3, for a tensor's shape and its value:
 // undefined (top) > known constant / symbolic constant / operator-inferred constant > not-a-constant (bottom).
 import type { DataType } from '../onnx/graph.js';
-import { dimConst, dimEqual, dimIsOpaqueFree, dimValue, formatDim, isDimConst, type DimExpr } from './symbolic-dim.js';
+import { dimConst, dimEqual, dimIsOpaqueFree, dimValue, formatDim, type DimExpr } from './symbolic-dim.js';
 
 /** One dim of a shape: a known or symbolic expression, or null (not a constant). */
 export type Dim = DimExpr | null;
@@ -123,13 +123,4 @@ function valueKey(v: ValueState): string {
 /** Structural equality, used to detect the fixpoint. */
 export function tensorStatesEqual(a: TensorState, b: TensorState): boolean {
   return a.dtype === b.dtype && shapeKey(a.shape) === shapeKey(b.shape) && valueKey(a.value) === valueKey(b.value);
-}
-/** A short human-readable form: "float32 [N,3,2*h,?] nac". */
-export function describeTensorState(t: TensorState): string {
-  return `${t.dtype ?? '?'} ${shapeKey(t.shape)} ${valueKey(t.value)}`;
-}
-
-/** Whether a dim is known (a number), symbolic or nac, for reporting. */
-export function dimKind(d: Dim): 'known' | 'symbolic' | 'nac' {
-  return d === null ? 'nac' : isDimConst(d) ? 'known' : 'symbolic';
 }
