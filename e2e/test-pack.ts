@@ -16,10 +16,10 @@ export function ensureTestPack(): string {
   const work = join(root, '.cache', 'e2e');
   mkdirSync(work, { recursive: true });
   const clip = join(work, 'clip.mp4');
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=256x144:rate=10', '-t', '1', '-pix_fmt', 'yuv420p', clip]);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=128x72:rate=10', '-t', '1', '-pix_fmt', 'yuv420p', clip]);
   const tmpOut = join(work, 'pack-building');
   rmSync(tmpOut, { recursive: true, force: true });
-  const args = ['pack', clip, '--out', tmpOut, '--scale', '2', '--steps', '40'];
+  const args = ['pack', clip, '--out', tmpOut, '--scale', '2', '--paths', '2', '--patch', '32', '--steps', '60'];
   const main = join(root, 'src', 'cli', 'main.ts');
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   const r = existsSync(main)

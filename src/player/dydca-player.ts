@@ -371,7 +371,7 @@ export class DydcaPlayer extends LitElement {
     this.statusText = '';
     this.progress = null;
     this.errorMessage = message;
-    this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
+    this.dispatchEvent(new CustomEvent('error', { detail: { message }, composed: true }));
   }
 }
 

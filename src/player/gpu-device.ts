@@ -17,7 +17,12 @@ export async function acquireGpu(needs: { maxTextureSize: number }): Promise<Pla
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
     throw new GpuUnavailableError('WebGPU is not available in this browser. Use a recent Chrome or Edge (desktop or Android), or enable WebGPU.');
   }
-  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  // Chromium can answer null while its GPU process restarts: ask a few times before giving up.
+  let adapter: GPUAdapter | null = null;
+  for (let attempt = 0; attempt < 4 && !adapter; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * attempt));
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  }
   if (!adapter) throw new GpuUnavailableError('WebGPU is present but no GPU adapter was found (GPU blocklisted or disabled).');
   if (adapter.limits.maxTextureDimension2D < needs.maxTextureSize) {
     throw new GpuUnavailableError(`This GPU's textures are limited to ${adapter.limits.maxTextureDimension2D}px; the pack needs ${needs.maxTextureSize}px. Try a pack with a smaller resolution.`);
