@@ -112,19 +112,20 @@ test('PSNR overlay: the GPU PSNR of SR and bicubic equals the contract PSNR of t
 });
 
 test('switching among all engines mid-play keeps playing and does not grow GPU memory', async ({ page }) => {
+  test.setTimeout(600_000);
   await openPlayer(page);
   await waitReady(page);
   await withPlayer(page, (p) => { p.addEventListener('ended', () => { p.seek(0); p.play(); }); p.play(); }, null);
-  const liveAfter: Record<string, number[]> = {};
-  for (let round = 0; round < 2; round++) {
-    for (const name of allEngines) {
-      await page.locator('#engine').selectOption(name);
-      const s = await nextFrame(page, `s.engine === ${JSON.stringify(name)}`);
-      (liveAfter[name] ??= []).push(s.liveGpuBytes);
-    }
+  // Every engine once, then back to the first: live GPU bytes on the revisit must not exceed the first visit.
+  const order: EngineName[] = [...allEngines, allEngines[0]];
+  const live: number[] = [];
+  for (const name of order) {
+    await page.locator('#engine').selectOption(name);
+    const s = await nextFrame(page, `s.engine === ${JSON.stringify(name)}`);
+    live.push(s.liveGpuBytes);
   }
-  console.log('live GPU bytes per engine, rounds 1 and 2:', JSON.stringify(liveAfter));
-  for (const name of allEngines) expect(liveAfter[name][1]).toBeLessThanOrEqual(liveAfter[name][0] * 1.05 + 65536);
+  console.log('live GPU bytes after each switch:', order.map((n, i) => `${n}=${live[i]}`).join(' '));
+  expect(live[live.length - 1]).toBeLessThanOrEqual(live[0] + 65536);
   await page.screenshot({ path: 'test-results/player-engine-switch.png' });
 });
 
