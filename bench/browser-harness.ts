@@ -11,6 +11,8 @@ export interface Harness {
   bench(model: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], repeats: number): Promise<EngineTiming[]>;
   adapterInfo(): Promise<Record<string, unknown>>;
   fmaPeak(): Promise<{ gflops: number; ms: number }>;
+  timeKernel(code: string, arenaBytes: number, weightBytes: number, dispatch: [number, number, number]): Promise<number>;
+  profile(model: HarnessModel, frame: HarnessFrame): Promise<{ kernel: string; ms: number; macs: number }[]>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,8 @@ export async function openHarness(): Promise<Harness> {
       bench: (...a) => call('bench', ...a),
       adapterInfo: () => call('adapterInfo'),
       fmaPeak: () => call('fmaPeak'),
+      profile: (...a) => call('profile', ...a),
+      timeKernel: (...a) => call('timeKernel', ...a),
       close: async () => { await b.close(); await server.close(); },
     };
   } catch (e) {

@@ -57,6 +57,7 @@ describe('engines vs onnxruntime-node (Chromium, WebGPU)', () => {
     const want = await reference(model.onnx, rgba, W, H, patches, halo, 2);
     const got = await harness.check({ onnxB64: toB64(model.onnx), scale: 2, halo, paths: model.paths }, { width: W, height: H, rgbaB64: toB64(rgba), patches },
       ['compiled-f32', 'compiled-naive'], true);
+    expect(got.map((r) => r.engine)).toEqual(['compiled-f32', 'compiled-naive']);
     for (const r of got) {
       let worst = 0;
       patches.forEach((p, i) => {

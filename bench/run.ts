@@ -74,9 +74,9 @@ async function referenceOutputs(input: BenchInput): Promise<Float32Array[]> {
 const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]; };
 
 async function main(): Promise<void> {
-  const frames = Number(arg('frames') ?? 2);
+  const frames = Number(arg('frames') ?? 1);
   const repeats = Number(arg('repeats') ?? 2);
-  const [gw, gh] = (arg('size') ?? '128x64').split('x').map(Number);
+  const [gw, gh] = (arg('size') ?? '64x64').split('x').map(Number);
   const engines = (arg('engines') ?? 'compiled,compiled-naive,ort,ort-wasm').split(',') as HarnessEngine[];
   const packDir = arg('pack') ?? 'public/demo';
   const input = existsSync(join(packDir, 'manifest.json')) ? loadPack(packDir, frames) : generatedInput(frames, gw, gh);
@@ -87,6 +87,9 @@ async function main(): Promise<void> {
     const adapter = await harness.adapterInfo();
     const peak = await harness.fmaPeak();
     const hf: HarnessFrame[] = input.frames.map((f) => ({ width: f.width, height: f.height, rgbaB64: toB64(f.rgba), patches: f.patches }));
+    if (process.argv.includes('--profile')) {
+      for (const k of await harness.profile(input.model, hf[0])) console.log(`${k.kernel}: ${k.ms.toFixed(1)} ms, ${((2 * k.macs) / (k.ms * 1e6)).toFixed(2)} GFLOP/s`);
+    }
     const timings = await harness.bench(input.model, hf, engines, repeats);
     // accuracy on frame 0: float outputs where the engine has them, else its HR texture (adds <= 0.5/255 quantisation)
     const errors = new Map<string, number>();

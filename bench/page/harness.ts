@@ -191,6 +191,43 @@ async function adapterInfo(): Promise<Record<string, unknown>> {
 
 async function fmaPeak(): Promise<{ gflops: number; ms: number }> { return measureFmaPeak((await gpu()).device); }
 
-const harness = { check, bench, adapterInfo, fmaPeak };
+/** Per-kernel wall times of the compiled engine on one frame. */
+async function profile(m: HarnessModel, f: HarnessFrame): Promise<{ kernel: string; ms: number; macs: number }[]> {
+  const { device } = await gpu();
+  const { lr, hr } = frameTextures(device, f, m.scale);
+  const engine = new CompiledEngine(device, engineModel(m));
+  await engine.prepare();
+  const out = await engine.profileKernels({ lr, hr, patches: f.patches });
+  engine.dispose(); lr.destroy(); hr.destroy();
+  return out;
+}
+
+/** Times one WGSL kernel with bindings 0 (storage rw, `arenaBytes`), 1 (storage read, `weightBytes`), 2 (uniform Params of zeros): min ms of 3 runs. */
+async function timeKernel(code: string, arenaBytes: number, weightBytes: number, dispatch: [number, number, number]): Promise<number> {
+  const { device } = await gpu();
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ code });
+  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const arena = device.createBuffer({ size: arenaBytes, usage: GPUBufferUsage.STORAGE });
+  const weights = device.createBuffer({ size: weightBytes, usage: GPUBufferUsage.STORAGE });
+  const params = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM });
+  const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: arena } }, { binding: 1, resource: { buffer: weights } }, { binding: 2, resource: { buffer: params } }] });
+  const err = await device.popErrorScope();
+  if (err) throw new Error(err.message);
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline); pass.setBindGroup(0, bind); pass.dispatchWorkgroups(...dispatch); pass.end();
+    const t = performance.now();
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    best = Math.min(best, performance.now() - t);
+  }
+  arena.destroy(); weights.destroy(); params.destroy();
+  return best;
+}
+
+const harness = { check, bench, adapterInfo, fmaPeak, profile, timeKernel };
 (window as unknown as { dydcaHarness: typeof harness }).dydcaHarness = harness;
 log('ready');

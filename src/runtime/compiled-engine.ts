@@ -213,6 +213,37 @@ export class CompiledEngine implements SREngine {
     return job.patches.map((p) => out.get(p)!);
   }
 
+  /** Bench hook: wall ms of each kernel of each class run alone (one submit each), after one warm-up frame. */
+  async profileKernels(job: FrameJob): Promise<{ kernel: string; ms: number; macs: number }[]> {
+    await this.run(job);
+    const out: { kernel: string; ms: number; macs: number }[] = [];
+    for (const g of groupByClass(job.patches).values()) {
+      const rt = await this.classRuntime(g.cls);
+      this.encodeClass(this.device.createCommandEncoder().beginComputePass(), rt, g.patches, job, null);
+      for (let i = 0; i < rt.plan.kernels.length; i++) {
+        const encoder = this.device.createCommandEncoder();
+        const pass = encoder.beginComputePass();
+        const k = rt.plan.kernels[i];
+        const entries: GPUBindGroupEntry[] = [
+          { binding: 0, resource: { buffer: this.arena! } },
+          { binding: 1, resource: { buffer: this.weightBuffer! } },
+          { binding: 2, resource: { buffer: rt.uniforms, offset: UNIFORM_SLOT * i, size: PARAMS_WORDS * 4 } },
+        ];
+        if (k.readsLR) entries.push({ binding: 3, resource: job.lr.createView() }, { binding: 4, resource: { buffer: rt.origins, size: 8 * g.patches.length } });
+        if (k.kind === 'tail') entries.push({ binding: 5, resource: job.hr.createView() });
+        pass.setPipeline(rt.pipelines[i]);
+        pass.setBindGroup(0, this.device.createBindGroup({ layout: rt.pipelines[i].getBindGroupLayout(0), entries }));
+        pass.dispatchWorkgroups(...rt.generated[i].workgroups(g.patches.length));
+        pass.end();
+        const t = performance.now();
+        this.device.queue.submit([encoder.finish()]);
+        await this.device.queue.onSubmittedWorkDone();
+        out.push({ kernel: `${shapeClassKey(g.cls)} ${rt.generated[i].label} x${g.patches.length}`, ms: performance.now() - t, macs: k.macsPerPatch * g.patches.length });
+      }
+    }
+    return out;
+  }
+
   dispose(): void {
     for (const rt of this.classes.values()) { rt.uniforms.destroy(); rt.origins.destroy(); }
     this.classes.clear();
