@@ -1,4 +1,4 @@
-// `npm run bench -- [--json out.json] [--frames N] [--repeats N] [--engines a,b] [--pack dir] [--size WxH]`
+// `npm run bench -- [--json out.json] [--frames N] [--repeats N] [--engines a,b] [--pack dir] [--region WxH|full] [--size WxH] [--profile]`
 // Runs the engines side by side in one headless Chromium (WebGPU), on the same frames of a pack
 // (public/demo by default; a generated model and frames when there is none), and reports median/p90 ms per
 // frame, peak GPU bytes, max abs error against onnxruntime-node, and conv GFLOP/s vs the adapter's FMA peak.
@@ -23,7 +23,8 @@ function arg(name: string): string | undefined {
 }
 
 /** The first `count` frames of a pack: LR frames decoded by ffmpeg, patches from patches.json. */
-function loadPack(dir: string, count: number): BenchInput {
+/** Only the pack's patches inside the top-left `region` (SwiftShader is too slow for whole frames of every engine). */
+function loadPack(dir: string, count: number, region: [number, number] | null): BenchInput {
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const onnx = new Uint8Array(readFileSync(join(dir, m.model.file ?? m.model.files?.[0])));
   const { width, height } = m.lr;
@@ -31,9 +32,9 @@ function loadPack(dir: string, count: number): BenchInput {
   const patches = JSON.parse(readFileSync(join(dir, m.patches.file), 'utf8')).frames as number[][][];
   const frames = Array.from({ length: Math.min(count, raw.length / (width * height * 4)) }, (_, i) => ({
     width, height, rgba: new Uint8Array(raw.subarray(i * width * height * 4, (i + 1) * width * height * 4)),
-    patches: patches[i].map(([x, y, w, h, path]) => ({ x, y, w, h, path })),
+    patches: patches[i].map(([x, y, w, h, path]) => ({ x, y, w, h, path })).filter((p) => !region || (p.x + p.w <= region[0] && p.y + p.h <= region[1])),
   }));
-  return { name: `${dir} (${m.model.file})`, onnx, frames, model: { onnxB64: toB64(onnx), scale: m.scale, halo: m.halo, paths: m.model.paths.map((p: { id: number; patch: [number, number] }) => ({ id: p.id, patch: p.patch })) } };
+  return { name: `${dir} (${m.model.file}, ${width}x${height} LR${region ? `, patches inside the top-left ${region[0]}x${region[1]}` : ''})`, onnx, frames, model: { onnxB64: toB64(onnx), scale: m.scale, halo: m.halo, paths: m.model.paths.map((p: { id: number; patch: [number, number] }) => ({ id: p.id, patch: p.patch })) } };
 }
 
 /** No pack: the default two-path x2 network (C=32, B=2 and 4) with random weights on synthetic frames. */
@@ -79,7 +80,9 @@ async function main(): Promise<void> {
   const [gw, gh] = (arg('size') ?? '64x64').split('x').map(Number);
   const engines = (arg('engines') ?? 'compiled,compiled-naive,ort,ort-wasm').split(',') as HarnessEngine[];
   const packDir = arg('pack') ?? 'public/demo';
-  const input = existsSync(join(packDir, 'manifest.json')) ? loadPack(packDir, frames) : generatedInput(frames, gw, gh);
+  const regionArg = arg('region') ?? '128x64';
+  const region = regionArg === 'full' ? null : (regionArg.split('x').map(Number) as [number, number]);
+  const input = existsSync(join(packDir, 'manifest.json')) ? loadPack(packDir, frames, region) : generatedInput(frames, gw, gh);
   console.error(`bench: ${input.name}; ${input.frames.length} frames x ${repeats} repeats; engines ${engines.join(', ')}`);
   const want = await referenceOutputs(input);
   const harness = await openHarness();
