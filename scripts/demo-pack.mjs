@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const clip = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-const args = ['pack', clip, '--out', join(root, 'public', 'demo'), '--scale', '2', '--max-width', '960', '--steps', '500', '--batch', '16', '--lr', '0.001',
+const args = ['pack', clip, '--out', join(root, 'public', 'demo'), '--scale', '2', '--max-width', '960', '--steps', '200', '--batch', '16', '--lr', '0.001',
   ...process.argv.slice(2)];
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const main = join(root, 'src', 'cli', 'main.ts');

@@ -5,6 +5,8 @@ import { initWeights } from '../model/init-weights.js';
 import { SKIP_KERNEL } from '../model/path-params.js';
 import type { DynamicSRSpec, Weights } from '../model/spec.js';
 import { cubicKernel } from './bicubic.js';
+import { fitSkipLeastSquares } from '../train/least-squares-skip.js';
+import type { TrainingSet } from '../train/training-set.js';
 
 /** 1-D taps (length SKIP_KERNEL, centred) for output sub-pixel `i` of scale `s`: cubic(offset - d). */
 function bicubicTaps(i: number, s: number): number[] {
@@ -41,4 +43,19 @@ export function bicubicStartWeights(spec: DynamicSRSpec, seed: number): Weights 
     weights.set(key, { dims: cur.dims, data: bicubicSkip(spec.scale) });
   }
   return weights;
+}
+
+/** bicubicStartWeights with each path's skip (weights and bias) replaced by its least-squares fit on
+ *  `set`, pulled towards bicubic where the path has few pixels. */
+export function fittedStartWeights(spec: DynamicSRSpec, set: TrainingSet, seed: number): { weights: Weights; samples: number } {
+  const weights = bicubicStartWeights(spec, seed);
+  const prior = bicubicSkip(spec.scale);
+  const fits = fitSkipLeastSquares(set, spec.paths.map((p) => p.id), prior, { seed });
+  let samples = 0;
+  for (const [id, f] of fits) {
+    weights.set(`p${id}.skip.w`, { dims: weights.get(`p${id}.skip.w`)!.dims, data: f.w });
+    weights.set(`p${id}.skip.b`, { dims: [f.b.length], data: f.b });
+    samples += f.samples;
+  }
+  return { weights, samples };
 }

@@ -17,8 +17,9 @@ export class AdamState {
     }
   }
 
-  /** One update of `params` by `grads` (same keys); `t` is the 1-based step count of these parameters. */
-  apply(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, learningRate: number, t: number): void {
+  /** One update of `params` by `grads` (same keys); `t` is the 1-based step count of these parameters;
+   *  `scaleOf` scales the learning rate per parameter (default 1). */
+  apply(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, learningRate: number, t: number, scaleOf: (key: string) => number = () => 1): void {
     const c1 = 1 - ADAM_BETA1 ** t;
     const c2 = 1 - ADAM_BETA2 ** t;
     tf.tidy(() => {
@@ -29,7 +30,7 @@ export class AdamState {
         m.assign(tf.add(tf.mul(m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1)));
         v.assign(tf.add(tf.mul(v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2)));
         const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), ADAM_EPSILON));
-        p.assign(tf.sub(p, tf.mul(step, learningRate)));
+        p.assign(tf.sub(p, tf.mul(step, learningRate * scaleOf(k))));
       }
     });
   }
@@ -47,7 +48,9 @@ function zerosVariable(like: tf.Tensor): tf.Variable {
   return v;
 }
 
-/** Cosine decay from `base` at step 0 to 0 at `total`. */
-export function cosineLearningRate(base: number, step: number, total: number): number {
-  return 0.5 * base * (1 + Math.cos((Math.PI * step) / Math.max(1, total)));
+/** Linear warm-up from base/warmup to `base` over the first `warmup` steps, then cosine decay to 0 at `total`. */
+export function cosineLearningRate(base: number, step: number, total: number, warmup = 0): number {
+  if (step < warmup) return (base * (step + 1)) / warmup;
+  const t = (step - warmup) / Math.max(1, total - warmup);
+  return 0.5 * base * (1 + Math.cos(Math.PI * t));
 }
