@@ -39,14 +39,20 @@ function bilinearTaps(i: number, s: number): number[] {
 
 /** Skip conv [3*s*s, 3, 5, 5] computing bilinear upsampling in depth-to-space (CRD) channel order. */
 export function bilinearSkip(s: number): Float32Array {
+  return separableSkip(s, bilinearTaps);
+}
+
+/** Skip conv [3*s*s, 3, 5, 5], each colour from itself only, with separable 1-D `taps(subPixel, s)` per output
+ *  sub-pixel, in depth-to-space (CRD) channel order. */
+export function separableSkip(s: number, taps: (i: number, s: number) => number[]): Float32Array {
   const k = SKIP_KERNEL;
   const w = new Float32Array(3 * s * s * 3 * k * k);
   for (let c = 0; c < 3; c++) {
     for (let i = 0; i < s; i++) {
       for (let j = 0; j < s; j++) {
         const o = c * s * s + i * s + j;
-        const ty = bilinearTaps(i, s);
-        const tx = bilinearTaps(j, s);
+        const ty = taps(i, s);
+        const tx = taps(j, s);
         for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) w[((o * 3 + c) * k + y) * k + x] = ty[y] * tx[x];
       }
     }

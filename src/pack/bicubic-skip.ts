@@ -1,7 +1,7 @@
 // Starting weights for packing: the model's skip conv set to bicubic upsampling (a = -0.5, the
 // bicubic baseline's kernel), so an untrained path already equals the bicubic baseline inside the frame
 // and every training step is spent on detail beyond it (the model's own init starts from bilinear).
-import { initWeights } from '../model/init-weights.js';
+import { initWeights, separableSkip } from '../model/init-weights.js';
 import { SKIP_KERNEL } from '../model/path-params.js';
 import type { DynamicSRSpec, Weights } from '../model/spec.js';
 import { cubicKernel } from './bicubic.js';
@@ -19,18 +19,7 @@ function bicubicTaps(i: number, s: number): number[] {
 
 /** Skip conv [3*s*s, 3, 5, 5] computing bicubic upsampling in depth-to-space (CRD) channel order. */
 export function bicubicSkip(s: number): Float32Array {
-  const k = SKIP_KERNEL;
-  const w = new Float32Array(3 * s * s * 3 * k * k);
-  for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < s; i++) {
-      for (let j = 0; j < s; j++) {
-        const o = c * s * s + i * s + j;
-        const ty = bicubicTaps(i, s), tx = bicubicTaps(j, s);
-        for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) w[((o * 3 + c) * k + y) * k + x] = ty[y] * tx[x];
-      }
-    }
-  }
-  return w;
+  return separableSkip(s, bicubicTaps);
 }
 
 /** initWeights(spec, seed) with every path's skip replaced by bicubic upsampling. */
