@@ -50,4 +50,14 @@ describe('dydca pack + eval', () => {
     // eval's reference is the lossy hr.mp4, so it is close to, not equal to, the packer's numbers
     expect(Math.abs(report.psnrSR - m.metrics.psnrSR)).toBeLessThan(2);
   }, 170_000);
+
+  it('packs with --scorer trained (the split follows a briefly trained network) and SR beats bicubic', async () => {
+    const out = join(dir, 'pack-trained-scorer');
+    const packed = await runDydca('pack', [clip, '--out', out, '--seconds', '0.5', '--steps', '20', '--batch', '4', '--scorer', 'trained', '--json']);
+    expect(packed.stderr).toMatch(/training the scorer/);
+    expect(packed.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
+    expect(m.split.scorer).toBe('trained');
+    expect(m.metrics.psnrSR).toBeGreaterThan(m.metrics.psnrBicubic);
+  }, 120_000);
 });

@@ -201,8 +201,9 @@ async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, f
   for (let y = 0; y < h; y += finest) for (let x = 0; x < w; x += finest) grid.push({ x, y, w: finest, h: finest, path: 0 });
   const spec = defaultPathSpecs(scale, [[finest, finest]]);
   progress.stage('split', `training the scorer: ${steps} steps on ${sample.length} frames`);
-  const trained = await trainDynamicSR({ lrWidth: w, lrHeight: h, scale, frames: sample.map((i) => ({ lr: lr[i].data, hr: hr[i].data })), patches: sample.map(() => grid) },
-    { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, initial: bicubicStartWeights(spec, opts.seed), onProgress: (p) => progress.training(p) });
+  const set = { lrWidth: w, lrHeight: h, scale, frames: sample.map((i) => ({ lr: lr[i].data, hr: hr[i].data })), patches: sample.map(() => grid) };
+  const trained = await trainDynamicSR(set, { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed,
+    initial: fittedStartWeights(spec, set, opts.seed).weights, onProgress: (p) => progress.training(p) });
   const model = await loadPatchModel(writeModel(exportDynamicSR(spec, trained.weights)), scale, 0);
   // scores come from a whole-frame run (one patch = the frame); computed lazily per frame
   const srFrames = new Map<number, Uint8Array>();
