@@ -88,7 +88,7 @@ function readValueInfo(v: InstanceType<typeof onnx.ValueInfoProto>): ValueInfo {
     // `value` is protobufjs's oneof discriminator: which of dim_value / dim_param is set
     shape = (tt.shape.dim ?? []).map((d) => {
       const which = (d as { value?: string }).value;
-      return which === 'dimParam' ? d.dimParam : which === 'dimValue' ? toNum(d.dimValue) : null;
+      return which === 'dimParam' ? (d.dimParam ?? null) : which === 'dimValue' ? toNum(d.dimValue) : null;
     });
   }
   return { name: v.name, dtype, shape };
@@ -136,19 +136,19 @@ function writeAttribute(name: string, a: Attribute): InstanceType<typeof onnx.At
 function readGraph(g: InstanceType<typeof onnx.GraphProto>): Graph {
   const nodes: Node[] = g.node.map((n, i) => ({
     name: n.name || `${n.opType}_${i}`,
-    opType: n.opType,
+    opType: n.opType ?? '',
     domain: n.domain ?? '',
-    inputs: [...n.input],
-    outputs: [...n.output],
-    attributes: Object.fromEntries(n.attribute.map((a) => [a.name, readAttribute(a as InstanceType<typeof onnx.AttributeProto>)])),
+    inputs: [...(n.input ?? [])],
+    outputs: [...(n.output ?? [])],
+    attributes: Object.fromEntries((n.attribute ?? []).map((a) => [a.name, readAttribute(a as InstanceType<typeof onnx.AttributeProto>)])),
   }));
   const initializers = new Map<string, Tensor>();
-  for (const t of g.initializer) initializers.set(t.name, readTensor(t as InstanceType<typeof onnx.TensorProto>));
+  for (const t of g.initializer ?? []) initializers.set(t.name ?? '', readTensor(t as InstanceType<typeof onnx.TensorProto>));
   return {
     name: g.name,
     nodes,
     // ONNX lets initializers also be listed as inputs (IR < 4); they are not real inputs.
-    inputs: g.input.filter((v) => !initializers.has(v.name)).map((v) => readValueInfo(v as InstanceType<typeof onnx.ValueInfoProto>)),
+    inputs: g.input.filter((v) => !initializers.has(v.name ?? '')).map((v) => readValueInfo(v as InstanceType<typeof onnx.ValueInfoProto>)),
     outputs: g.output.map((v) => readValueInfo(v as InstanceType<typeof onnx.ValueInfoProto>)),
     initializers,
     valueInfo: g.valueInfo.map((v) => readValueInfo(v as InstanceType<typeof onnx.ValueInfoProto>)),

@@ -28,12 +28,12 @@ export class GpuMemoryTracker {
     const origTexture = device.createTexture.bind(device);
     device.createBuffer = (desc: GPUBufferDescriptor) => {
       const b = origBuffer(desc);
-      this.track(b, desc.size, () => b.destroy.bind(b), (fn) => { b.destroy = fn; });
+      this.track(b, desc.size, () => b.destroy.bind(b), (fn) => { b.destroy = fn as GPUBuffer['destroy']; });
       return b;
     };
     device.createTexture = (desc: GPUTextureDescriptor) => {
       const t = origTexture(desc);
-      this.track(t, textureBytes(desc), () => t.destroy.bind(t), (fn) => { t.destroy = fn; });
+      this.track(t, textureBytes(desc), () => t.destroy.bind(t), (fn) => { t.destroy = fn as GPUTexture['destroy']; });
       return t;
     };
   }

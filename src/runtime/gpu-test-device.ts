@@ -19,7 +19,7 @@ export function uploadTexture(device: GPUDevice, w: number, h: number, rgba: Uin
     size: [w, h], format: 'rgba8unorm',
     usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC | usage,
   });
-  device.queue.writeTexture({ texture: tex }, rgba, { bytesPerRow: w * 4 }, [w, h]);
+  device.queue.writeTexture({ texture: tex }, rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: w * 4 }, [w, h]);
   return tex;
 }
 
