@@ -1,7 +1,9 @@
 // The WGSL PSNR reduction against the packager's CPU PSNR (src/pack/psnr.ts) on random frames.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { psnrRgb8, PSNR_CAP_DB } from '../pack/psnr.js';
-import { nodeGpuDevice, randomBytes, uploadTexture } from '../runtime/gpu-test-device.js';
+import { closeNodeGpuDevice, nodeGpuDevice, randomBytes, uploadTexture } from '../runtime/gpu-test-device.js';
+
+afterAll(closeNodeGpuDevice);
 import { PsnrMeter } from './psnr-meter.js';
 
 function rgb(rgba: Uint8Array): Uint8Array {

@@ -1,8 +1,10 @@
 // The WGSL bicubic engine against the packager's CPU bicubic (src/pack/bicubic.ts, MATLAB imresize convention).
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { upscaleBicubic } from '../pack/bicubic.js';
 import { createBicubicEngine } from './bicubic-engine.js';
-import { nodeGpuDevice, randomBytes, readTexture, uploadTexture } from './gpu-test-device.js';
+import { closeNodeGpuDevice, nodeGpuDevice, randomBytes, readTexture, uploadTexture } from './gpu-test-device.js';
+
+afterAll(closeNodeGpuDevice);
 
 function rgbaToRgb(rgba: Uint8Array): Uint8Array {
   return Uint8Array.from({ length: (rgba.length / 4) * 3 }, (_, i) => rgba[Math.floor(i / 3) * 4 + (i % 3)]);

@@ -1,16 +1,36 @@
 // Test-only helpers: a real WebGPU device in Node (Dawn on SwiftShader), and texture/buffer upload/readback.
 import { create, globals } from 'webgpu';
 
-let gpuPromise: Promise<GPUDevice> | null = null;
+// Dawn frees its instance (and with it every adapter and device it made) when the object `create()`
+// returned is garbage-collected, even while a device is still in use: a worker then died with "The futex
+// facility returned an unexpected error code" or hung in mapAsync. So the instance is held here for as long
+// as the device is, and both are let go together in closeNodeGpuDevice().
+let opened: { instance: GPU; device: Promise<GPUDevice> } | null = null;
 
 export function nodeGpuDevice(): Promise<GPUDevice> {
-  gpuPromise ??= (async () => {
+  if (!opened) {
     Object.assign(globalThis, globals);
-    const adapter = await create([]).requestAdapter();
-    if (!adapter) throw new Error('no WebGPU adapter in Node (is VK_ICD_FILENAMES set to SwiftShader?)');
-    return adapter.requestDevice();
-  })();
-  return gpuPromise;
+    const instance = create([]);
+    const device = (async () => {
+      const adapter = await instance.requestAdapter();
+      if (!adapter) throw new Error('no WebGPU adapter in Node (is VK_ICD_FILENAMES set to SwiftShader?)');
+      return adapter.requestDevice();
+    })();
+    opened = { instance, device };
+  }
+  return opened.device;
+}
+
+/** Waits for the device's queue, destroys the device, then drops the instance (call in afterAll). */
+export async function closeNodeGpuDevice(): Promise<void> {
+  if (!opened) return;
+  const { device } = opened;
+  const dev = await device.catch(() => null);
+  if (dev) {
+    await dev.queue.onSubmittedWorkDone();
+    dev.destroy();
+  }
+  opened = null;
 }
 
 /** An rgba8unorm texture holding `rgba` (w*h*4 bytes). */
