@@ -34,6 +34,8 @@ export interface Analysis {
   nodes: Map<string, NodeFacts>;
   branches: Map<string, BranchDecision>;
   nacCauses: NacCause[];
+  /** operator updates run in all (a measure of the analysis' work: linear in the model's size) */
+  updates: number;
 }
 
 /** Input shapes that override the declared ones: a number, a symbol or dim expression, or null (unknown); null for unknown rank. */
@@ -41,6 +43,12 @@ export type InputShapes = Record<string, (number | string | null)[] | null>;
 
 /** Passes over a graph before the analysis gives up on reaching a fixpoint (a DAG needs two). */
 const MAX_PASSES = 8;
+
+/**
+ * Deepest If/Loop nesting analysed. Our exported models nest one If per extra path (a handful); a model
+ * nesting far deeper is refused with a clear error rather than overflowing the stack.
+ */
+export const MAX_SUBGRAPH_DEPTH = 64;
 
 function declaredShape(dims: DeclaredDim[] | null): ShapeState {
   if (!dims) return SHAPE_NAC;
@@ -74,27 +82,97 @@ export function depthFirstOrder(graph: Graph): Node[] {
   const producer = new Map<string, Node>();
   for (const n of graph.nodes) n.outputs.forEach((o) => producer.set(o, n));
   const done = new Set<Node>(), onStack = new Set<Node>(), order: Node[] = [];
-  const visit = (n: Node): void => {
-    if (done.has(n)) return;
-    if (onStack.has(n)) throw new Error(`graph '${graph.name}' has a cycle through node '${n.name}'`);
-    onStack.add(n);
-    for (const name of nodeReads(n)) { const p = producer.get(name); if (p) visit(p); }
-    onStack.delete(n);
-    done.add(n);
-    order.push(n);
+  // an explicit stack: a long chain of operators must not overflow the JS call stack
+  const visit = (root: Node): void => {
+    if (done.has(root)) return;
+    const stack: { node: Node; deps: Node[]; next: number }[] = [];
+    const push = (n: Node) => {
+      onStack.add(n);
+      const deps = nodeReads(n).map((name) => producer.get(name)).filter((p): p is Node => p !== undefined);
+      stack.push({ node: n, deps, next: 0 });
+    };
+    push(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.deps.length) {
+        const d = top.deps[top.next++];
+        if (done.has(d)) continue;
+        if (onStack.has(d)) throw new Error(`graph '${graph.name}' has a cycle through node '${d.name}'`);
+        push(d);
+      } else {
+        stack.pop();
+        onStack.delete(top.node);
+        done.add(top.node);
+        order.push(top.node);
+      }
+    }
   };
   for (const o of graph.outputs) { const p = producer.get(o.name); if (p) visit(p); }
   graph.nodes.forEach(visit);
   return order;
 }
 
+/** How deeply If/Loop bodies nest in `graph` (0 for none), found without recursion. */
+export function subgraphDepth(graph: Graph): number {
+  let deepest = 0;
+  const stack: [Graph, number][] = [[graph, 0]];
+  while (stack.length > 0) {
+    const [g, d] = stack.pop()!;
+    deepest = Math.max(deepest, d);
+    for (const n of g.nodes) {
+      for (const a of Object.values(n.attributes)) {
+        if (a.type === 'graph') stack.push([a.value, d + 1]);
+        if (a.type === 'graphs') a.value.forEach((sg) => stack.push([sg, d + 1]));
+      }
+    }
+  }
+  return deepest;
+}
+
+/** The model is beyond what the analysis handles (nesting depth); not a fact about one tensor. */
+export class AnalysisLimitError extends Error {}
+
 class Analyzer {
   readonly states = new Map<string, TensorState>();
   readonly nodes = new Map<string, NodeFacts>();
   readonly branches = new Map<string, BranchDecision>();
   readonly nacCauses = new Map<string, NacCause>();
+  updates = 0;
+  /**
+   * The last analysis of each subgraph with the states it saw. Each pass of the enclosing fixpoint calls
+   * its If/Loop nodes again; re-analysing an unchanged branch doubled the work per nesting level.
+   */
+  private readonly lastSubgraphRun = new Map<Graph, { inputs: TensorState[]; outer: (TensorState | undefined)[]; outputs: TensorState[] }>();
+  private readonly freeNames = new Map<Graph, string[]>();
+  private depth = 0;
 
   constructor(private readonly opset: number) {}
+
+  private outerNames(g: Graph): string[] {
+    let names = this.freeNames.get(g);
+    if (!names) { names = [...outerScopeNames(g)]; this.freeNames.set(g, names); }
+    return names;
+  }
+
+  /** analyzeGraph for an If/Loop body, skipped when neither its inputs nor what it reads from outside changed. */
+  private analyzeSubgraph(g: Graph, env: Map<string, TensorState>, inputs: TensorState[]): TensorState[] {
+    const outer = this.outerNames(g).map((n) => env.get(n));
+    const last = this.lastSubgraphRun.get(g);
+    const same = (a: (TensorState | undefined)[], b: (TensorState | undefined)[]) =>
+      a.length === b.length && a.every((t, i) => (t === undefined || b[i] === undefined ? t === b[i] : tensorStatesEqual(t, b[i]!)));
+    if (last && same(last.inputs, inputs) && same(last.outer, outer)) return last.outputs;
+    if (this.depth >= MAX_SUBGRAPH_DEPTH) {
+      throw new AnalysisLimitError(`graph '${g.name}' is nested more than ${MAX_SUBGRAPH_DEPTH} If/Loop levels deep; the analysis supports at most ${MAX_SUBGRAPH_DEPTH}`);
+    }
+    this.depth++;
+    try {
+      const outputs = this.analyzeGraph(g, env, new Map(g.inputs.map((i, k) => [i.name, inputs[k] ?? nacTensor(i.dtype)])));
+      this.lastSubgraphRun.set(g, { inputs, outer, outputs });
+      return outputs;
+    } finally {
+      this.depth--;
+    }
+  }
 
   /** Analyses `graph` in `scope` (outer names visible), with its formal inputs bound to `inputs` when given. */
   analyzeGraph(graph: Graph, scope: Map<string, TensorState>, inputs: Map<string, TensorState>): TensorState[] {
@@ -118,6 +196,7 @@ class Analyzer {
 
   /** Step 2-4 for one node; returns whether any output state changed. */
   private updateNode(node: Node, graph: Graph, env: Map<string, TensorState>): boolean {
+    this.updates++;
     const def = lookupOp(node.opType, node.domain);
     this.nodes.set(node.name, { op: node.opType, class: def?.opClass ?? 'Exec->O(S,V)', graph: graph.name, known: !!def });
     const inputs = node.inputs.map((name) => (name === '' ? undefined : env.get(name) ?? undefinedTensor()));
@@ -135,6 +214,7 @@ class Analyzer {
         outputs = r.outputs;
         reason = r.nacReason;
       } catch (e) {
+        if (e instanceof AnalysisLimitError) throw e;
         outputs = node.outputs.map(() => nacTensor());
         reason = `transfer function failed: ${(e as Error).message}`;
       }
@@ -157,7 +237,7 @@ class Analyzer {
   private context(node: Node, env: Map<string, TensorState>): OpContext {
     return {
       opset: this.opset,
-      analyzeSubgraph: (g, inputs) => this.analyzeGraph(g, env, new Map(g.inputs.map((i, k) => [i.name, inputs[k] ?? nacTensor(i.dtype)]))),
+      analyzeSubgraph: (g, inputs) => this.analyzeSubgraph(g, env, inputs),
       recordBranch: (d) => { this.branches.set(node.name, d); },
     };
   }
@@ -178,6 +258,10 @@ export function analyzeModel(model: Model, inputShapes: InputShapes = {}): Analy
       throw new Error(`--input ${name}: the model has no input '${name}' (inputs: ${g.inputs.map((i) => i.name).join(', ')})`);
     }
   }
+  const depth = subgraphDepth(g);
+  if (depth > MAX_SUBGRAPH_DEPTH) {
+    throw new AnalysisLimitError(`the model nests If/Loop subgraphs ${depth} levels deep; the analysis supports at most ${MAX_SUBGRAPH_DEPTH}`);
+  }
   const analyzer = new Analyzer(modelOpset(model));
   const bound = new Map<string, TensorState>();
   for (const i of g.inputs) {
@@ -189,7 +273,7 @@ export function analyzeModel(model: Model, inputShapes: InputShapes = {}): Analy
   for (const [name, t] of analyzer.states) {
     tensors.set(name, { shape: t.shape.kind === 'ranked' ? t.shape.dims : null, value: reportedValue(t.value), dtype: t.dtype });
   }
-  return { tensors, nodes: analyzer.nodes, branches: analyzer.branches, nacCauses: [...analyzer.nacCauses.values()] };
+  return { tensors, nodes: analyzer.nodes, branches: analyzer.branches, nacCauses: [...analyzer.nacCauses.values()], updates: analyzer.updates };
 }
 
 /** A dim as CONTRACTS.md prints it: a number (known), a string (symbolic), null (not a constant). */
