@@ -1,6 +1,9 @@
 // `dydca pack <video> --out <dir> ...`: parses and checks options, runs the packer, prints a one-line
-// error (exit 1) on bad input, a JSON summary with --json.
+// error (exit 2 on bad input, 1 otherwise; 130/143 when interrupted), a JSON summary with --json.
+import { killFfmpegChildren } from '../pack/ffmpeg-process.js';
 import { InputError } from '../pack/ingest.js';
+import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
+import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
 import { defaultBasePatch, pack, type PackOptions } from '../pack/packer.js';
 import { stderrProgress } from '../pack/progress.js';
@@ -13,7 +16,7 @@ import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 export const DEFAULT_STEPS = 700;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--quiet] [--json]';
+  '[--steps N] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--force] [--quiet] [--json]';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
@@ -22,7 +25,7 @@ export async function runPack(argv: string[]): Promise<number> {
     const args = parseArgs('pack', argv, {
       out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number',
       method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', crf: 'number', seed: 'number',
-      json: 'boolean', quiet: 'boolean', help: 'boolean',
+      json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean',
     });
     if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
     if (args.positional.length !== 1) throw new InputError(`dydca pack: expected one input video; got ${args.positional.length}. ${USAGE}`);
@@ -47,27 +50,36 @@ export async function runPack(argv: string[]): Promise<number> {
       learningRate: learningRateFlag(args.flags.get('lr')),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
+      force: args.flags.get('force') === true,
     };
     json = args.flags.get('json') === true;
     quiet = args.flags.get('quiet') === true;
   } catch (e) {
     return fail(e);
   }
+  const out = opts.out;
+  const interrupted = (e: InterruptedError): number => {
+    process.stderr.write(`\ndydca pack: interrupted by ${e.signal}; nothing was written to ${out}\n`);
+    return e.exitCode;
+  };
+  // a second signal after the first has had a second to act: exit now; the watchdog removes the temp folder
+  const interrupt = interruptOnSignals(() => killFfmpegChildren(), (e) => process.exit(interrupted(e)));
   try {
-    const summary = await pack(opts, stderrProgress(quiet));
+    const summary = await pack(opts, stderrProgress(quiet), interrupt.signal);
     const m = summary.manifest.metrics;
     if (!quiet) process.stderr.write(`[done] ${summary.out}: SR ${m.psnrSR.toFixed(2)} dB, bicubic ${m.psnrBicubic.toFixed(2)} dB, ${summary.seconds} s\n`);
-    if (json) process.stdout.write(JSON.stringify({ out: summary.out, seconds: summary.seconds, bytes: summary.bytes, manifest: summary.manifest }) + '\n');
+    if (json) process.stdout.write(JSON.stringify({ out: summary.out, seconds: summary.seconds, bytes: summary.bytes, manifest: summary.manifest, warnings: summary.warnings }) + '\n');
     return 0;
   } catch (e) {
+    if (e instanceof InterruptedError) return interrupted(e);
     return fail(e);
+  } finally {
+    interrupt.dispose();
   }
 }
 
 function fail(e: unknown): number {
-  const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`${e instanceof InputError ? '' : 'dydca pack: '}${msg.split('\n')[0]}\n`);
-  return e instanceof InputError ? 2 : 1;
+  return reportFailure('pack', e);
 }
 
 function learningRateFlag(v: string | number | boolean | undefined): number {

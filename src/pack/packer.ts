@@ -15,7 +15,7 @@ import { fittedStartWeights } from './bicubic-skip.js';
 import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
 import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
 import { killFfmpegChildren } from './ffmpeg-process.js';
-import { ingestVideo } from './ingest.js';
+import { ingestVideo, localVideoFile } from './ingest.js';
 import type { PackManifest, PatchesFile } from './manifest.js';
 import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
 import { mean, psnrRgb8 } from './psnr.js';
@@ -46,6 +46,8 @@ export interface PackOptions {
   /** x264 CRF of lr.mp4 and hr.mp4 */
   crf: number;
   seed: number;
+  /** replace whatever stands at `out` (never the input video nor a folder holding it) */
+  force: boolean;
 }
 
 /** LR patch side of the largest level: 128 HR px, a multiple of 8 LR px so 4 levels stay integral. */
@@ -53,39 +55,52 @@ export function defaultBasePatch(scale: number): number {
   return Math.max(8, Math.round(128 / scale / 8) * 8);
 }
 
-export interface PackSummary { out: string; manifest: PackManifest; bytes: Record<string, number>; seconds: number }
+export interface PackSummary {
+  out: string; manifest: PackManifest; bytes: Record<string, number>; seconds: number;
+  /** problems that did not stop the pack (a truncated input), also reported through `progress.warn` */
+  warnings: string[];
+}
 
-export async function pack(opts: PackOptions, progress: ProgressReporter): Promise<PackSummary> {
+/** `signal` stops the pack between steps (SIGINT/SIGTERM in the CLI): the temp folder is removed and its reason thrown. */
+export async function pack(opts: PackOptions, progress: ProgressReporter, signal?: AbortSignal): Promise<PackSummary> {
   const t0 = performance.now();
+  const input = localVideoFile(opts.input).path;
   const split: SplitOptions = { basePatch: opts.basePatch, levels: opts.paths, thresholds: opts.thresholds.slice(0, opts.paths - 1) };
   const sizes = levelSizes(split);
   const finest = sizes[sizes.length - 1];
   const s = opts.scale;
 
-  progress.stage('ingest', `${basename(opts.input)}`);
-  const src = await ingestVideo(opts.input, {
-    start: opts.start, seconds: opts.seconds, maxWidth: opts.maxWidth, scale: s, multiple: s * finest, minLrSize: opts.basePatch,
-  }, (n) => progress.count('decoded frames', n));
-  const hrFrames = src.frames;
-  const lrFrames = hrFrames.map((f) => downscaleBicubic(f, s));
-  const lrW = src.crop.width / s, lrH = src.crop.height / s;
-  progress.stage('ingest', `${hrFrames.length} frames, HR ${src.crop.width}x${src.crop.height} -> LR ${lrW}x${lrH}`);
-
-  const atomic = openAtomicDir(opts.out, killFfmpegChildren);
+  // checked and created before the long work, so a bad or unwritable output path fails in a second
+  const atomic = openAtomicDir(opts.out, { force: opts.force, protect: [input] });
+  // killed ffmpeg children end their pipes, so an interrupted decode or encode returns at once
+  signal?.addEventListener('abort', killFfmpegChildren);
   try {
+    progress.stage('ingest', `${basename(opts.input)}`);
+    const src = await ingestVideo(opts.input, {
+      start: opts.start, seconds: opts.seconds, maxWidth: opts.maxWidth, scale: s, multiple: s * finest, minLrSize: opts.basePatch,
+    }, (n) => progress.count('decoded frames', n));
+    signal?.throwIfAborted();
+    for (const w of src.warnings) progress.warn(w);
+    const hrFrames = src.frames;
+    const lrFrames = hrFrames.map((f) => downscaleBicubic(f, s));
+    const lrW = src.crop.width / s, lrH = src.crop.height / s;
+    progress.stage('ingest', `${hrFrames.length} frames, HR ${src.crop.width}x${src.crop.height} -> LR ${lrW}x${lrH}`);
+
     // Train (and fit the skip convs) on what the player will decode, not on the clean downscale, so the
     // model is fitted to the codec's artefacts it will see (a small effect at CRF 12: +0.07 dB measured).
     progress.stage('encode', 'lr.mp4');
     const lrFile = join(atomic.temp, 'lr.mp4'), hrFile = join(atomic.temp, 'hr.mp4');
     await encodeH264(lrFrames, lrFile, { fps: src.fps, crf: opts.crf });
+    signal?.throwIfAborted();
     const decodedLr = await decodeToRgb(lrFile, lrW, lrH);
+    signal?.throwIfAborted();
     if (decodedLr.length !== lrFrames.length) throw new Error(`lr.mp4 decodes to ${decodedLr.length} frames; expected ${lrFrames.length}`);
     const psnrLrStream = mean(decodedLr.map((f, i) => psnrRgb8(f.data, lrFrames[i].data)));
     const frames = decodedLr.map((lr, i) => ({ lr: lr.data, hr: hrFrames[i].data }));
     progress.stage('split', `method ${opts.method}, scorer ${opts.scorer}, patches ${sizes.join('/')} px, thresholds ${split.thresholds.join('/')} dB`);
     const scorer = opts.scorer === 'bicubic' || opts.method === 'nas'
       ? bicubicScorer(decodedLr, hrFrames, s)
-      : await trainedScorer(decodedLr, hrFrames, s, finest, Math.max(20, Math.round(opts.steps / 10)), opts, progress);
+      : await trainedScorer(decodedLr, hrFrames, s, finest, Math.max(20, Math.round(opts.steps / 10)), opts, progress, signal);
     let plan: MethodPlan;
     if (opts.method === 'nas') plan = planNas(frames, lrW, lrH, s, opts.models, opts.steps);
     else if (opts.method === 'stdo') plan = planStdo(frames, lrW, lrH, s, opts.models, opts.steps, sizes[Math.min(1, sizes.length - 1)], scorer, maxHaloForRouting([sizes[0]]));
@@ -105,10 +120,11 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
     for (const [m, model] of plan.models.entries()) {
       progress.stage('train', `${plan.models.length > 1 ? `model ${m + 1}/${plan.models.length}: ` : ''}${model.steps} steps, batch ${opts.batchSize}, halo ${halo}`);
       const start = fittedStartWeights(model.spec, model.set, opts.seed + m);
+      signal?.throwIfAborted();
       progress.stage('train', `skip convs: least-squares fit on ${start.samples} LR pixels`);
       const trained = await trainDynamicSR(model.set, {
         spec: model.spec, steps: model.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed + m, halo,
-        initial: start.weights,
+        initial: start.weights, signal,
         onProgress: (p: TrainProgress) => progress.training(p),
       });
       stepsDone += trained.stepsDone;
@@ -123,15 +139,16 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
 
     progress.stage('encode', 'hr.mp4');
     await encodeH264(hrFrames, hrFile, { fps: src.fps, crf: opts.crf });
+    signal?.throwIfAborted();
 
     progress.stage('metrics', 'SR of the decoded LR frames with onnxruntime-node');
-    const metrics = await measureFrames(onnxFiles, s, halo, decodedLr, hrFrames, patches, (n) => progress.count('evaluated frames', n));
+    const metrics = await measureFrames(onnxFiles, s, halo, decodedLr, hrFrames, patches, (n) => { signal?.throwIfAborted(); progress.count('evaluated frames', n); });
 
     const patchesFile: PatchesFile = { frames: patches.map((ps) => ps.map((p) => [p.x, p.y, p.w, p.h, p.path])) };
     writeFileSync(join(atomic.temp, 'patches.json'), JSON.stringify(patchesFile));
     const manifest: PackManifest = {
       format: 'dydca-pack/1',
-      source: { file: basename(opts.input), sha256: await sha256File(opts.input) },
+      source: { file: basename(opts.input), sha256: await sha256File(input) },
       fps: src.fps, frames: hrFrames.length, scale: s, halo, crop: src.crop,
       lr: { width: lrW, height: lrH, file: 'lr.mp4', codec: readCodecString(lrFile) },
       hr: { width: src.crop.width, height: src.crop.height, file: 'hr.mp4', codec: readCodecString(hrFile), lossless: false },
@@ -146,11 +163,14 @@ export async function pack(opts: PackOptions, progress: ProgressReporter): Promi
     const bytes: Record<string, number> = {};
     for (const f of ['lr.mp4', 'hr.mp4', ...modelFiles, 'patches.json', 'manifest.json']) bytes[f] = statSync(join(atomic.temp, f)).size;
     atomic.commit();
-    return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1) };
+    return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1), warnings: src.warnings };
   } catch (e) {
     killFfmpegChildren();
     atomic.abort();
-    throw e;
+    // an interrupted step fails in whatever way a killed child or an abort makes it fail: report the interrupt
+    throw signal?.aborted ? signal.reason : e;
+  } finally {
+    signal?.removeEventListener('abort', killFfmpegChildren);
   }
 }
 
@@ -194,7 +214,7 @@ function bicubicScorer(lr: RgbImage[], hr: RgbImage[], scale: number): PatchScor
  * path on uniform finest patches of every 4th frame, then the PSNR of its output per patch.
  */
 async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, finest: number, steps: number, opts: PackOptions,
-  progress: ProgressReporter): Promise<PatchScorer> {
+  progress: ProgressReporter, signal?: AbortSignal): Promise<PatchScorer> {
   const sample = lr.map((_, i) => i).filter((i) => i % 4 === 0);
   const w = lr[0].width, h = lr[0].height;
   const grid: PatchRect[] = [];
@@ -202,7 +222,7 @@ async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, f
   const spec = defaultPathSpecs(scale, [[finest, finest]]);
   progress.stage('split', `training the scorer: ${steps} steps on ${sample.length} frames`);
   const set = { lrWidth: w, lrHeight: h, scale, frames: sample.map((i) => ({ lr: lr[i].data, hr: hr[i].data })), patches: sample.map(() => grid) };
-  const trained = await trainDynamicSR(set, { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed,
+  const trained = await trainDynamicSR(set, { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, signal,
     initial: fittedStartWeights(spec, set, opts.seed).weights, onProgress: (p) => progress.training(p) });
   const model = await loadPatchModel(writeModel(exportDynamicSR(spec, trained.weights)), scale, 0);
   // scores come from a whole-frame run (one patch = the frame); computed lazily per frame

@@ -5,6 +5,8 @@ export interface ProgressReporter {
   stage(name: string, message: string): void;
   count(what: string, n: number): void;
   training(p: TrainProgress): void;
+  /** a problem that does not stop the pack; shown even when quiet */
+  warn(message: string): void;
 }
 
 export function stderrProgress(quiet = false): ProgressReporter {
@@ -22,6 +24,7 @@ export function stderrProgress(quiet = false): ProgressReporter {
   return {
     stage(name, message) { if (quiet) return; endLive(); process.stderr.write(`[${name}] ${message}\n`); },
     count(what, n) { liveLine(`  ${what}: ${n}`); },
+    warn(message) { endLive(); process.stderr.write(`warning: ${message}\n`); },
     training(p) {
       const eta = Number.isFinite(p.etaSec) ? `${Math.round(p.etaSec)} s left` : '';
       liveLine(`  step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  batch PSNR ${p.psnr.toFixed(2)} dB  ${p.stepsPerSec.toFixed(2)} steps/s  ${eta}`);

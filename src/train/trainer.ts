@@ -49,6 +49,8 @@ export interface TrainOptions {
   initial?: Weights;
   /** stop after this step even though the schedule runs to `steps` (a time-bounded job; resume later) */
   stopAtStep?: number;
+  /** checked between steps (the loop yields to the event loop each step so signal handlers can run); throws its reason */
+  signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
 }
 
@@ -115,6 +117,9 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
     pool = workers > 1 ? GradientWorkerPool.start(workers - 1) : null;
     const t0 = performance.now();
     while (step < stopAt) {
+      // a step is synchronous compute: without this, SIGINT/SIGTERM handlers would wait for the whole training
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      opts.signal?.throwIfAborted();
       const pathId = sampler.drawPath(rng);
       const batch = sampler.sample(pathId, batchSize, cropSize, halo, rng, augment);
       const lr = cosineLearningRate(baseLr, step, opts.steps, warmup);
