@@ -5,6 +5,7 @@ import { attr, tensorF32, tensorI64 } from '../../onnx/graph-builder.js';
 import { ranked, SHAPE_NAC, valueFromElems, VALUE_INFERRED, VALUE_NAC, type TensorState, type ValueState } from '../lattice.js';
 import { dimOpaque, formatDim, parseDim } from '../symbolic-dim.js';
 import type { BranchDecision, OpContext } from './op-types.js';
+import { FUSED_DOMAIN } from './fused.js';
 import { knownOpTypes, lookupOp } from './registry.js';
 
 /** A tensor state from a short notation: shape "N,3,h,w" ('?' = nac dim, null = unknown rank), value elements or a kind. */
@@ -189,6 +190,24 @@ describe('operator transfer functions (Update)', () => {
     }
     expect(lookupOp('Relu', 'com.microsoft')).toBeUndefined();
     expect(lookupOp('NoSuchOp')).toBeUndefined();
+  });
+});
+
+describe("dydca's fused operators (domain ai.dydca)", () => {
+  const fused = (opType: string, attributes: Record<string, Attribute>): Node => ({ ...node(opType, attributes), domain: FUSED_DOMAIN });
+  it.each([
+    ['FusedConv keeps the conv shape (relu, residual, shift do not change it)', fused('FusedConv', { pads: attr.ints([1, 1, 1, 1]), relu: attr.int(1) }),
+      [T('N,3,h,w'), T('8,3,3,3', 'const'), T('8', 'const'), undefined, T('3', 'const')], 'N,8,h,w'],
+    ['FusedConv unpadded 5x5', fused('FusedConv', {}), [T('N,4,12,10'), T('6,4,5,5', 'const'), T('6', 'const'), T('N,6,8,6'), undefined], 'N,6,8,6'],
+    ['FusedSRTail x2: conv A then depth-to-space', fused('FusedSRTail', { pads_a: attr.ints([1, 1, 1, 1]), pads_b: attr.ints([2, 2, 2, 2]), blocksize: attr.int(2) }),
+      [T('N,32,h,w'), T('12,32,3,3', 'const'), T('12', 'const'), undefined, T('N,3,h,w'), T('12,3,5,5', 'const'), T('12', 'const'), undefined, T('3', 'const')], 'N,3,2*h,2*w'],
+    ['FusedSRTail x3 on a known patch', fused('FusedSRTail', { pads_a: attr.ints([1, 1, 1, 1]), pads_b: attr.ints([2, 2, 2, 2]), blocksize: attr.int(3) }),
+      [T('N,8,10,6'), T('27,8,3,3', 'const'), T('27', 'const'), undefined, T('N,3,10,6'), T('27,3,5,5', 'const'), T('27', 'const'), undefined, T('3', 'const')], 'N,3,30,18'],
+  ] as [string, Node, (TensorState | undefined)[], string][])('%s', (_, n, inputs, shape) => {
+    const def = lookupOp(n.opType, FUSED_DOMAIN);
+    expect(def?.opClass).toBe('I(S)->O(S)');
+    expect(show(def!.update(n, inputs, ctx()).outputs[0]).shape).toBe(shape);
+    expect(lookupOp(n.opType)).toBeUndefined(); // not in the default domain
   });
 });
 

@@ -8,6 +8,7 @@ import { constantOfShapeOp, eyeLikeOp } from './constant-of-shape.js';
 import { convOps } from './conv.js';
 import { depthToSpaceOps } from './depth-to-space.js';
 import { expandOp, tileOp } from './expand.js';
+import { FUSED_DOMAIN, fusedConvOp, fusedSRTailOp } from './fused.js';
 import { gatherElementsOp, gatherOp } from './gather.js';
 import { ifOp } from './if.js';
 import { loopOp } from './loop.js';
@@ -48,8 +49,12 @@ for (const def of ALL) {
   }
 }
 
-/** The definition for a default-domain op type, or undefined for an operator the analysis does not know. */
+/** dydca's own operators (written by the fusion pass), in their domain. */
+const fusedByOpType = new Map<string, OpDefinition>([fusedConvOp, fusedSRTailOp].flatMap((d) => d.opTypes.map((t) => [t, d] as const)));
+
+/** The definition for an op type, or undefined for an operator the analysis does not know. */
 export function lookupOp(opType: string, domain = ''): OpDefinition | undefined {
+  if (domain === FUSED_DOMAIN) return fusedByOpType.get(opType);
   return domain === '' || domain === 'ai.onnx' ? byOpType.get(opType) : undefined;
 }
 

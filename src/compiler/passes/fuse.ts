@@ -5,18 +5,10 @@
 import { attr } from '../../onnx/graph-builder.js';
 import { attrInt, attrInts, attrString, type Graph, type Node } from '../../onnx/graph.js';
 import { dimValue } from '../symbolic-dim.js';
+import { FUSED_CONV, FUSED_DOMAIN, FUSED_TAIL } from '../ops/fused.js';
 import { sameShape, shapeOf, type ShapeMap } from './path-shapes.js';
 
-export const FUSED_DOMAIN = 'ai.dydca';
-
-/**
- * FusedConv inputs: [x, w, b, residual?, shift?]; y = conv(x - shift, w) + b (x - shift is zero-padded),
- * then max(y, 0) when attr relu=1, then y + residual.
- * FusedSRTail inputs: [xA, wA, bA, shiftA?, xB, wB, bB, shiftB?, outBias]; attrs pads_a, pads_b, blocksize:
- * out = DepthToSpace_CRD(convA + convB, blocksize) + outBias.
- */
-export const FUSED_CONV = { x: 0, w: 1, b: 2, residual: 3, shift: 4 } as const;
-export const FUSED_TAIL = { xA: 0, wA: 1, bA: 2, shiftA: 3, xB: 4, wB: 5, bB: 6, shiftB: 7, outBias: 8 } as const;
+export { FUSED_CONV, FUSED_DOMAIN, FUSED_TAIL } from '../ops/fused.js';
 
 interface Uses { consumers: Map<string, Node[]>; outputs: Set<string> }
 

@@ -1,7 +1,11 @@
-// Shape inference for a specialised (straight-line, one path) SR graph: the ops an exported path uses
-// (Sub, Add, Conv, Relu, DepthToSpace, and the fused ops of ./fuse.ts), over symbolic dims (N stays a symbol).
-import { attrInt, attrInts, type Graph, type Node } from '../../onnx/graph.js';
-import { dimAdd, dimConst, dimEqual, dimEvaluate, dimFloorDiv, dimMul, dimSub, dimSymbols, dimValue, formatDim, type DimExpr } from '../symbolic-dim.js';
+// Shapes of a specialised (straight-line, one path) SR graph over symbolic dims (N stays a symbol), from the
+// same transfer functions the analysis uses (../ops/, fused ops included): one shape rule per operator.
+import type { Graph } from '../../onnx/graph.js';
+import { ranked, type TensorState } from '../lattice.js';
+import type { OpContext } from '../ops/op-types.js';
+import { lookupOp } from '../ops/registry.js';
+import { tensorState } from '../ops/value-rules.js';
+import { dimConst, dimEqual, dimEvaluate, dimMul, dimSymbols, formatDim, type DimExpr } from '../symbolic-dim.js';
 
 export type Shape = DimExpr[];
 export type ShapeMap = Map<string, Shape>;
@@ -36,55 +40,38 @@ export function elementsPerUnit(s: Shape, symbol: string): number {
   return one;
 }
 
-function broadcast(a: Shape, b: Shape, node: Node): Shape {
-  const rank = Math.max(a.length, b.length);
-  const pa = [...Array<DimExpr>(rank - a.length).fill(dimConst(1)), ...a];
-  const pb = [...Array<DimExpr>(rank - b.length).fill(dimConst(1)), ...b];
-  return pa.map((x, i) => {
-    const y = pb[i];
-    if (dimValue(x) === 1) return y;
-    if (dimValue(y) === 1 || dimEqual(x, y)) return x;
-    throw new Error(`${node.name}: cannot broadcast ${formatShape(a)} with ${formatShape(b)}`);
-  });
-}
-
-function convShape(x: Shape, w: Shape, node: Node): Shape {
-  const pads = attrInts(node, 'pads') ?? [0, 0, 0, 0];
-  const strides = attrInts(node, 'strides') ?? [1, 1];
-  if (strides.some((s) => s !== 1)) throw new Error(`${node.name}: strided Conv is not part of an SR path`);
-  const out = (i: number, k: DimExpr, p0: number, p1: number): DimExpr => dimAdd(dimSub(dimAdd(x[i], dimConst(p0 + p1)), k), dimConst(1));
-  return [x[0], w[0], out(2, w[2], pads[0], pads[2]), out(3, w[3], pads[1], pads[3])];
-}
-
-function nodeShapes(node: Node, shapes: ShapeMap): Shape[] {
-  const s = (i: number): Shape => shapeOf(shapes, node.inputs[i]);
-  switch (node.opType) {
-    case 'Sub': case 'Add': case 'Mul': return [broadcast(s(0), s(1), node)];
-    case 'Relu': return [s(0)];
-    case 'Conv': case 'FusedConv': return [convShape(s(0), s(1), node)];
-    case 'DepthToSpace': {
-      const b = attrInt(node, 'blocksize', 1);
-      const [n, c, h, w] = s(0);
-      const cOut = dimFloorDiv(c, dimConst(b * b));
-      if (!cOut) throw new Error(`${node.name}: channels ${formatDim(c)} not divisible by ${b * b}`);
-      return [[n, cOut, dimMul(h, dimConst(b)), dimMul(w, dimConst(b))]];
-    }
-    case 'FusedSRTail': {
-      const b = attrInt(node, 'blocksize', 1);
-      const [n, , h, w] = convShape(s(0), s(1), { ...node, attributes: { pads: node.attributes.pads_a } });
-      return [[n, dimConst(dimValue(s(1)[0])! / (b * b)), dimMul(h, dimConst(b)), dimMul(w, dimConst(b))]];
-    }
-    default: throw new Error(`${node.name}: op ${node.opType} is not part of a specialised SR path`);
-  }
-}
-
-/** Shapes of every tensor of a straight-line graph (inputs given, initializers from their dims). */
+/** Shapes of every tensor of a straight-line graph (inputs given, initializers from their dims), by the operators' own transfer functions (../ops/). */
 export function inferPathShapes(graph: Graph, inputs: Record<string, Shape>): ShapeMap {
   const shapes: ShapeMap = new Map();
-  for (const [name, shape] of Object.entries(inputs)) shapes.set(name, shape);
-  for (const [name, t] of graph.initializers) shapes.set(name, t.dims.map(dimConst));
+  const states = new Map<string, TensorState>();
+  const set = (name: string, t: TensorState) => {
+    states.set(name, t);
+    if (t.shape.kind === 'ranked' && t.shape.dims.every((d) => d !== null)) shapes.set(name, t.shape.dims as Shape);
+  };
+  for (const [name, shape] of Object.entries(inputs)) set(name, { dtype: 'float32', shape: ranked(shape), value: { kind: 'nac' } });
+  for (const [name, t] of graph.initializers) set(name, tensorState(t));
+  const noSubgraphs: OpContext = {
+    opset: 17,
+    analyzeSubgraph: () => { throw new Error('a specialised SR path has no If/Loop left'); },
+    recordBranch: () => {},
+  };
   for (const node of graph.nodes) {
-    nodeShapes(node, shapes).forEach((shape, i) => shapes.set(node.outputs[i], shape));
+    const def = lookupOp(node.opType, node.domain);
+    if (!def) throw new Error(`${node.name}: op ${node.opType} is not part of a specialised SR path`);
+    const ins = node.inputs.map((name) => {
+      if (name === '') return undefined;
+      const t = states.get(name);
+      if (!t) throw new Error(`${node.name}: input '${name}' has no shape; is the graph in topological order?`);
+      return t;
+    });
+    const { outputs } = def.update(node, ins, noSubgraphs);
+    node.outputs.forEach((name, i) => {
+      const t = outputs[i];
+      if (!t || t.shape.kind !== 'ranked' || t.shape.dims.some((d) => d === null)) {
+        throw new Error(`${node.name}: the shape of '${name}' is not known at compile time (inputs ${node.inputs.filter(Boolean).map((n) => formatShape(shapeOf(shapes, n))).join(', ')})`);
+      }
+      set(name, t);
+    });
   }
   return shapes;
 }
