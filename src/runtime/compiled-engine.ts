@@ -7,7 +7,7 @@ import type { GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
 import { PARAMS_WORDS, paramsWords, type Precision } from '../compiler/codegen/wgsl-common.js';
 import { readModel } from '../onnx/model-io.js';
 import type { Model } from '../onnx/graph.js';
-import { packWeights, planShapeClass, shapeClassKey, type ShapeClass, type ShapeClassPlan, type WeightPack } from './compiled-plan.js';
+import { compileShapeClass, packWeights, shapeClassKey, type ShapeClass, type ShapeClassPlan, type WeightPack } from '../compiler/compile-shape-class.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
 
@@ -97,7 +97,7 @@ export class CompiledEngine implements SREngine {
     const key = shapeClassKey(cls);
     const have = this.classes.get(key);
     if (have) return have;
-    const plan = planShapeClass(this.model!, cls, this.engineModel.scale, this.engineModel.halo, this.weights!, this.precision);
+    const plan = compileShapeClass(this.model!, cls, this.engineModel.scale, this.engineModel.halo, this.weights!, this.precision);
     const generated = plan.kernels.map((k) => k.generate('texture'));
     const pipelines = await Promise.all(generated.map((g) => this.pipeline(g.code, g.label)));
     const rt: ClassRuntime = {

@@ -4,12 +4,10 @@
 // from the LR texture and a scatter kernel writes the centre crops into the HR texture.
 import { naiveBinaryKernel, naiveConvKernel, naiveDepthToSpaceKernel, naiveGatherKernel, naiveReluKernel, naiveScatterKernel, type NCHW } from '../compiler/codegen/naive-kernels.js';
 import type { GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
-import { specializeForShape } from '../compiler/passes/specialize.js';
-import { inferPathShapes, shapeOf } from '../compiler/passes/path-shapes.js';
-import { dimConst, dimValue } from '../compiler/symbolic-dim.js';
+import { shapeClassKey, shapeOf, specializeShapeClass, type ShapeClass } from '../compiler/compile-shape-class.js';
+import { dimValue } from '../compiler/symbolic-dim.js';
 import { attrInt, attrInts, type Model, type Node } from '../onnx/graph.js';
 import { readModel } from '../onnx/model-io.js';
-import { shapeClassKey, type ShapeClass } from './compiled-plan.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 
 interface NaiveOp { node: Node; kernel: GeneratedKernel; pipeline: GPUComputePipeline; outPerPatch: number }
@@ -57,9 +55,7 @@ export class NaiveEngine implements SREngine {
     const model = this.model!;
     const { halo, scale } = this.engineModel;
     const H = cls.patchH + 2 * halo, W = cls.patchW + 2 * halo;
-    const inputName = model.graph.inputs[0].name;
-    const { graph } = specializeForShape(model, { [inputName]: [1, 3, H, W] });
-    const shapes = inferPathShapes(graph, { [inputName]: [1, 3, H, W].map(dimConst) });
+    const { graph, shapes, input: inputName } = specializeShapeClass(model, cls, halo, 1);
     const dims = (t: string) => shapeOf(shapes, t).map((d) => dimValue(d)!) as NCHW;
     const ops = await Promise.all(graph.nodes.map(async (node): Promise<NaiveOp> => {
       const a = dims(node.inputs[0]);

@@ -1,20 +1,43 @@
-// The compiler pipeline for one shape class (path, patch h x w), no GPU involved: resolve routing,
-// infer shapes with symbolic N, fuse, schedule, plan memory, and describe each generated kernel with
-// its arena offsets per unit of N. The compiled engine only uploads and dispatches what this returns.
-import { convKernel, type ConvKernelSpec, type GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
-import { srTailKernel, type SRTailKernelSpec } from '../compiler/codegen/sr-tail-kernel.js';
-import { blockedWeights } from '../compiler/codegen/weight-layout.js';
-import type { KernelParams, Precision } from '../compiler/codegen/wgsl-common.js';
-import { FUSED_CONV, FUSED_TAIL, fuseGraph } from '../compiler/passes/fuse.js';
-import { planMemory, tensorLifetimes, type MemoryPlan } from '../compiler/passes/memory-plan.js';
-import { elementsPerUnit, inferPathShapes, shapeOf } from '../compiler/passes/path-shapes.js';
-import { scheduleForMemory } from '../compiler/passes/schedule.js';
-import { specializeForShape } from '../compiler/passes/specialize.js';
-import { dimConst, dimSym, dimValue } from '../compiler/symbolic-dim.js';
+// The compiler driver: the one entry the runtime uses. For one shape class (path, patch h x w), no GPU
+// involved: specialise (resolve routing) -> shapes (symbolic N) -> fuse -> schedule -> memory plan ->
+// kernels, each generated kernel described with its arena offsets per unit of N. The compiled engine only
+// uploads and dispatches what compileShapeClass returns; the naive engine takes the specialised, unfused
+// path from specializeShapeClass.
+import type { Analysis } from './analysis.js';
+import { convKernel, type ConvKernelSpec, type GeneratedKernel } from './codegen/conv-kernel.js';
+import { srTailKernel, type SRTailKernelSpec } from './codegen/sr-tail-kernel.js';
+import { blockedWeights } from './codegen/weight-layout.js';
+import type { KernelParams, Precision } from './codegen/wgsl-common.js';
+import { FUSED_CONV, FUSED_TAIL, fuseGraph } from './passes/fuse.js';
+import { planMemory, tensorLifetimes, type MemoryPlan } from './passes/memory-plan.js';
+import { elementsPerUnit, inferPathShapes, shapeOf, type ShapeMap } from './passes/path-shapes.js';
+import { scheduleForMemory } from './passes/schedule.js';
+import { specializeForShape } from './passes/specialize.js';
+import { dimConst, dimSym, dimValue } from './symbolic-dim.js';
 import { attrInt, attrInts, type Graph, type Model, type Node } from '../onnx/graph.js';
+
+export { shapeOf };
 
 export interface ShapeClass { path: number; patchH: number; patchW: number }
 export const shapeClassKey = (c: ShapeClass): string => `${c.path}:${c.patchW}x${c.patchH}`;
+
+/** Specialise -> shapes: one shape class's routed path (no If left) and every tensor's shape, N symbolic or given. */
+export interface SpecializedPath {
+  graph: Graph;
+  shapes: ShapeMap;
+  analysis: Analysis;
+  input: string;
+  output: string;
+}
+
+export function specializeShapeClass(model: Model, cls: ShapeClass, halo: number, batch: number | 'N' = 'N'): SpecializedPath {
+  const H = cls.patchH + 2 * halo, W = cls.patchW + 2 * halo;
+  const input = model.graph.inputs[0].name;
+  const output = model.graph.outputs[0].name;
+  const { graph, analysis } = specializeForShape(model, { [input]: [batch, 3, H, W] });
+  const shapes = inferPathShapes(graph, { [input]: [batch === 'N' ? dimSym('N') : dimConst(batch), dimConst(3), dimConst(H), dimConst(W)] });
+  return { graph, shapes, analysis, input, output };
+}
 
 /** Every float initializer of the model in one array (one GPU buffer), with element offsets. */
 export interface WeightPack { data: Float32Array; offsets: Map<string, number> }
@@ -66,14 +89,10 @@ function constVector(graph: Graph, name: string): number[] | null {
   return Array.from(t.data as Float32Array);
 }
 
-export function planShapeClass(model: Model, cls: ShapeClass, scale: number, halo: number, weights: WeightPack, precision: Precision): ShapeClassPlan {
-  const H = cls.patchH + 2 * halo, W = cls.patchW + 2 * halo;
-  const input = model.graph.inputs[0].name;
-  const output = model.graph.outputs[0].name;
-  const { graph: path, analysis } = specializeForShape(model, { [input]: ['N', 3, H, W] });
+export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, halo: number, weights: WeightPack, precision: Precision): ShapeClassPlan {
+  const { graph: path, shapes, analysis, input, output } = specializeShapeClass(model, cls, halo);
   // windows of the exhaustive schedule search end where a shape is not a constant (none in an SR path)
   const barriers = new Set([...analysis.tensors].filter(([, t]) => !t.shape || t.shape.includes(null)).map(([name]) => name));
-  const shapes = inferPathShapes(path, { [input]: [dimSym('N'), dimConst(3), dimConst(H), dimConst(W)] });
   const fused = fuseGraph(path, shapes);
   const unfusable = fused.nodes.find((n) => n.opType !== 'FusedConv' && n.opType !== 'FusedSRTail');
   if (unfusable) throw new Error(`compiled engine: '${unfusable.name}' (${unfusable.opType}) did not fuse; this model is not an exported SR path`);
