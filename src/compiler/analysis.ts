@@ -7,7 +7,7 @@ import {
 import type { BranchDecision, OpClass, OpContext } from './ops/op-types.js';
 import { lookupOp } from './ops/registry.js';
 import { tensorState } from './ops/value-rules.js';
-import { dimConst, dimEvaluate, dimValue, formatDim, parseDim } from './symbolic-dim.js';
+import { dimConst, dimValue, formatDim, parseDim } from './symbolic-dim.js';
 
 export type { Dim, ValueState, OpClass, BranchDecision };
 
@@ -297,10 +297,4 @@ export function toContractJson(analysis: Analysis): AnalysisJson {
   const nodes: AnalysisJson['nodes'] = {};
   for (const [name, n] of analysis.nodes) nodes[name] = { op: n.op, class: n.class };
   return { tensors, nodes, branches: Object.fromEntries(analysis.branches) };
-}
-
-/** A shape with every symbol bound to a number; undefined when some dim is nac. */
-export function concreteShape(shape: Dim[], symbols: Record<string, number>): number[] | undefined {
-  if (shape.some((d) => d === null)) return undefined;
-  return shape.map((d) => dimEvaluate(d!, symbols));
 }

@@ -180,7 +180,3 @@ export class NaiveEngine implements SREngine {
     this.classes.clear();
   }
 }
-
-export async function createNaiveEngine(device: GPUDevice, model: EngineModel): Promise<NaiveEngine> {
-  return new NaiveEngine(device, model);
-}
