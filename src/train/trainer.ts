@@ -5,7 +5,9 @@ import { CropSampler } from './crop-sampler.js';
 import { pathGradients } from './path-gradients.js';
 import { GradientWorkerPool } from './gradient-workers.js';
 import { parallelPathGradients } from './parallel-gradients.js';
-import { AdamState, cosineLearningRate } from './adam.js';
+import { AdamState } from './adam.js';
+import { TrainSchedule } from './schedule.js';
+import { trainDynamicSROrt } from './ort-trainer.js';
 import { loadCheckpoint, saveCheckpoint, type TrainCheckpoint, type TrainHistoryEntry } from './checkpoint.js';
 import { hwioToOihw, pathTensorsFromWeights } from './wdsr-tf.js';
 import { validateTrainingSet, type TrainingSet } from './training-set.js';
@@ -13,10 +15,21 @@ import { SeededRandom } from '../model/seeded-random.js';
 import { initWeights } from '../model/init-weights.js';
 import type { DynamicSRSpec, PathSpec, Weights } from '../model/spec.js';
 
+/** `ort`: one onnxruntime-node graph per step (ort-trainer.ts, several times faster on CPU); `tfjs-wasm`: tfjs (the reference). */
+export type TrainerKind = 'ort' | 'tfjs-wasm';
+export const TRAINER_KINDS: TrainerKind[] = ['ort', 'tfjs-wasm'];
+
 export interface TrainOptions {
   spec: DynamicSRSpec;
-  /** total optimisation steps (one batch of one path each) */
+  /** total optimisation steps (one batch of one path each); with `trainSeconds`, the most steps to run */
   steps: number;
+  /** train for this many wall-clock seconds instead: warm-up and cosine decay follow the fraction of time
+   *  used, so such runs are not reproducible step for step (and take no checkpoint file) */
+  trainSeconds?: number;
+  /** default 'tfjs-wasm' here; the packer defaults to 'ort' */
+  trainer?: TrainerKind;
+  /** ort trainer: intra-op threads (default: onnxruntime's, one per physical core) */
+  threads?: number;
   /** crops per step (default 16) */
   batchSize?: number;
   /** LR crop side (default 48), capped by the path's smallest patch */
@@ -75,6 +88,8 @@ export interface TrainResult {
 }
 
 export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Promise<TrainResult> {
+  if (opts.trainer === 'ort') return trainDynamicSROrt(set, opts);
+  if (opts.trainSeconds !== undefined && opts.checkpointFile) throw new Error('a time budget (trainSeconds) and a checkpoint file cannot be combined: the schedule follows the clock, so a resumed run could not continue it');
   const backend = opts.backend ?? 'wasm';
   if (backend !== 'wasm' && (opts.workers ?? 1) > 1) throw new Error(`workers > 1 needs the wasm backend; the ${backend} backend trains in one process`);
   await initTfBackend(backend);
@@ -83,9 +98,8 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
   if (set.scale !== spec.scale) throw new Error(`training set is x${set.scale} but the spec is x${spec.scale}`);
   const batchSize = opts.batchSize ?? 16;
   const cropSize = opts.cropSize ?? 48;
-  const baseLr = opts.learningRate ?? 1e-3;
   const seed = opts.seed ?? 1;
-  const warmup = opts.warmupSteps ?? Math.round(0.05 * opts.steps);
+  const schedule = new TrainSchedule(opts.learningRate ?? 1e-3, opts.steps, opts.warmupSteps ?? Math.round(0.05 * opts.steps), opts.trainSeconds);
   const skipScale = opts.skipLearningRateScale ?? 0.1;
   const tailScale = opts.tailLearningRateScale ?? 0.1;
   const scaleOf = (key: string): number => (key.includes('.skip.') ? skipScale : key.includes('.tail.') ? tailScale : 1);
@@ -111,18 +125,18 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
     }
     const snapshot = async (): Promise<TrainCheckpoint> => ({ specKey, step, rngState: rng.state, pathSteps: { ...state.pathSteps }, history, tensors: await trainStateTensors(state) });
     const pathById = new Map<number, PathSpec>(spec.paths.map((p) => [p.id, p]));
-    const stopAt = Math.min(opts.steps, opts.stopAtStep ?? opts.steps);
     const startStep = step;
     const workers = Math.max(1, Math.floor(opts.workers ?? 1));
     pool = workers > 1 ? GradientWorkerPool.start(workers - 1) : null;
     const t0 = performance.now();
-    while (step < stopAt) {
+    const elapsed = (): number => (performance.now() - t0) / 1000;
+    while (!schedule.done(step, elapsed(), opts.stopAtStep)) {
       // a step is synchronous compute: without this, SIGINT/SIGTERM handlers would wait for the whole training
       await new Promise<void>((resolve) => setImmediate(resolve));
       opts.signal?.throwIfAborted();
       const pathId = sampler.drawPath(rng);
       const batch = sampler.sample(pathId, batchSize, cropSize, halo, rng, augment);
-      const lr = cosineLearningRate(baseLr, step, opts.steps, warmup);
+      const lr = schedule.learningRate(step, elapsed());
       const params = state.params.get(pathId)!;
       const g = pool ? await parallelPathGradients(pool, pathById.get(pathId)!, spec.scale, params, batch)
         : await pathGradients(pathById.get(pathId)!, spec.scale, params, batch);
@@ -132,9 +146,9 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       const psnr = 10 * Math.log10(1 / Math.max(g.mse, 1e-12));
       history.push({ step, path: pathId, loss: g.loss, psnr, learningRate: lr });
       step += 1;
-      const stepsPerSec = (step - startStep) / ((performance.now() - t0) / 1000);
-      opts.onProgress?.({ step, steps: opts.steps, loss: g.loss, psnr, stepsPerSec, etaSec: (opts.steps - step) / stepsPerSec, path: pathId });
-      if (opts.checkpointFile && step % checkpointEvery === 0 && step < stopAt) saveCheckpoint(opts.checkpointFile, await snapshot());
+      const o = schedule.outlook(step, step - startStep, elapsed());
+      opts.onProgress?.({ step, steps: o.steps, loss: g.loss, psnr, stepsPerSec: o.stepsPerSec, etaSec: o.etaSec, path: pathId });
+      if (opts.checkpointFile && step % checkpointEvery === 0 && !schedule.done(step, elapsed(), opts.stopAtStep)) saveCheckpoint(opts.checkpointFile, await snapshot());
     }
     if (opts.checkpointFile) saveCheckpoint(opts.checkpointFile, await snapshot());
     return { weights: await trainStateWeights(state), history, stepsDone: step };
