@@ -48,13 +48,13 @@ describe('dydca analyze (command line)', () => {
     expect(r.stdout).toContain('If branches: route/if0 -> both');
   }, 60_000);
 
-  it('a corrupt file and a bad --input give one clear line and a non-zero exit', async () => {
+  it('a corrupt file and a bad --input give one clear line and exit 2 (bad input), as pack and eval do', async () => {
     const corrupt = join(dir, 'corrupt.onnx');
     writeFileSync(corrupt, 'definitely not protobuf');
     const [a, b] = await Promise.all([dydca('analyze', corrupt), dydca('analyze', modelFile, '--input', 'image=1x3x4x4')]);
-    expect(a.code).toBe(1);
+    expect(a.code).toBe(2);
     expect(stderrLines(a.stderr)).toEqual([expect.stringMatching(/^dydca analyze: '.*corrupt\.onnx' is not a readable ONNX model/)]);
-    expect(b.code).toBe(1);
+    expect(b.code).toBe(2);
     expect(stderrLines(b.stderr)).toEqual(["dydca analyze: --input image: the model has no input 'image' (inputs: lr)"]);
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { analyzeModel, toContractJson, type Analysis, type AnalysisJson, type InputShapes, type JsonDim } from '../compiler/analysis.js';
 import type { Model } from '../onnx/graph.js';
 import { readModel } from '../onnx/model-io.js';
+import { EXIT_BAD_INPUT } from './cli-errors.js';
 
 export const ANALYZE_USAGE = 'usage: dydca analyze <model.onnx> [--input NAME=DIMS]... [--json]   (DIMS: x-separated numbers, symbols or ?, e.g. lr=Nx3x40x40)';
 
@@ -105,7 +106,8 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(json)}\n` : `${formatAnalysisTable(model, analysis, json)}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof AnalyzeInputError) { process.stderr.write(`${e.message}\n`); return 1; }
+    // bad input exits 2, as every dydca command does (docs/packager.md)
+    if (e instanceof AnalyzeInputError) { process.stderr.write(`${e.message.split('\n')[0]}\n`); return EXIT_BAD_INPUT; }
     throw e;
   }
 }

@@ -1,8 +1,9 @@
 // `dydca eval <pack dir> [--json]`: re-runs the pack's model with onnxruntime-node and prints per-frame
-// and mean PSNR of SR and bicubic (a table, or one JSON object with --json).
+// and mean PSNR of SR and bicubic (a table, or one JSON object with --json). Exit 2 on a bad pack, 1 otherwise.
 import { parseArgs } from '../pack/cli-args.js';
 import { evaluatePack } from '../pack/evaluate.js';
 import { InputError } from '../pack/ingest.js';
+import { reportFailure } from './cli-errors.js';
 
 export async function runEval(argv: string[]): Promise<number> {
   try {
@@ -19,8 +20,6 @@ export async function runEval(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`${e instanceof InputError ? '' : 'dydca eval: '}${msg.split('\n')[0]}\n`);
-    return e instanceof InputError ? 2 : 1;
+    return reportFailure('eval', e);
   }
 }

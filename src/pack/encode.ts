@@ -1,6 +1,7 @@
 // Encodes RGB frames to H.264 MP4 for WebCodecs (yuv420p, BT.709 tagged, no B-frames, faststart),
 // decodes MP4s back to RGB frames, and reads the avc1 codec string from the encoded SPS.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import * as MP4Box from 'mp4box';
 import type { RgbImage } from './bicubic.js';
 import { lastErrorLine, readRawFrames, writeRawFrames } from './ffmpeg-process.js';
@@ -16,13 +17,14 @@ export async function encodeH264(frames: RgbImage[], file: string, opts: EncodeO
     '-vf', 'scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int', '-pix_fmt', 'yuv420p',
     '-c:v', 'libx264', '-preset', opts.preset ?? 'medium', '-crf', String(opts.crf),
     // no B-frames: decode order = display order, which keeps WebCodecs feeding simple
-    '-bf', '0', '-fps_mode', 'passthrough', ...COLOR_TAGS, '-movflags', '+faststart', '-an', file];
+    '-bf', '0', '-fps_mode', 'passthrough', ...COLOR_TAGS, '-movflags', '+faststart', '-an', `file:${resolve(file)}`];
   const r = await writeRawFrames(args, frames.map((f) => f.data));
   if (r.code !== 0) throw new Error(`encoding ${file} failed: ${lastErrorLine(r.stderr)}`);
 }
 
 export async function decodeToRgb(file: string, width: number, height: number): Promise<RgbImage[]> {
-  const r = await readRawFrames(['-v', 'error', '-nostdin', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough',
+  // `file:` + absolute path: a name starting with '-' or holding a scheme is never read as an option or a URL
+  const r = await readRawFrames(['-v', 'error', '-nostdin', '-i', `file:${resolve(file)}`, '-map', '0:v:0', '-fps_mode', 'passthrough',
     '-vf', 'scale=in_color_matrix=bt709:in_range=tv:flags=accurate_rnd+full_chroma_int', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], width * height * 3);
   if (r.code !== 0) throw new Error(`decoding ${file} failed: ${lastErrorLine(r.stderr)}`);
   return r.frames.map((data) => ({ width, height, data }));

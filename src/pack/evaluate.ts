@@ -1,11 +1,14 @@
 // `dydca eval`: reads a pack folder, decodes lr.mp4 and hr.mp4, runs model.onnx with onnxruntime-node
 // per shape class per frame (halo convention), and reports per-frame and mean PSNR of SR and bicubic.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// A pack is untrusted input: every file it names is read only from inside the pack folder (symbolic links
+// resolved), only when it is a regular file of bounded size, and checked before anything is allocated from it.
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { decodeToRgb } from './encode.js';
-import { InputError } from './ingest.js';
-import { manifestProblems, type PackManifest, type PatchesFile } from './manifest.js';
-import { validateLayout } from './patch-layout.js';
+import { describeFsError } from './fs-errors.js';
+import { InputError, probeVideo } from './ingest.js';
+import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest, type PatchesFile } from './manifest.js';
+import { loadPatchModel } from './patch-inference.js';
 import { measureFrames } from './packer.js';
 
 export interface EvalReport {
@@ -21,29 +24,69 @@ export interface EvalReport {
   packed: { psnrSR: number; psnrBicubic: number };
 }
 
+/** The real path of `name` inside pack folder `dir`; refuses what leaves the folder, is not a regular file, or exceeds `maxBytes`. */
+export function packFile(dir: string, name: string, maxBytes = Infinity): string {
+  const shown = join(dir, name);
+  let real: string;
+  try { real = realpathSync(shown); } catch (e) {
+    throw new InputError(`${describeFsError(e, shown)}; the pack is incomplete or damaged`);
+  }
+  const root = realpathSync(dir);
+  if (!real.startsWith(root + sep)) throw new InputError(`${shown} leads outside the pack folder (a symbolic link); refusing to read it`);
+  const st = statSync(real);
+  if (!st.isFile()) throw new InputError(`${shown} is not a regular file`);
+  if (st.size > maxBytes) throw new InputError(`${shown} is ${st.size} bytes; a pack's ${name} is at most ${maxBytes}`);
+  return real;
+}
+
+/** JSON of a pack file; a parse error is reported without quoting the file (it may not be what it claims). */
+function readJson(dir: string, name: string, maxBytes: number): unknown {
+  const file = packFile(dir, name, maxBytes);
+  try { return JSON.parse(readFileSync(file, 'utf8')); } catch {
+    throw new InputError(`${join(dir, name)} is not valid JSON`);
+  }
+}
+
 export function readPack(dir: string): { manifest: PackManifest; patches: PatchesFile } {
-  const mf = join(dir, 'manifest.json');
-  if (!existsSync(mf)) throw new InputError(`${dir}: no manifest.json; is it a pack folder?`);
-  let manifest: unknown;
-  try { manifest = JSON.parse(readFileSync(mf, 'utf8')); } catch (e) { throw new InputError(`${mf}: not JSON (${(e as Error).message})`); }
+  let st;
+  try { st = statSync(dir); } catch (e) { throw new InputError(`${describeFsError(e, dir)}; expected a pack folder`); }
+  if (!st.isDirectory()) throw new InputError(`${dir} is not a folder; expected a pack folder (made by dydca pack)`);
+  try { packFile(dir, 'manifest.json'); } catch { throw new InputError(`${dir}: no manifest.json; is it a pack folder?`); }
+  const manifest = readJson(dir, 'manifest.json', MANIFEST_LIMITS.maxManifestBytes);
   const problems = manifestProblems(manifest);
-  if (problems.length > 0) throw new InputError(`${mf}: ${problems.join('; ')}`);
+  if (problems.length === 0) problems.push(...localFileProblems(manifest as PackManifest));
+  if (problems.length > 0) throw new InputError(`${join(dir, 'manifest.json')}: ${problems.join('; ')}`);
   const m = manifest as PackManifest;
-  const patches = JSON.parse(readFileSync(join(dir, m.patches.file), 'utf8')) as PatchesFile;
-  if (patches.frames?.length !== m.frames) throw new InputError(`${m.patches.file} lists ${patches.frames?.length} frames; manifest says ${m.frames}`);
-  patches.frames.forEach((ps, i) => {
-    const bad = validateLayout(ps, m.lr.width, m.lr.height);
-    if (bad) throw new InputError(`${m.patches.file} frame ${i}: ${bad.message}`);
-  });
-  return { manifest: m, patches };
+  const patches = readJson(dir, m.patches.file, MANIFEST_LIMITS.maxPatchesFileBytes);
+  const problem = patchesProblem(patches, m);
+  if (problem) throw new InputError(`${join(dir, m.patches.file)}: ${problem}`);
+  return { manifest: m, patches: patches as PatchesFile };
+}
+
+/** Size and frame count of a pack's video as ffprobe reads it, against the manifest, before decoding allocates from them. */
+async function checkStream(dir: string, name: string, width: number, height: number, frames: number): Promise<string> {
+  const file = packFile(dir, name);
+  const probe = await probeVideo(file).catch((e: unknown) => { throw new InputError(`${join(dir, name)}: ${(e as Error).message}`); });
+  if (probe.width !== width || probe.height !== height) {
+    throw new InputError(`${join(dir, name)} is ${probe.width}x${probe.height}; the manifest says ${width}x${height}`);
+  }
+  if (probe.frameCount !== null && probe.frameCount !== frames) {
+    throw new InputError(`${join(dir, name)} holds ${probe.frameCount} frames; the manifest says ${frames}`);
+  }
+  return file;
 }
 
 export async function evaluatePack(dir: string, onFrame?: (n: number) => void): Promise<EvalReport> {
   const { manifest: m, patches } = readPack(dir);
-  const lr = await decodeToRgb(join(dir, m.lr.file), m.lr.width, m.lr.height);
-  const hr = await decodeToRgb(join(dir, m.hr.file), m.hr.width, m.hr.height);
-  if (lr.length !== m.frames || hr.length !== m.frames) throw new Error(`decoded ${lr.length} LR and ${hr.length} HR frames; manifest says ${m.frames}`);
-  const onnxFiles = (m.model.files ?? [m.model.file]).map((f) => readFileSync(join(dir, f)));
+  const modelNames = m.model.files ?? [m.model.file];
+  const onnxFiles = modelNames.map((f) => readFileSync(packFile(dir, f)));
+  // load each model once up front, so a broken one fails before minutes of decoding
+  for (const [i, bytes] of onnxFiles.entries()) await (await loadPatchModel(bytes, m.scale, m.halo, join(dir, modelNames[i]))).session.release();
+  const lrFile = await checkStream(dir, m.lr.file, m.lr.width, m.lr.height, m.frames);
+  const hrFile = await checkStream(dir, m.hr.file, m.hr.width, m.hr.height, m.frames);
+  const lr = await decodeToRgb(lrFile, m.lr.width, m.lr.height);
+  const hr = await decodeToRgb(hrFile, m.hr.width, m.hr.height);
+  if (lr.length !== m.frames || hr.length !== m.frames) throw new InputError(`decoded ${lr.length} LR and ${hr.length} HR frames from ${dir}; the manifest says ${m.frames}`);
   const rects = patches.frames.map((ps) => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path })));
   const metrics = await measureFrames(onnxFiles, m.scale, m.halo, lr, hr, rects, onFrame);
   return { pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic } };

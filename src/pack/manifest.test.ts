@@ -1,6 +1,7 @@
 // manifestProblems: a valid manifest passes, and each broken field is named.
 import { describe, expect, it } from 'vitest';
-import { manifestProblems } from './manifest.js';
+import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest } from './manifest.js';
+import { validateLayout, type PatchTuple } from './patch-layout.js';
 
 const valid = {
   format: 'dydca-pack/1', source: { file: 'a.mp4', sha256: 'a'.repeat(64) }, fps: 20, frames: 2, scale: 2, halo: 3,
@@ -27,8 +28,70 @@ describe('manifestProblems', () => {
     ['per-frame list too short', edit((m) => { (m.metrics as Json).psnrSRPerFrame = [1]; }), /psnrSRPerFrame/],
     ['negative halo', edit((m) => { m.halo = -1; }), /halo/],
     ['not an object', 'manifest', /not a JSON object/],
+    ['halo 300 (made eval use 5.5 GB)', edit((m) => { m.halo = 300; }), /halo must be an integer in 0\.\.16/],
+    ['halo as large as the smallest patch', edit((m) => { m.halo = 16; }), /halo 16 must be smaller than the smallest patch side \(16\)/],
+    ['16K frames (took 515 MB before failing)', edit((m) => { m.lr = { ...(m.lr as Json), width: 7680, height: 4320 }; m.hr = { ...(m.hr as Json), width: 15360, height: 8640 }; }),
+      /hr must be .* integers in 1\.\.8192/],
+    ['zero-sized frames', edit((m) => { (m.lr as Json).width = 0; (m.hr as Json).width = 0; }), /lr must be/],
+    ['fractional frame count', edit((m) => { m.frames = 2.5; }), /frames must be an integer/],
+    ['a billion frames', edit((m) => { m.frames = 1e9; }), /frames must be an integer in 1\.\.518400/],
+    ['infinite fps (1e999 in JSON)', edit((m) => { m.fps = Infinity; }), /fps must be a number in/],
+    ['a path patch larger than the frame', edit((m) => { ((m.model as Json).paths as Json[])[0].patch = [4096, 32]; }), /model\.paths\[0\] must be .*within the LR frame/],
+    ['10^6 channels', edit((m) => { ((m.model as Json).paths as Json[])[0].channels = 1e6; }), /channels 1\.\.512/],
+    ['empty model.file', edit((m) => { (m.model as Json).file = ''; }), /model\.file must be a file name/],
+    ['model.file with a backslash', edit((m) => { (m.model as Json).file = '..\\model.onnx'; }), /model\.file must be a file name/],
+    ['a control character in lr.file', edit((m) => { (m.lr as Json).file = 'lr\n.mp4'; }), /lr\.file must be a file name/],
   ])('%s', (_name, m, want) => {
     const problems = manifestProblems(m);
     expect(problems.some((p) => want.test(p))).toBe(true);
+  });
+});
+
+describe('manifestProblems quotes at most a short value', () => {
+  it('a long hostile file name is cut in the message', () => {
+    const long = 'x/'.repeat(5000);
+    const problems = manifestProblems(edit((m) => { (m.lr as Json).file = long; }));
+    expect(problems.join('; ').length).toBeLessThan(600);
+  });
+});
+
+describe('patchesProblem and validateLayout bound work before allocating', () => {
+  const m = valid as unknown as PackManifest;
+  const tile = (): PatchTuple[] => [[0, 0, 32, 32, 0], [32, 0, 32, 32, 0]];
+  it('accepts a tiling layout', () => expect(patchesProblem({ frames: [tile(), tile()] }, m)).toBeNull());
+  it.each<[string, unknown, RegExp]>([
+    ['not an object', 'x', /expected \{"frames"/],
+    ['frame count differs', { frames: [tile()] }, /1 frames listed; the manifest says 2/],
+    ['a million patches in a frame', { frames: [Array.from({ length: 1_000_000 }, () => [0, 0, 1, 1, 0]), tile()] }, /frame 0 lists 1000000 patches; at most 8 fit a 64x32 frame/],
+    ['a path the model does not have', { frames: [[[0, 0, 32, 32, 0], [32, 0, 32, 32, 7]], tile()] }, /path 7 is not one of the model's 2 paths/],
+    ['a gap', { frames: [[[0, 0, 32, 32, 0]], tile()] }, /covered by no patch/],
+  ])('%s', (_name, json, want) => {
+    expect(patchesProblem(json, m)).toMatch(want);
+  });
+  it('validateLayout refuses a 16K frame without allocating its owner map', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    expect(validateLayout([], 15360, 8640)?.message).toMatch(/not within 1\.\.8192/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+    expect(validateLayout([[0, 0, 1, 1, 0]], 0.5, 2)?.message).toMatch(/not within/);
+  });
+  it('the bounds are exported for the player', () => {
+    expect(MANIFEST_LIMITS.maxHrSide).toBe(8192);
+    expect(MANIFEST_LIMITS.maxHalo).toBe(16);
+  });
+});
+
+describe('localFileProblems: a pack read from disk names plain files inside its folder only', () => {
+  it('accepts the names the packer writes', () => expect(localFileProblems(valid as unknown as PackManifest)).toEqual([]));
+  it.each<[string, Json, RegExp]>([
+    ['patches.file climbing out of the pack', edit((m) => { (m.patches as Json).file = '../../etc/passwd'; }), /patches\.file must be a plain file name inside the pack/],
+    ['absolute lr.file', edit((m) => { (m.lr as Json).file = '/etc/passwd'; }), /lr\.file must be a plain file name inside the pack/],
+    ['hr.file as a URL (ffmpeg would fetch it)', edit((m) => { (m.hr as Json).file = 'http://attacker.example/hr.mp4'; }), /hr\.file must be a plain file name inside the pack/],
+    ['model.files entry in a subfolder', edit((m) => { (m.model as Json).files = ['model.onnx', 'sub/model-1.onnx']; }), /model\.files\[1\] must be a plain file name inside the pack/],
+    ['lr.file read as an ffmpeg option', edit((m) => { (m.lr as Json).file = '-i'; }), /lr\.file must be a plain file name inside the pack/],
+    ['a hidden file', edit((m) => { (m.patches as Json).file = '.htpasswd'; }), /patches\.file must be a plain file name inside the pack/],
+    ['a file: URL', edit((m) => { (m.patches as Json).file = 'file:///etc/passwd'; }), /patches\.file must be a plain file name inside the pack/],
+  ])('%s', (_name, m, want) => {
+    expect(manifestProblems(m)).toEqual([]);
+    expect(localFileProblems(m as unknown as PackManifest).join('; ')).toMatch(want);
   });
 });

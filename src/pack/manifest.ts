@@ -1,5 +1,6 @@
 // The pack's manifest.json (CONTRACTS.md "Pack folder") and a schema check for it. Extensions beyond
 // the contract: halo, crop, hr.lossless, method, split, training, metrics.psnrLrStream (docs/packager.md).
+import { MAX_FRAME_SIDE, MAX_PATCHES_PER_FRAME, validateLayout, type PatchTuple } from './patch-layout.js';
 
 export interface ManifestPath { id: number; patch: [number, number]; blocks: number; channels: number }
 
@@ -30,33 +31,120 @@ export interface PackManifest {
 
 export interface PatchesFile { frames: [number, number, number, number, number][][] }
 
-/** Every problem found in an untrusted manifest object (empty when it is valid). */
+/**
+ * Bounds on what an untrusted manifest may claim, checked before anything is allocated or read from it
+ * (exported so the player can show them). Why each:
+ */
+export const MANIFEST_LIMITS = {
+  /** HR frame side: WebGPU's default maxTextureDimension2D, the largest frame every player can hold */
+  maxHrSide: MAX_FRAME_SIDE,
+  /** LR context px per side; the packer uses <= 4, and each patch is run at (w + 2*halo) x (h + 2*halo) */
+  maxHalo: 16,
+  /** 6 hours at 24 fps; per-frame lists (metrics, patches.json) are this long */
+  maxFrames: 518_400,
+  /** patches in one frame (the finest split of a 4096x4096 LR frame at 16 px is 65536) */
+  maxPatchesPerFrame: MAX_PATCHES_PER_FRAME,
+  /** patches over all frames: what eval and the player hold in memory as rectangles */
+  maxTotalPatches: 4_000_000,
+  /** bytes of patches.json read before parsing it */
+  maxPatchesFileBytes: 64 * 2 ** 20,
+  /** bytes of manifest.json (per-frame metrics included) */
+  maxManifestBytes: 32 * 2 ** 20,
+  /** per path: residual blocks and conv channels (the packer uses 2..5 and 32) */
+  maxBlocks: 64,
+  maxChannels: 512,
+  maxPaths: 16,
+  /** length of a file name the manifest names */
+  maxFileName: 128,
+} as const;
+
+/**
+ * Local rule (`dydca eval`, anything reading a pack from disk): a file the manifest names must be a plain name
+ * inside the pack folder: no folder part, no `..`, no absolute path or URL scheme (ffmpeg would fetch
+ * `http://...`), nothing hidden, no leading '-' (an ffmpeg option). The packer writes only such names.
+ */
+export function isPlainFileName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= MANIFEST_LIMITS.maxFileName && /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name);
+}
+
+/**
+ * Shared rule (manifestProblems, for every reader): a file reference is a non-empty string of bounded length
+ * without backslashes or control characters. The player resolves references as URLs under its own origin
+ * policy (src/player/pack-loader.ts); readers of a pack on disk add `localFileProblems`.
+ */
+function isFileReference(name: unknown): name is string {
+  return typeof name === 'string' && name.length > 0 && name.length <= 2048 && !/[\\\u0000-\u001f\u007f]/.test(name);
+}
+
+/** Every file a (schema-valid) manifest names, with where it is named. */
+export function namedFiles(m: PackManifest): [where: string, name: string][] {
+  return [['lr.file', m.lr.file], ['hr.file', m.hr.file], ['model.file', m.model.file],
+    ...(m.model.files ?? []).map((f, i): [string, string] => [`model.files[${i}]`, f]), ['patches.file', m.patches.file]];
+}
+
+/** Problems with the files a schema-valid manifest names, for a reader that opens them from the pack folder on disk. */
+export function localFileProblems(m: PackManifest): string[] {
+  return namedFiles(m).filter(([, name]) => !isPlainFileName(name)).map(([where, name]) =>
+    `${where} must be a plain file name inside the pack (letters, digits, . _ -; no folders, '..', '/', '\\', URLs, leading '.' or '-'); got ${quote(name)}`);
+}
+
+const quote = (v: unknown): string => { const t = JSON.stringify(v) ?? String(v); return t.length > 40 ? `${t.slice(0, 37)}...` : t; };
+
+/** Every problem found in an untrusted manifest object (empty when it is valid). Never echoes more than a short quoted value. */
 export function manifestProblems(m: unknown): string[] {
   const problems: string[] = [];
+  const L = MANIFEST_LIMITS;
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const need = (cond: boolean, what: string): void => { if (!cond) problems.push(what); };
+  const intIn = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  const fileName = (v: unknown, where: string): void => {
+    need(isFileReference(v), `${where} must be a file name (1..2048 characters, no backslashes or control characters); got ${quote(v)}`);
+  };
   if (!isObj(m)) return ['manifest is not a JSON object'];
   need(m.format === 'dydca-pack/1', `format must be "dydca-pack/1"`);
   need(isObj(m.source) && typeof m.source.file === 'string' && /^[0-9a-f]{64}$/.test(String(m.source.sha256)), 'source must be {file, sha256 (64 hex)}');
-  need(typeof m.fps === 'number' && m.fps > 0, 'fps must be a positive number');
-  need(Number.isInteger(m.frames) && (m.frames as number) > 0, 'frames must be a positive integer');
+  need(typeof m.fps === 'number' && Number.isFinite(m.fps) && m.fps > 0 && m.fps <= 1000, 'fps must be a number in (0, 1000]');
+  need(intIn(m.frames, 1, L.maxFrames), `frames must be an integer in 1..${L.maxFrames}`);
   need(m.scale === 2 || m.scale === 3 || m.scale === 4, 'scale must be 2, 3 or 4');
+  const scale = m.scale === 2 || m.scale === 3 || m.scale === 4 ? m.scale : 2;
   for (const key of ['lr', 'hr'] as const) {
     const v = m[key];
-    need(isObj(v) && Number.isInteger(v.width) && Number.isInteger(v.height) && typeof v.file === 'string', `${key} must be {width, height, file, ...}`);
+    const max = key === 'hr' ? L.maxHrSide : Math.floor(L.maxHrSide / scale);
+    need(isObj(v) && intIn(v.width, 1, max) && intIn(v.height, 1, max),
+      `${key} must be {width, height, file, ...} with width and height integers in 1..${max}${key === 'hr' ? ' (WebGPU\'s default texture limit)' : ` (HR at most ${L.maxHrSide} a side)`}`);
+    if (isObj(v)) fileName(v.file, `${key}.file`);
     need(isObj(v) && typeof v.codec === 'string' && /^avc1\.[0-9a-fA-F]{6}$/.test(v.codec), `${key}.codec must be an avc1.PPCCLL string`);
   }
-  if (isObj(m.lr) && isObj(m.hr) && typeof m.scale === 'number') {
-    need(m.hr.width === (m.lr.width as number) * m.scale && m.hr.height === (m.lr.height as number) * m.scale, 'hr size must be scale x lr size');
+  if (isObj(m.lr) && isObj(m.hr)) {
+    need(m.hr.width === (m.lr.width as number) * scale && m.hr.height === (m.lr.height as number) * scale, 'hr size must be scale x lr size');
   }
   const model = m.model;
-  need(isObj(model) && typeof model.file === 'string' && Array.isArray(model.paths) && model.paths.length > 0, 'model must be {file, paths: [...]}');
-  if (isObj(model) && Array.isArray(model.paths)) {
-    model.paths.forEach((p: unknown, i: number) => need(isObj(p) && p.id === i && Array.isArray(p.patch) && p.patch.length === 2 &&
-      Number.isInteger(p.blocks) && Number.isInteger(p.channels), `model.paths[${i}] must be {id: ${i}, patch: [h, w], blocks, channels}`));
+  need(isObj(model) && Array.isArray(model.paths) && model.paths.length > 0 && model.paths.length <= L.maxPaths,
+    `model must be {file, paths: [...]} with 1..${L.maxPaths} paths`);
+  let minSide = Infinity;
+  if (isObj(model)) {
+    fileName(model.file, 'model.file');
+    if (model.files !== undefined) {
+      need(Array.isArray(model.files) && model.files.length >= 1 && model.files.length <= L.maxPaths, `model.files must list 1..${L.maxPaths} files`);
+      if (Array.isArray(model.files)) model.files.slice(0, L.maxPaths).forEach((f, i) => fileName(f, `model.files[${i}]`));
+    }
+    if (Array.isArray(model.paths)) {
+      const lrW = isObj(m.lr) && Number.isInteger(m.lr.width) ? (m.lr.width as number) : 0;
+      const lrH = isObj(m.lr) && Number.isInteger(m.lr.height) ? (m.lr.height as number) : 0;
+      model.paths.slice(0, L.maxPaths).forEach((p: unknown, i: number) => {
+        const ok = isObj(p) && p.id === i && Array.isArray(p.patch) && p.patch.length === 2 && intIn(p.patch[0], 1, Math.max(1, lrH)) && intIn(p.patch[1], 1, Math.max(1, lrW)) &&
+          intIn(p.blocks, 1, L.maxBlocks) && intIn(p.channels, 1, L.maxChannels);
+        need(ok, `model.paths[${i}] must be {id: ${i}, patch: [h, w] within the LR frame, blocks 1..${L.maxBlocks}, channels 1..${L.maxChannels}}`);
+        if (ok) minSide = Math.min(minSide, ...(p.patch as number[]));
+      });
+    }
   }
-  need(isObj(m.patches) && typeof m.patches.file === 'string', 'patches must be {file}');
-  need(Number.isInteger(m.halo) && (m.halo as number) >= 0, 'halo must be a non-negative integer');
+  if (isObj(m.patches)) fileName(m.patches.file, 'patches.file');
+  else need(false, 'patches must be {file}');
+  need(intIn(m.halo, 0, L.maxHalo), `halo must be an integer in 0..${L.maxHalo}`);
+  if (intIn(m.halo, 0, L.maxHalo) && Number.isFinite(minSide)) {
+    need((m.halo as number) === 0 || (m.halo as number) < minSide, `halo ${m.halo} must be smaller than the smallest patch side (${minSide})`);
+  }
   const met = m.metrics;
   need(isObj(met) && typeof met.psnrSR === 'number' && typeof met.psnrBicubic === 'number', 'metrics must hold psnrSR and psnrBicubic');
   if (isObj(met)) {
@@ -65,4 +153,35 @@ export function manifestProblems(m: unknown): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * Checks an untrusted patches.json object against a valid manifest: one list per frame, each tiling the LR
+ * frame (validateLayout), within the patch-count bounds, path ids among the model's paths. Returns the
+ * first problem, or null. Bounds are checked before the per-pixel tiling check allocates anything.
+ */
+export function patchesProblem(json: unknown, m: PackManifest): string | null {
+  const L = MANIFEST_LIMITS;
+  const frames = (json as { frames?: unknown } | null)?.frames;
+  if (!Array.isArray(frames)) return 'expected {"frames": [[[x, y, w, h, path], ...], ...]}';
+  if (frames.length !== m.frames) return `${frames.length} frames listed; the manifest says ${m.frames}`;
+  const minSide = Math.min(...m.model.paths.map((p) => Math.min(p.patch[0], p.patch[1])));
+  // a frame of W x H holds at most this many patches no smaller than the smallest path's (edge cells rounded up)
+  const perFrame = Math.min(L.maxPatchesPerFrame, Math.ceil(m.lr.width / minSide) * Math.ceil(m.lr.height / minSide));
+  let total = 0;
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i] as unknown;
+    if (!Array.isArray(f)) return `frame ${i} is not a list of patches`;
+    if (f.length > perFrame) return `frame ${i} lists ${f.length} patches; at most ${perFrame} fit a ${m.lr.width}x${m.lr.height} frame`;
+    total += f.length;
+    if (total > L.maxTotalPatches) return `more than ${L.maxTotalPatches} patches in all`;
+  }
+  const pathCount = m.model.files?.length ?? m.model.paths.length;
+  for (let i = 0; i < frames.length; i++) {
+    const bad = validateLayout(frames[i] as PatchTuple[], m.lr.width, m.lr.height);
+    if (bad) return `frame ${i}: ${bad.message}`;
+    const stray = (frames[i] as PatchTuple[]).find((p) => p[4] < 0 || p[4] >= pathCount);
+    if (stray) return `frame ${i}: patch path ${stray[4]} is not one of the model's ${pathCount} paths`;
+  }
+  return null;
 }

@@ -3,15 +3,43 @@
 import * as ort from 'onnxruntime-node';
 import type { PatchRect } from '../runtime/engine.js';
 import type { RgbImage } from './bicubic.js';
+import { InputError } from './ingest.js';
 
 /** Patches per onnxruntime run: bounds memory for frames with many small patches. */
 const MAX_BATCH = 128;
 
 export interface PatchModel { session: ort.InferenceSession; scale: number; halo: number }
 
-export async function loadPatchModel(onnx: Uint8Array, scale: number, halo: number): Promise<PatchModel> {
-  const session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+/**
+ * Loads an SR model and checks its interface (CONTRACTS.md "Model": one float32 input [N, 3, h, w], one output
+ * [N, 3, h*s, w*s]) before anything is allocated from it; `name` is the file named in errors.
+ */
+export async function loadPatchModel(onnx: Uint8Array, scale: number, halo: number, name = 'model.onnx'): Promise<PatchModel> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+  } catch (e) {
+    // onnxruntime's own message names no file ("protobuf parsing failed")
+    throw new InputError(`${name} is not a model onnxruntime can load (${(e as Error).message.split('\n')[0].replace(/^Error: /, '')})`);
+  }
+  const problem = interfaceProblem(session);
+  if (problem) {
+    await session.release();
+    throw new InputError(`${name} ${problem}`);
+  }
   return { session, scale, halo };
+}
+
+function interfaceProblem(session: ort.InferenceSession): string | null {
+  const io = [['input', session.inputMetadata], ['output', session.outputMetadata]] as const;
+  for (const [kind, list] of io) {
+    if (list.length !== 1) return `has ${list.length} ${kind}s; expected one`;
+    const v = list[0];
+    if (!v.isTensor || v.type !== 'float32') return `${kind} '${v.name}' is not a float32 tensor`;
+    if (v.shape.length !== 4) return `${kind} '${v.name}' has rank ${v.shape.length}; expected 4 (N, 3, h, w)`;
+    if (v.shape[1] !== 3) return `${kind} '${v.name}' has ${String(v.shape[1])} channels; expected 3`;
+  }
+  return null;
 }
 
 /** Crop [y0, y0+h) x [x0, x0+w) of an RGB8 frame with edge clamping into NCHW float [0,1] at `offset`. */

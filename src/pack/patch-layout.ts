@@ -6,13 +6,27 @@ export type PatchTuple = [number, number, number, number, number];
 
 export interface LayoutProblem { message: string }
 
+/** Largest frame side (px) anywhere in a pack: WebGPU's default maxTextureDimension2D, which every player can hold. */
+export const MAX_FRAME_SIDE = 8192;
+/** Most patches in one frame (the finest split of a 4096x4096 LR frame at 16 px); bounds work per frame. */
+export const MAX_PATCHES_PER_FRAME = 65_536;
+
 /** Returns null when `patches` tile the `width x height` frame exactly, else the first problem found. */
 export function validateLayout(patches: readonly PatchTuple[], width: number, height: number): LayoutProblem | null {
+  // bounded before the per-pixel owner map below is allocated from them
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_FRAME_SIDE || height > MAX_FRAME_SIDE) {
+    return { message: `frame size ${width}x${height} is not within 1..${MAX_FRAME_SIDE} px a side` };
+  }
+  if (!Array.isArray(patches)) return { message: 'not a list of patches' };
+  if (patches.length > Math.min(MAX_PATCHES_PER_FRAME, width * height)) {
+    return { message: `${patches.length} patches cannot tile a ${width}x${height} frame (at most ${Math.min(MAX_PATCHES_PER_FRAME, width * height)})` };
+  }
   const owner = new Int32Array(width * height).fill(-1);
   for (let i = 0; i < patches.length; i++) {
     const p = patches[i];
     if (!Array.isArray(p) || p.length !== 5 || !p.every((v) => Number.isInteger(v))) {
-      return { message: `patch ${i} is not [x, y, w, h, path] of integers: ${JSON.stringify(p)}` };
+      const text = JSON.stringify(p) ?? String(p);
+      return { message: `patch ${i} is not [x, y, w, h, path] of integers: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}` };
     }
     const [x, y, w, h] = p;
     if (w <= 0 || h <= 0) return { message: `patch ${i} ${JSON.stringify(p)} has an empty size` };

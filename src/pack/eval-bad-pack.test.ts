@@ -1,0 +1,98 @@
+// A pack is untrusted input to `dydca eval`: a real tiny pack (made by the CLI) is tampered with the ways a
+// careless or hostile pack could be, and eval must refuse each with one line naming the file, exit 2, never
+// reading outside the pack nor echoing what it read.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDydca } from './cli-runner.test-helper.js';
+import { evaluatePack, readPack } from './evaluate.js';
+import { InputError } from './ingest.js';
+
+let dir: string;
+let pack: string;
+let n = 0;
+// the manifest as JSON, edited freely by the tampering functions
+type Manifest = { [k: string]: any };
+const SECRET = 'root:x:0:0:do-not-echo-me';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dydca-evalbad-'));
+  writeFileSync(join(dir, 'secret.txt'), `${SECRET}\n`);
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=128x128:rate=10', '-t', '0.5', '-pix_fmt', 'yuv420p', join(dir, 'clip.mp4')]);
+  pack = join(dir, 'pack');
+  const r = await runDydca('pack', [join(dir, 'clip.mp4'), '--out', pack, '--steps', '1', '--quiet']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh copy of the pack, changed by `f`. */
+function tampered(f: (p: string, manifest: Manifest) => void): string {
+  const p = join(dir, `t${n++}`);
+  cpSync(pack, p, { recursive: true });
+  const m = JSON.parse(readFileSync(join(p, 'manifest.json'), 'utf8'));
+  f(p, m);
+  writeFileSync(join(p, 'manifest.json'), JSON.stringify(m));
+  return p;
+}
+
+describe('dydca pack output is readable by a web server running as another user', () => {
+  it('folder 0777 and files 0666 less the umask (0755 / 0644 at the usual 022)', () => {
+    const umask = process.umask();
+    expect(statSync(pack).mode & 0o777).toBe(0o777 & ~umask);
+    for (const f of ['lr.mp4', 'hr.mp4', 'model.onnx', 'patches.json', 'manifest.json']) expect(statSync(join(pack, f)).mode & 0o777).toBe(0o666 & ~umask);
+  });
+});
+
+describe('dydca eval of a tampered pack', () => {
+  it.each<[string, (p: string, m: Manifest) => void, RegExp]>([
+    ['patches.file = ../secret.txt (was read, its first line printed)', (_p, m) => { m.patches.file = '../secret.txt'; }, /patches\.file must be a plain file name inside the pack/],
+    ['patches.file absolute', (_p, m) => { m.patches.file = join(dir, 'secret.txt'); }, /patches\.file must be a plain file name inside the pack/],
+    ['lr.file as a URL (ffmpeg would fetch it)', (_p, m) => { m.lr.file = 'http://127.0.0.1:9/lr.mp4'; }, /lr\.file must be a plain file name inside the pack/],
+    ['patches.json a symbolic link out of the pack', (p) => { rmSync(join(p, 'patches.json')); symlinkSync(join(dir, 'secret.txt'), join(p, 'patches.json')); },
+      /patches\.json leads outside the pack folder \(a symbolic link\); refusing to read it/],
+    ['patches.json not JSON', (p) => { writeFileSync(join(p, 'patches.json'), `${SECRET}\n`); }, /patches\.json is not valid JSON$/],
+    ['halo 300 (took 5.5 GB and gave a wrong PSNR)', (_p, m) => { m.halo = 300; }, /halo must be an integer in 0\.\.16/],
+    ['16K frames claimed', (_p, m) => { m.lr.width = 7680; m.lr.height = 4320; m.hr.width = 15360; m.hr.height = 8640; }, /hr must be .*1\.\.8192/],
+    ['model.onnx missing', (p) => { rmSync(join(p, 'model.onnx')); }, /model\.onnx: no such file or folder \(ENOENT\); the pack is incomplete or damaged/],
+    ['model.onnx a folder', (p) => { rmSync(join(p, 'model.onnx')); mkdirSync(join(p, 'model.onnx')); }, /model\.onnx is not a regular file/],
+  ])('%s', async (_name, change, want) => {
+    const p = tampered(change);
+    const e = await evaluatePack(p).then(() => null, (err: unknown) => err);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toMatch(want);
+    expect((e as Error).message).not.toContain('do-not-echo-me');
+  });
+
+  it('lr.mp4 of another size than the manifest says is refused before decoding (was garbage PSNR)', async () => {
+    const p = tampered((q) => execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=96x64:rate=10', '-t', '0.5', '-pix_fmt', 'yuv420p', join(q, 'lr.mp4')]));
+    await expect(evaluatePack(p)).rejects.toThrow(/lr\.mp4 is 96x64; the manifest says 64x64/);
+  });
+
+  it('lr.mp4 with fewer frames than the manifest says', async () => {
+    const p = tampered((q) => execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=10', '-t', '0.2', '-pix_fmt', 'yuv420p', join(q, 'lr.mp4')]));
+    await expect(evaluatePack(p)).rejects.toThrow(/lr\.mp4 holds 2 frames; the manifest says 5/);
+  });
+
+  it('the untampered pack reads', () => {
+    expect(readPack(pack).manifest.frames).toBe(5);
+  });
+
+  it('through the CLI: a corrupt model.onnx is one line naming the file, exit 2 (was "protobuf parsing failed", exit 1)', async () => {
+    const p = tampered((q) => writeFileSync(join(q, 'model.onnx'), 'not protobuf at all'));
+    const r = await runDydca('eval', [p]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toEqual([expect.stringMatching(/^dydca eval: .*model\.onnx is not a model onnxruntime can load \(.*\)$/)]);
+  }, 60_000);
+
+  it('through the CLI: a manifest naming a file outside the pack, exit 2, nothing of it echoed', async () => {
+    const p = tampered((_q, m) => { m.patches.file = '../secret.txt'; });
+    const r = await runDydca('eval', [p]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toContain('do-not-echo-me');
+  }, 60_000);
+});
