@@ -3,15 +3,17 @@
 // buffer allocated for the run and destroyed after it, no fusion, no planning; a gather kernel feeds it
 // from the LR texture and a scatter kernel writes the centre crops into the HR texture.
 import { naiveBinaryKernel, naiveConvKernel, naiveDepthToSpaceKernel, naiveGatherKernel, naiveReluKernel, naiveScatterKernel, type NCHW } from '../compiler/codegen/naive-kernels.js';
-import type { GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
+import type { GeneratedKernel } from '../compiler/codegen/kernel-contract.js';
 import { shapeClassKey, shapeOf, specializeShapeClass, type ShapeClass } from '../compiler/compile-shape-class.js';
 import { dimValue } from '../compiler/symbolic-dim.js';
 import { attrInt, attrInts, type Model, type Node } from '../onnx/graph.js';
 import { readModel } from '../onnx/model-io.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
+import { KernelProgram, type BoundResource } from './kernel-program.js';
 
-interface NaiveOp { node: Node; kernel: GeneratedKernel; pipeline: GPUComputePipeline; outPerPatch: number }
-interface NaiveClass { cls: ShapeClass; gather: GPUComputePipeline; gatherKernel: GeneratedKernel; ops: NaiveOp[]; scatter: Map<'texture' | 'float', { pipeline: GPUComputePipeline; kernel: GeneratedKernel }>; inputName: string; inPerPatch: number; outputName: string }
+type Program = KernelProgram<GeneratedKernel>;
+interface NaiveOp { node: Node; program: Program; outPerPatch: number }
+interface NaiveClass { cls: ShapeClass; gather: Program; ops: NaiveOp[]; scatter: Map<'texture' | 'float', Program>; inputName: string; inPerPatch: number; outputName: string }
 
 export class NaiveEngine implements SREngine {
   readonly name = 'compiled-naive' as const;
@@ -37,12 +39,7 @@ export class NaiveEngine implements SREngine {
     onProgress?.(1, 'naive engine ready');
   }
 
-  private async pipeline(k: GeneratedKernel): Promise<GPUComputePipeline> {
-    const module = this.device.createShaderModule({ label: k.label, code: k.code });
-    const problems = (await module.getCompilationInfo()).messages.filter((m) => m.type !== 'info');
-    if (problems.length) throw new Error(`naive WGSL '${k.label}': ${problems.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-    return this.device.createComputePipelineAsync({ label: k.label, layout: 'auto', compute: { module, entryPoint: 'main' } });
-  }
+  private program(k: GeneratedKernel): Promise<Program> { return KernelProgram.create(this.device, k); }
 
   private naiveClass(cls: ShapeClass): Promise<NaiveClass> {
     const key = shapeClassKey(cls);
@@ -76,14 +73,12 @@ export class NaiveEngine implements SREngine {
         default: throw new Error(`compiled-naive: op ${node.opType} (${node.name}) has no naive kernel`);
       }
       const out = dims(node.outputs[0]);
-      return { node, kernel, pipeline: await this.pipeline(kernel), outPerPatch: out[1] * out[2] * out[3] };
+      return { node, program: await this.program(kernel), outPerPatch: out[1] * out[2] * out[3] };
     }));
-    const gatherKernel = naiveGatherKernel(cls.patchH, cls.patchW, halo);
-    const scatterTexture = naiveScatterKernel(cls.patchH, cls.patchW, halo, scale, 'texture');
     return {
       cls, ops, inputName, outputName: model.graph.outputs[0].name, inPerPatch: 3 * H * W,
-      gatherKernel, gather: await this.pipeline(gatherKernel),
-      scatter: new Map([['texture', { kernel: scatterTexture, pipeline: await this.pipeline(scatterTexture) }]]),
+      gather: await this.program(naiveGatherKernel(cls.patchH, cls.patchW, halo)),
+      scatter: new Map([['texture', await this.program(naiveScatterKernel(cls.patchH, cls.patchW, halo, scale, 'texture'))]]),
     };
   }
 
@@ -95,40 +90,34 @@ export class NaiveEngine implements SREngine {
     const origins = buffer(8 * n, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'origins');
     this.device.queue.writeBuffer(origins, 0, Uint32Array.from(patches.flatMap((p) => [p.x, p.y])));
     const tensors = new Map<string, GPUBuffer>(this.constants);
-    const dispatch = (pipeline: GPUComputePipeline, kernel: GeneratedKernel, entries: GPUBindGroupEntry[]) => {
-      const pass = encoder.beginComputePass({ label: kernel.label });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-      pass.dispatchWorkgroups(...kernel.workgroups(n));
+    const dispatch = (program: Program, resources: Record<string, BoundResource>) => {
+      const pass = encoder.beginComputePass({ label: program.kernel.label });
+      program.dispatch(pass, program.bindGroup(resources), program.kernel.workgroups(n));
       pass.end();
     };
     const input = buffer(4 * nc.inPerPatch * n, GPUBufferUsage.STORAGE, nc.inputName);
     tensors.set(nc.inputName, input);
-    dispatch(nc.gather, nc.gatherKernel, [{ binding: 0, resource: lr.createView() }, { binding: 1, resource: { buffer: origins } }, { binding: 2, resource: { buffer: input } }, { binding: 3, resource: { buffer: countUniform(nc.inPerPatch * n) } }]);
+    dispatch(nc.gather, { lr, origins, out: input, count: countUniform(nc.inPerPatch * n) });
     for (const op of nc.ops) {
       const out = buffer(4 * op.outPerPatch * n, GPUBufferUsage.STORAGE, op.node.outputs[0]);
       tensors.set(op.node.outputs[0], out);
-      const [a, b, c] = op.node.inputs.map((t) => tensors.get(t)!);
-      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: a } }, { binding: 2, resource: { buffer: out } }, { binding: 3, resource: { buffer: countUniform(op.outPerPatch * n) } }];
-      if (b && op.node.opType !== 'Relu') entries.push({ binding: 1, resource: { buffer: b } });
-      if (c) entries.push({ binding: 4, resource: { buffer: c } });
-      dispatch(op.pipeline, op.kernel, entries);
+      // operands bind in the order the naive kernel names them (a, b / x, w, bias)
+      const names = op.node.opType === 'Conv' ? ['x', 'w', 'bias'] : ['a', 'b'];
+      const operands = Object.fromEntries(op.node.inputs.map((t, i) => [names[i], tensors.get(t)!]));
+      dispatch(op.program, { ...operands, out, count: countUniform(op.outPerPatch * n) });
     }
     const mode = 'hr' in target ? 'texture' : 'float';
     let scatter = nc.scatter.get(mode);
     if (!scatter) {
-      const kernel = naiveScatterKernel(nc.cls.patchH, nc.cls.patchW, this.engineModel.halo, this.engineModel.scale, mode);
-      scatter = { kernel, pipeline: await this.pipeline(kernel) };
+      scatter = await this.program(naiveScatterKernel(nc.cls.patchH, nc.cls.patchW, this.engineModel.halo, this.engineModel.scale, mode));
       nc.scatter.set(mode, scatter);
     }
     const s = this.engineModel.scale;
-    // the float variant has no use for the origins (its layout, derived from the shader, lacks binding 1)
-    dispatch(scatter.pipeline, scatter.kernel, [
-      { binding: 0, resource: { buffer: tensors.get(nc.outputName)! } },
-      ...('hr' in target ? [{ binding: 1, resource: { buffer: origins } }] : []),
-      { binding: 2, resource: 'hr' in target ? target.hr.createView() : { buffer: target.float } },
-      { binding: 3, resource: { buffer: countUniform(s * s * nc.cls.patchH * nc.cls.patchW * n) } },
-    ]);
+    dispatch(scatter, {
+      a: tensors.get(nc.outputName)!, origins,
+      ...('hr' in target ? { hr: target.hr } : { out: target.float }),
+      count: countUniform(s * s * nc.cls.patchH * nc.cls.patchW * n),
+    });
   }
 
   private groups(patches: PatchRect[]): PatchRect[][] {

@@ -4,7 +4,8 @@
 // load feeds 4*PX FMAs. The workgroup stages an input tile (ICC channels x (TH+K-1) x (TW+K-1)) in shared
 // memory. The tile shape is chosen per layer to waste the fewest padded pixels. One dispatch covers every
 // patch of a shape class: workgroup z = patch * channel-groups + channel group.
-import { LR_BINDINGS, PARAMS_STRUCT, header, inputReader, type KernelInput, type Precision } from './wgsl-common.js';
+import { bindingDeclarations, type GeneratedKernel } from './kernel-contract.js';
+import { arenaBindings, lrBindings, PARAMS_STRUCT, header, inputReader, type KernelInput, type Precision } from './wgsl-common.js';
 import { outputBlocks } from './weight-layout.js';
 
 export interface ConvKernelSpec {
@@ -17,12 +18,7 @@ export interface ConvKernelSpec {
   precision: Precision;
 }
 
-export interface GeneratedKernel {
-  label: string;
-  code: string;
-  /** workgroups for `count` patches */
-  workgroups(count: number): [number, number, number];
-}
+export type { GeneratedKernel } from './kernel-contract.js';
 
 export interface ConvTiling { wgX: number; wgY: number; px: number; groups: number }
 
@@ -74,12 +70,10 @@ ${range(4).map((l) => `        if ((ob0 + ${g}u) * 4u + ${l}u < ${cout}u) {
       }`).join('\n')}
     }
   }`).join('\n');
+  const bindings = [...arenaBindings(T, V), ...(spec.input.kind === 'lr' ? lrBindings : [])];
   const code = `${header(T)}// conv ${k}x${k} ${cin}->${cout} on ${inH}x${inW}, pad ${pad}${spec.relu ? ', relu' : ''}${spec.residual ? ', residual' : ''}${spec.input.kind === 'lr' ? ', reads the LR frame' : ''}; tile ${TW}x${TH}, ${G * 4} channels x ${PX} px per invocation
 ${PARAMS_STRUCT}
-@group(0) @binding(0) var<storage, read_write> arena: array<${T}>;
-@group(0) @binding(1) var<storage, read> weights: array<${V}>;
-@group(0) @binding(2) var<uniform> params: Params;
-${spec.input.kind === 'lr' ? LR_BINDINGS : ''}
+${bindingDeclarations(bindings)}
 var<workgroup> tile: array<${T}, ${ICC * IH * IW}>;
 ${inputReader('readInput', spec.input, cin, inH, inW, spec.shift, T)}
 
@@ -121,6 +115,7 @@ ${stores}
   return {
     label: `conv${k}x${k}_${cin}to${cout}_${inH}x${inW}${spec.relu ? '_relu' : ''}${spec.residual ? '_res' : ''}${spec.input.kind === 'lr' ? '_lr' : ''}_${T}`,
     code,
+    bindings,
     workgroups: (count) => [Math.ceil(OW / TW), Math.ceil(OH / TH), count * zGroups],
   };
 }

@@ -1,7 +1,7 @@
 // WGSL for the `compiled-naive` engine: one simple kernel per ONNX operator (no fusion, no tiling), one
 // invocation per output element, every tensor in its own buffer; plus the gather/scatter kernels that move
 // patches between the frame textures and NCHW buffers. Shapes are per patch; the patch count N is a uniform.
-import type { GeneratedKernel } from './conv-kernel.js';
+import { bindingDeclarations, storage, storageTexture, texture, uniform, type GeneratedKernel, type KernelBinding } from './kernel-contract.js';
 
 export type NCHW = [number, number, number, number];
 
@@ -16,58 +16,41 @@ function elementwiseWorkgroups(perPatch: number): (count: number) => [number, nu
 const ELEMENT_INDEX = `let e = id.x + id.y * 65535u * ${WG}u;
   if (e >= count.value) { return; }`;
 const COUNT = 'struct Count { value: u32 }';
+const count = uniform('count', 3, 'Count');
+const input = (name: string, slot: number) => storage(name, slot, 'array<f32>');
+const outBuffer = storage('out', 2, 'array<f32>', 'read_write');
+
+/** A naive kernel: its bindings declared once, written into the WGSL by bindingDeclarations. */
+function naiveKernel(label: string, bindings: KernelBinding[], body: string, workgroups: GeneratedKernel['workgroups']): GeneratedKernel {
+  return { label, bindings, workgroups, code: `${COUNT}\n${bindingDeclarations(bindings)}\n${body}` };
+}
 
 /** elementwise `out = a (op) b` with b broadcast when its shape is [1,C,1,1] */
 export function naiveBinaryKernel(op: 'Add' | 'Sub', shape: NCHW, bIsChannelConstant: boolean): GeneratedKernel {
   const [, C, H, W] = shape;
   const bIndex = bIsChannelConstant ? `(e / ${H * W}u) % ${C}u` : 'e';
-  return {
-    label: `naive_${op}_${C}x${H}x${W}${bIsChannelConstant ? '_bc' : ''}`,
-    code: `${COUNT}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> count: Count;
-@compute @workgroup_size(${WG})
+  return naiveKernel(`naive_${op}_${C}x${H}x${W}${bIsChannelConstant ? '_bc' : ''}`, [input('a', 0), input('b', 1), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
   out[e] = a[e] ${op === 'Add' ? '+' : '-'} b[${bIndex}];
 }
-`,
-    workgroups: elementwiseWorkgroups(C * H * W),
-  };
+`, elementwiseWorkgroups(C * H * W));
 }
 
 export function naiveReluKernel(shape: NCHW): GeneratedKernel {
   const [, C, H, W] = shape;
-  return {
-    label: `naive_Relu_${C}x${H}x${W}`,
-    code: `${COUNT}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> count: Count;
-@compute @workgroup_size(${WG})
+  return naiveKernel(`naive_Relu_${C}x${H}x${W}`, [input('a', 0), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
   out[e] = max(a[e], 0.0);
 }
-`,
-    workgroups: elementwiseWorkgroups(C * H * W),
-  };
+`, elementwiseWorkgroups(C * H * W));
 }
 
 /** direct conv, one output element per invocation; x [N,cin,H,W], w [cout,cin,k,k], b [cout] */
 export function naiveConvKernel(cin: number, cout: number, k: number, pads: [number, number, number, number], inH: number, inW: number): GeneratedKernel {
   const OH = inH + pads[0] + pads[2] - k + 1, OW = inW + pads[1] + pads[3] - k + 1;
-  return {
-    label: `naive_Conv${k}x${k}_${cin}to${cout}_${inH}x${inW}`,
-    code: `${COUNT}
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> w: array<f32>;
-@group(0) @binding(4) var<storage, read> bias: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> count: Count;
-@compute @workgroup_size(${WG})
+  return naiveKernel(`naive_Conv${k}x${k}_${cin}to${cout}_${inH}x${inW}`, [input('x', 0), input('w', 1), input('bias', 4), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
   let ox = e % ${OW}u;
@@ -88,22 +71,14 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   }
   out[e] = acc;
 }
-`,
-    workgroups: elementwiseWorkgroups(cout * OH * OW),
-  };
+`, elementwiseWorkgroups(cout * OH * OW));
 }
 
 /** DepthToSpace CRD: out[n, c, h*s+i, w*s+j] = in[n, c*s*s + i*s + j, h, w] */
 export function naiveDepthToSpaceKernel(inShape: NCHW, s: number): GeneratedKernel {
   const [, CI, H, W] = inShape;
   const C = CI / (s * s), OH = H * s, OW = W * s;
-  return {
-    label: `naive_DepthToSpace_${CI}x${H}x${W}_s${s}`,
-    code: `${COUNT}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> count: Count;
-@compute @workgroup_size(${WG})
+  return naiveKernel(`naive_DepthToSpace_${CI}x${H}x${W}_s${s}`, [input('a', 0), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
   let X = e % ${OW}u;
@@ -112,22 +87,13 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let n = e / ${OW * OH * C}u;
   out[e] = a[((n * ${CI}u + c * ${s * s}u + (Y % ${s}u) * ${s}u + X % ${s}u) * ${H}u + Y / ${s}u) * ${W}u + X / ${s}u];
 }
-`,
-    workgroups: elementwiseWorkgroups(C * OH * OW),
-  };
+`, elementwiseWorkgroups(C * OH * OW));
 }
 
 /** LR texture -> [N,3,h+2*halo,w+2*halo] at the patch origins, halo clamped to the frame */
 export function naiveGatherKernel(patchH: number, patchW: number, halo: number): GeneratedKernel {
   const H = patchH + 2 * halo, W = patchW + 2 * halo;
-  return {
-    label: `naive_gather_${patchH}x${patchW}_h${halo}`,
-    code: `${COUNT}
-@group(0) @binding(0) var lr: texture_2d<f32>;
-@group(0) @binding(1) var<storage, read> origins: array<vec2<u32>>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> count: Count;
-@compute @workgroup_size(${WG})
+  return naiveKernel(`naive_gather_${patchH}x${patchW}_h${halo}`, [texture('lr', 0), storage('origins', 1, 'array<vec2<u32>>'), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
   let x = e % ${W}u;
@@ -137,9 +103,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let p = clamp(vec2<i32>(origins[n]) + vec2<i32>(i32(x), i32(y)) - vec2<i32>(${halo}), vec2<i32>(0), vec2<i32>(textureDimensions(lr)) - vec2<i32>(1));
   out[e] = textureLoad(lr, p, 0)[c];
 }
-`,
-    workgroups: elementwiseWorkgroups(3 * H * W),
-  };
+`, elementwiseWorkgroups(3 * H * W));
 }
 
 /**
@@ -149,14 +113,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 export function naiveScatterKernel(patchH: number, patchW: number, halo: number, s: number, output: 'texture' | 'float'): GeneratedKernel {
   const OH = s * patchH, OW = s * patchW;
   const IH = s * (patchH + 2 * halo), IW = s * (patchW + 2 * halo);
-  return {
-    label: `naive_scatter_${patchH}x${patchW}_h${halo}_s${s}_${output}`,
-    code: `${COUNT}
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> origins: array<vec2<u32>>;
-${output === 'texture' ? '@group(0) @binding(2) var hr: texture_storage_2d<rgba8unorm, write>;' : '@group(0) @binding(2) var<storage, read_write> out: array<f32>;'}
-@group(0) @binding(3) var<uniform> count: Count;
-@compute @workgroup_size(${WG})
+  return naiveKernel(`naive_scatter_${patchH}x${patchW}_h${halo}_s${s}_${output}`, [input('a', 0), storage('origins', 1, 'array<vec2<u32>>'), output === 'texture' ? storageTexture('hr', 2) : outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
   let X = e % ${OW}u;
@@ -171,7 +128,5 @@ ${output === 'texture'
   out[at + ${OH * OW}u] = rgb.g;
   out[at + ${2 * OH * OW}u] = rgb.b;`}
 }
-`,
-    workgroups: elementwiseWorkgroups(OH * OW),
-  };
+`, elementwiseWorkgroups(OH * OW));
 }

@@ -2,9 +2,9 @@
 // depth-to-space (CRD) + mean add, in ONE kernel that writes HR pixels: each invocation owns one LR pixel
 // of the patch centre (the halo is cropped, never computed) and keeps all 3*s*s outputs in registers.
 // Output: the HR rgba8unorm storage texture, or (debug) the float HR patch before 8-bit quantisation.
-import type { GeneratedKernel } from './conv-kernel.js';
+import { bindingDeclarations, storage, storageTexture, type GeneratedKernel } from './kernel-contract.js';
 import { outputBlocks } from './weight-layout.js';
-import { LR_BINDINGS, PARAMS_STRUCT, header, inputReader, literal, type Precision } from './wgsl-common.js';
+import { arenaBindings, lrBindings, PARAMS_STRUCT, header, inputReader, literal, type Precision } from './wgsl-common.js';
 
 export interface SRTailKernelSpec {
   /** feature channels read by the tail conv */
@@ -58,13 +58,11 @@ export function srTailKernel(spec: SRTailKernelSpec): GeneratedKernel {
 ${store}
   }`;
   }).join('\n');
+  const bindings = [...arenaBindings(T, `vec4<${T}>`), ...lrBindings,
+    spec.output === 'texture' ? storageTexture('hr', 5) : storage('debugOut', 5, 'array<f32>', 'read_write')];
   const code = `${header(T)}// SR tail: conv${KA}x${KA} ${CA}->${CO} + skip conv${KB}x${KB} 3->${CO} + depth-to-space x${S} + mean, patch ${PH}x${PW} halo ${halo} -> ${spec.output}
 ${PARAMS_STRUCT}
-@group(0) @binding(0) var<storage, read_write> arena: array<${T}>;
-@group(0) @binding(1) var<storage, read> weights: array<vec4<${T}>>;
-@group(0) @binding(2) var<uniform> params: Params;
-${LR_BINDINGS}
-${spec.output === 'texture' ? '@group(0) @binding(5) var hr: texture_storage_2d<rgba8unorm, write>;' : '@group(0) @binding(5) var<storage, read_write> debugOut: array<f32>;'}
+${bindingDeclarations(bindings)}
 var<workgroup> tileA: array<${T}, ${ICC * IA * IA}>;
 var<workgroup> tileB: array<${T}, ${3 * IB * IB}>;
 ${inputReader('readFeatures', { kind: 'arena' }, CA, H, W, null, T)}
@@ -122,6 +120,7 @@ ${subPixels}
   return {
     label: `sr_tail_x${S}_${CA}_${PH}x${PW}_h${halo}_${spec.output}_${T}`,
     code,
+    bindings,
     workgroups: (count) => [Math.ceil(PW / WG), Math.ceil(PH / WG), count],
   };
 }

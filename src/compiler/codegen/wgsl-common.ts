@@ -1,6 +1,8 @@
 // Pieces every generated kernel shares: element type, the per-dispatch Params uniform, and the input
 // readers (arena tensor, or LR frame texture at patch rectangles grown by the halo, clamped to the frame).
 
+import { storage, texture, uniform, type KernelBinding } from './kernel-contract.js';
+
 export type Precision = 'f32' | 'f16';
 
 /** Where a kernel's activation input lives. */
@@ -25,8 +27,13 @@ export function literal(v: number, precision: Precision): string {
   return precision === 'f16' ? `f16(${s})` : `f32(${s})`;
 }
 
-export const LR_BINDINGS = `@group(0) @binding(3) var lr: texture_2d<f32>;
-@group(0) @binding(4) var<storage, read> origins: array<vec2<u32>>;`;
+/** The arena (activations), the blocked weights and the Params uniform: slots 0-2 of every fused kernel. */
+export function arenaBindings(elementType: string, weightType: string): KernelBinding[] {
+  return [storage('arena', 0, `array<${elementType}>`, 'read_write'), storage('weights', 1, `array<${weightType}>`), uniform('params', 2, 'Params')];
+}
+
+/** The LR frame and the patch origins: slots 3-4 of a kernel that reads the frame. */
+export const lrBindings: readonly KernelBinding[] = [texture('lr', 3), storage('origins', 4, 'array<vec2<u32>>')];
 
 /**
  * `fn ${name}(n, c, y, x) -> T`: one input element at (y, x) of an input of `height x width`, zero outside
