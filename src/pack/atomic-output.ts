@@ -51,7 +51,7 @@ export function checkOutputPath(out: string, policy: OutputPolicy): void {
   let st: Stats;
   try { st = lstatSync(target); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new OutputError(`cannot use output path ${describeFsError(e, out)}`, ['out']);
+    throw new OutputError(`cannot write the pack at ${describeFsError(e, out)}`, ['out']);
   }
   if (policy.force) return;
   const found = describeExisting(target, st);

@@ -15,16 +15,16 @@ function collect(child: ChildProcess): Promise<CliRun> {
   return new Promise<CliRun>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
 }
 
-export function spawnDydca(command: 'pack' | 'eval' | 'analyze', args: string[]): { child: ChildProcess; done: Promise<CliRun> } {
+export function spawnDydca(command: 'pack' | 'eval' | 'analyze', args: string[], cwd = root): { child: ChildProcess; done: Promise<CliRun> } {
   const loader = import.meta.resolve('tsx');
   // own process group so a test can signal the packer and everything it started together
   const child = spawn(process.execPath, ['--import', loader, join(root, 'src', 'cli', 'main.ts'), command, ...args],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   return { child, done: collect(child) };
 }
 
-export function runDydca(command: 'pack' | 'eval' | 'analyze', args: string[]): Promise<CliRun> {
-  return spawnDydca(command, args).done;
+export function runDydca(command: 'pack' | 'eval' | 'analyze', args: string[], cwd = root): Promise<CliRun> {
+  return spawnDydca(command, args, cwd).done;
 }
 
 /** `node bin/dydca.mjs <args>`, in its own process group (signal the bin alone with `child.kill`). */

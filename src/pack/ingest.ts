@@ -5,6 +5,7 @@ import { totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeFsError } from './fs-errors.js';
+import { MAX_FRAME_SIDE } from './patch-layout.js';
 import type { RgbImage } from './bicubic.js';
 import { lastErrorLine, readRawFrames, runTool } from './ffmpeg-process.js';
 
@@ -30,7 +31,7 @@ export class InputError extends Error {
 }
 
 /** Largest HR frame side: WebGPU's default maxTextureDimension2D, so every browser's player can hold a frame. */
-export const MAX_HR_SIDE = 8192;
+export const MAX_HR_SIDE = MAX_FRAME_SIDE;
 
 /**
  * The local file a user named, refusing URLs (ffmpeg would fetch them); a `file:` URL is taken as its path.
@@ -115,10 +116,11 @@ export async function ingestVideo(file: string, opts: IngestOptions, onFrame?: (
   if (opts.seconds !== null) args.push('-t', String(opts.seconds));
   args.push('-map', '0:v:0', '-vf', filters.join(','), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-sws_flags', 'accurate_rnd+full_chroma_int', 'pipe:1');
   const r = await readRawFrames(args, crop.width * crop.height * 3, onFrame);
-  if (r.code !== 0) throw new InputError(`${basename(file)}: ffmpeg could not decode it (${lastErrorLine(r.stderr)})`);
+  // ffprobe read it, so a failed decode means a damaged file; the first error names the cause, the last its consequence
+  if (r.code !== 0) throw new InputError(`${basename(file)}: ffmpeg could not decode it; the file looks truncated or damaged (ffmpeg: ${firstErrorLine(r.stderr)})`);
   if (r.frames.length === 0) {
-    const why = r.stderr.trim() ? `: the file looks damaged (ffmpeg: ${firstErrorLine(r.stderr)})` : '';
-    throw new InputError(`${basename(file)}: no frames in the chosen range (start ${opts.start} s${opts.seconds !== null ? `, ${opts.seconds} s` : ''})${why}`, why ? [] : ['start', 'seconds']);
+    if (r.stderr.trim()) throw new InputError(`${basename(file)}: no frame could be decoded; the file looks truncated or damaged (ffmpeg: ${firstErrorLine(r.stderr)})`);
+    throw new InputError(`${basename(file)}: no frames in the chosen range (start ${opts.start} s${opts.seconds !== null ? `, ${opts.seconds} s` : ''})`, ['start', 'seconds']);
   }
   const warnings: string[] = [];
   const missing = expected === null ? 0 : expected.count - r.frames.length;

@@ -21,7 +21,7 @@ export const DEFAULT_THRESHOLDS = [40, 30, 25];
 
 /** Patch side per level: base, base/2, base/4, ... */
 export function levelSizes(opts: SplitOptions): number[] {
-  if (opts.levels < 1 || opts.levels > 4) throw new Error(`--paths must be 1..4; got ${opts.levels}`);
+  if (opts.levels < 1 || opts.levels > 4) throw new Error(`split levels must be 1..4; got ${opts.levels}`);
   const div = 2 ** (opts.levels - 1);
   if (opts.basePatch % div !== 0) throw new Error(`base patch ${opts.basePatch} is not divisible by ${div} for ${opts.levels} levels`);
   if (opts.thresholds.length < opts.levels - 1) throw new Error(`${opts.levels} levels need ${opts.levels - 1} thresholds; got ${opts.thresholds.length}`);
