@@ -1,8 +1,7 @@
 // The demo page around <dydca-player>: engine switch, compare split drag, overlay select, stats readout,
 // PSNR-over-time graph and loading another pack by URL.
 import { LitElement, html, css } from 'lit';
-import type { EngineName } from '../runtime/engine.js';
-import { engineNames } from './engine-loader.js';
+import { ENGINE_NAMES, type EngineName } from '../runtime/engine.js';
 import { type DydcaPlayer, type OverlayMode, type PlayerStats } from './dydca-player.js';
 import './dydca-player.js';
 import './psnr-graph.js';
@@ -47,7 +46,7 @@ export class DemoApp extends LitElement {
       <div class="controls">
         <button id="play" @click=${this.togglePlay}>${this.playing ? 'Pause' : 'Play'}</button>
         <label>Engine <select id="engine" @change=${(e: Event) => { this.engine = (e.target as HTMLSelectElement).value as EngineName; }}>
-          ${engineNames.map((n) => html`<option value=${n} ?selected=${n === this.engine}>${n}</option>`)}</select></label>
+          ${ENGINE_NAMES.map((n) => html`<option value=${n} ?selected=${n === this.engine}>${n}</option>`)}</select></label>
         <label><input id="compare" type="checkbox" .checked=${this.compare} @change=${(e: Event) => { this.compare = (e.target as HTMLInputElement).checked; }}> Compare bicubic | SR</label>
         <label>Overlay <select id="overlay" @change=${(e: Event) => { this.overlay = (e.target as HTMLSelectElement).value as OverlayMode; }}>
           ${(['none', 'psnr', 'patches'] as const).map((o) => html`<option value=${o} ?selected=${o === this.overlay}>${o}</option>`)}</select></label>

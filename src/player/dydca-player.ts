@@ -1,10 +1,10 @@
 // <dydca-player>: streams a pack (manifest -> lr.mp4 via mp4box + WebCodecs), super-resolves every frame on
 // the GPU with the selected engine, presents it on a WebGPU canvas with compare / PSNR / patch overlays.
 import { LitElement, html, css, type PropertyValues } from 'lit';
-import type { EngineName, SREngine } from '../runtime/engine.js';
+import { createEngine } from '../runtime/create-engine.js';
+import { ENGINE_NAMES, isEngineName, type EngineName, type SREngine } from '../runtime/engine.js';
 import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
 import { acquireGpu, type PlayerGpu } from './gpu-device.js';
-import { isEngineName, loadEngine } from './engine-loader.js';
 import { loadPack, type LoadedPack } from './pack-loader.js';
 import { FramePresenter, type PresentMode } from './frame-presenter.js';
 import { FrameImporter } from './frame-importer.js';
@@ -247,11 +247,11 @@ export class DydcaPlayer extends LitElement {
   private async startEngine(generation: number): Promise<void> {
     const gpu = this.gpu!;
     const name: EngineName = isEngineName(this.engine) ? this.engine : 'compiled';
-    if (name !== this.engine) throw new Error(`unknown engine '${this.engine}'; use compiled, compiled-naive, ort or bicubic`);
+    if (name !== this.engine) throw new Error(`unknown engine '${this.engine}'; use one of ${ENGINE_NAMES.join(', ')}`);
     this.statusText = `compiling ${name} engine`;
     this.progress = 0;
     gpu.tracker.resetPeak();
-    const engine = await loadEngine(name, gpu.device, this.pack!.model);
+    const engine = await createEngine(name, gpu.device, this.pack!.model);
     await engine.prepare((fraction, message) => { this.progress = fraction; this.statusText = `compiling ${name} engine: ${message}`; });
     if (generation !== this.generation) { engine.dispose(); return; }
     this.srEngine = engine;

@@ -1,23 +1,19 @@
-// Creates any engine by name: the compiled ones here, onnxruntime-web and bicubic loaded on demand so a
-// page that never picks them never downloads onnxruntime-web.
-import { CompiledEngine, type CompiledEngineOptions } from './compiled-engine.js';
-import type { EngineModel, EngineName, SREngine } from './engine.js';
-import type { GpuMemoryTracker } from './gpu-memory.js';
-import { NaiveEngine } from './naive-engine.js';
+// The engine registry: one factory per engine name (the names are listed once, in ./engine.ts), used by
+// the player and the bench. Every engine module is imported on demand, so a page that never picks `ort`
+// never downloads onnxruntime-web.
+import type { CompiledEngineOptions } from './compiled-engine.js';
+import { ENGINE_NAMES, isEngineName, type EngineModel, type EngineName, type SREngine } from './engine.js';
 
-/**
- * `tracker`, when given, is attached to `device` (once per device) so the engine's buffers and textures are
- * counted from their creation on.
- */
-export async function createEngine(name: EngineName, device: GPUDevice, model: EngineModel, tracker?: GpuMemoryTracker, opts: CompiledEngineOptions = {}): Promise<SREngine> {
-  if (tracker && !attached.has(device)) { tracker.attach(device); attached.add(device); }
-  switch (name) {
-    case 'compiled': return new CompiledEngine(device, model, opts);
-    case 'compiled-naive': return new NaiveEngine(device, model);
-    case 'ort': return (await import('./ort-engine.js')).createOrtEngine(device, model);
-    case 'bicubic': return (await import('./bicubic-engine.js')).createBicubicEngine(device, model);
-    default: throw new Error(`unknown engine '${name as string}'; expected compiled, compiled-naive, ort or bicubic`);
-  }
+type EngineFactory = (device: GPUDevice, model: EngineModel, opts: CompiledEngineOptions) => Promise<SREngine>;
+
+const factories: Record<EngineName, EngineFactory> = {
+  compiled: async (device, model, opts) => new (await import('./compiled-engine.js')).CompiledEngine(device, model, opts),
+  'compiled-naive': async (device, model) => new (await import('./naive-engine.js')).NaiveEngine(device, model),
+  ort: async (device, model) => (await import('./ort-engine.js')).createOrtEngine(device, model),
+  bicubic: async (device, model) => (await import('./bicubic-engine.js')).createBicubicEngine(device, model),
+};
+
+export async function createEngine(name: EngineName, device: GPUDevice, model: EngineModel, opts: CompiledEngineOptions = {}): Promise<SREngine> {
+  if (!isEngineName(name)) throw new Error(`unknown engine '${String(name)}'; expected one of ${ENGINE_NAMES.join(', ')}`);
+  return factories[name](device, model, opts);
 }
-
-const attached = new WeakSet<GPUDevice>();

@@ -1,7 +1,13 @@
 // The one interface every SR engine implements (compiled, compiled-naive, ort, bicubic); the player swaps them live.
 // Nothing behind it tells the player how a kernel was generated.
 
-export type EngineName = 'compiled' | 'compiled-naive' | 'ort' | 'bicubic';
+/** Every engine, listed once: the player's choices, the bench's and the `engine` attribute's values. */
+export const ENGINE_NAMES = ['compiled', 'compiled-naive', 'ort', 'bicubic'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export function isEngineName(v: unknown): v is EngineName {
+  return typeof v === 'string' && (ENGINE_NAMES as readonly string[]).includes(v);
+}
 
 /** One patch of an LR frame, in LR pixels; `path` is the model path (shape class) that serves it. */
 export interface PatchRect { x: number; y: number; w: number; h: number; path: number }
