@@ -15,6 +15,9 @@ import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
  */
 export const DEFAULT_STEPS = 700;
 
+/** Upper bound of --start and --seconds (about 11.5 days). */
+const MAX_SECONDS = 1_000_000;
+
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
   '[--steps N] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--force] [--quiet] [--json]';
 
@@ -37,8 +40,9 @@ export async function runPack(argv: string[]): Promise<number> {
     if (thresholds.some((t) => !Number.isFinite(t))) throw new InputError(`dydca pack: --thresholds must be comma-separated dB values`);
     const start = Number(args.flags.get('start') ?? 0);
     const seconds = args.flags.has('seconds') ? Number(args.flags.get('seconds')) : null;
-    if (start < 0) throw new InputError('dydca pack: --start must be >= 0');
-    if (seconds !== null && seconds <= 0) throw new InputError('dydca pack: --seconds must be > 0');
+    // bounded so ffmpeg gets a plain decimal; a year of video is beyond what the packer holds in memory anyway
+    if (!(start >= 0 && start <= MAX_SECONDS)) throw new InputError(`dydca pack: --start must be in 0..${MAX_SECONDS} seconds; got ${start}`);
+    if (seconds !== null && !(seconds >= 0.001 && seconds <= MAX_SECONDS)) throw new InputError(`dydca pack: --seconds must be in 0.001..${MAX_SECONDS}; got ${seconds}`);
     const paths = intFlag('pack', args, 'paths', 3, 1, 4);
     const basePatch = intFlag('pack', args, 'patch', defaultBasePatch(scale), 8, 512);
     if (basePatch % 2 ** (paths - 1) !== 0) throw new InputError(`dydca pack: --patch ${basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths`);

@@ -102,6 +102,9 @@ export async function ingestVideo(file: string, opts: IngestOptions, onFrame?: (
     throw new InputError(`${basename(file)} gives HR frames of ${crop.width}x${crop.height}; the player holds at most ${MAX_HR_SIDE} px a side ` +
       `(WebGPU's default texture limit): scale it down to a width of at most ${Math.floor(MAX_HR_SIDE * Math.min(1, crop.width / crop.height))}`, ['maxWidth']);
   }
+  if (probe.durationS !== null && opts.start >= probe.durationS) {
+    throw new InputError(`${basename(file)} is ${probe.durationS.toFixed(2)} s long; the chosen range starts at ${opts.start} s`, ['start']);
+  }
   const expected = expectedFrames(probe, opts.start, opts.seconds);
   const memory = memoryProblem(expected?.count ?? null, crop.width, crop.height, opts.scale, totalmem());
   if (memory) throw new InputError(`${basename(file)}: ${memory}`, ['seconds', 'maxWidth']);
@@ -111,9 +114,10 @@ export async function ingestVideo(file: string, opts: IngestOptions, onFrame?: (
   }
   filters.push(`crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}`);
   const args = ['-v', 'error', '-nostdin'];
-  if (opts.start > 0) args.push('-ss', String(opts.start));
+  // fixed notation: ffmpeg reads neither 1e-9 nor 1e+308 as a duration
+  if (opts.start > 0) args.push('-ss', opts.start.toFixed(6));
   args.push('-i', localVideoFile(file).ffmpegArg);
-  if (opts.seconds !== null) args.push('-t', String(opts.seconds));
+  if (opts.seconds !== null) args.push('-t', opts.seconds.toFixed(6));
   args.push('-map', '0:v:0', '-vf', filters.join(','), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-sws_flags', 'accurate_rnd+full_chroma_int', 'pipe:1');
   const r = await readRawFrames(args, crop.width * crop.height * 3, onFrame);
   // ffprobe read it, so a failed decode means a damaged file; the first error names the cause, the last its consequence
