@@ -54,7 +54,8 @@ export class DemoApp extends LitElement {
       </div>
       <div class="stage ${this.compare ? 'compare' : ''}" @pointerdown=${this.dragStart} @pointermove=${this.dragMove} @pointerup=${() => { this.dragging = false; }}>
         <dydca-player src=${this.packUrl} engine=${this.engine} ?compare=${this.compare} overlay=${this.overlay} .split=${this.split} ?autoplay=${this.autoplay}
-          @frame=${this.onFrame} @ready=${() => { this.history = []; }} @ended=${() => { this.playing = false; }}></dydca-player>
+          @frame=${this.onFrame} @ready=${() => { this.history = []; }}
+          @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }} @ended=${() => { this.playing = false; }}></dydca-player>
       </div>
       <div class="readout" id="readout">
         <span>frame ${s ? s.frame : '-'}</span><span>${s ? s.fps : 0} fps</span><span>SR ${s ? s.srMs.toFixed(1) : '-'} ms</span>

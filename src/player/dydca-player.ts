@@ -4,6 +4,7 @@ import { LitElement, html, css, type PropertyValues } from 'lit';
 import { createEngine } from '../runtime/create-engine.js';
 import { ENGINE_NAMES, isEngineName, type EngineName, type SREngine } from '../runtime/engine.js';
 import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
+import type { GpuMemoryTracker } from '../runtime/gpu-memory.js';
 import { acquireGpu, type PlayerGpu } from './gpu-device.js';
 import { loadPack, type LoadedPack } from './pack-loader.js';
 import { FramePresenter, type PresentMode } from './frame-presenter.js';
@@ -29,13 +30,20 @@ export interface PlayerStats {
   liveGpuBytes: number;
   /** extension: frames skipped because SR could not keep up with the video's fps */
   dropped: number;
+  /** extension: GPU buffers, textures and query sets alive on the player's device (GpuMemoryTracker) */
+  liveGpuObjects: number;
 }
 
 interface FrameTextures { lr: GPUTexture; sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture }
 
 const emptyStats = (engine: EngineName): PlayerStats => ({
-  frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0, dropped: 0,
+  frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0, dropped: 0, liveGpuObjects: 0,
 });
+
+/** A device loss within this long after recovering from one (or during the recovery) falls back to bicubic. */
+const REPEATED_LOSS_WINDOW_MS = 10_000;
+/** How long the "recovered" notice stays up. */
+const NOTICE_MS = 8_000;
 
 export class DydcaPlayer extends LitElement {
   static override properties = {
@@ -48,6 +56,7 @@ export class DydcaPlayer extends LitElement {
     statusText: { state: true },
     progress: { state: true },
     errorMessage: { state: true },
+    notice: { state: true },
   };
 
   static override styles = css`
@@ -55,6 +64,7 @@ export class DydcaPlayer extends LitElement {
     canvas { display: block; width: 100%; height: auto; image-rendering: pixelated; }
     .status, .error { position: absolute; left: 0; right: 0; top: 0; padding: 12px; background: rgba(0, 0, 0, 0.75); }
     .error { color: #ff8080; border: 1px solid #ff4040; }
+    .notice { position: absolute; left: 0; right: 0; bottom: 0; padding: 8px 12px; background: rgba(40, 30, 0, 0.85); color: #ffd966; }
     progress { width: 100%; }
   `;
 
@@ -69,6 +79,8 @@ export class DydcaPlayer extends LitElement {
   protected statusText = '';
   protected progress: number | null = null;
   protected errorMessage = '';
+  /** lifecycle messages that are not errors (device lost / recovered / fell back to bicubic) */
+  protected notice = '';
 
   private gpu: PlayerGpu | null = null;
   private pack: LoadedPack | null = null;
@@ -92,7 +104,14 @@ export class DydcaPlayer extends LitElement {
   private clock = { startMs: 0, startFrame: 0 };
   private current = 0;
   private presentedAt: number[] = [];
-  private simulatedLoss = false;
+  /** the pending playback callback, cancelled on pause and removal so nothing runs for a detached element */
+  private tickTimer: ReturnType<typeof setTimeout> | null = null;
+  private tickFrame: number | null = null;
+  /** bumped by every play(): a pause + play within one frame must not leave two playback loops running */
+  private loop = 0;
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** device-loss recovery in progress, or when playback last resumed after one */
+  private recovery: { state: 'recovering'; losses: number } | { state: 'resumed'; at: number; losses: number } | null = null;
   private _stats: PlayerStats = emptyStats('compiled');
 
   get stats(): PlayerStats { return { ...this._stats }; }
@@ -106,7 +125,8 @@ export class DydcaPlayer extends LitElement {
       <canvas part="canvas" width="320" height="180"></canvas>
       ${this.statusText && !this.errorMessage ? html`<div class="status">${this.statusText}
         ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
-      ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}`;
+      ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}
+      ${this.notice && !this.errorMessage ? html`<div class="notice" role="status">${this.notice}</div>` : ''}`;
   }
 
   override firstUpdated(): void {
@@ -124,8 +144,14 @@ export class DydcaPlayer extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.generation++;
+    this.ready = false;
     this.playing = false;
-    this.enqueue(async () => this.teardown());
+    this.playAfterReady = false;
+    this.cancelTick();
+    this.setNotice('');
+    // A detached element keeps nothing: engine, streams (their downloads are aborted), textures and the device.
+    // Connected again, it acquires a new device when it reloads.
+    this.enqueue(() => this.teardown({ releaseDevice: true }));
   }
 
   play(): void {
@@ -134,10 +160,11 @@ export class DydcaPlayer extends LitElement {
     if (this.current >= this.pack!.manifest.frames - 1) this.current = -1;
     this.playing = true;
     this.clock = { startMs: performance.now(), startFrame: this.current + 1 };
-    void this.tick(this.generation);
+    this.cancelTick();
+    void this.tick(this.generation, ++this.loop);
   }
 
-  pause(): void { this.playing = false; this.playAfterReady = false; }
+  pause(): void { this.playing = false; this.playAfterReady = false; this.cancelTick(); }
 
   seek(seconds: number): void {
     if (!this.pack) return;
@@ -149,12 +176,14 @@ export class DydcaPlayer extends LitElement {
     });
   }
 
-  /** Test and debugging hook: lose the GPU device as a driver reset would (the player must recover). */
-  simulateDeviceLoss(): void {
-    if (!this.gpu) return;
-    this.simulatedLoss = true;
-    this.gpu.device.destroy();
-  }
+  /** Test and debugging hook: lose the GPU device as a driver reset would (the player recovers). */
+  simulateDeviceLoss(): void { this.gpu?.device.destroy(); }
+
+  /** Test hook: the player's current GPUDevice, or null while it has none (before load, after removal). */
+  get gpuDevice(): GPUDevice | null { return this.gpu?.device ?? null; }
+
+  /** Test hook: the tracker of the current device's live GPU bytes and objects, or null while there is no device. */
+  get gpuMemory(): GpuMemoryTracker | null { return this.gpu?.tracker ?? null; }
 
   /** Test hook: RGBA8 pixels of the last SR frame (`sr`), its bicubic (`bicubic`) or the HR reference (`hr`). */
   async readFrame(which: 'sr' | 'bicubic' | 'hr' = 'sr'): Promise<Uint8Array> {
@@ -182,13 +211,35 @@ export class DydcaPlayer extends LitElement {
 
   // ---- loading -------------------------------------------------------------------------------------
 
-  private enqueue(job: () => Promise<void>): Promise<void> {
-    const run = this.work.then(job);
-    this.work = run.catch((e: unknown) => this.fail(e));
-    return run;
+  /**
+   * Runs `job` after all queued work. With `resolveOnLoss` (callers that only wait for completion, e.g. seek) the
+   * returned promise resolves when the job failed because the device was lost: the player recovers from that.
+   */
+  private enqueue(job: () => Promise<void>, opts: { resolveOnLoss?: boolean } = {}): Promise<void> {
+    let gpu: PlayerGpu | null = null;
+    const run = this.work.then(() => { gpu = this.gpu; return job(); });
+    this.work = run.catch((e: unknown) => this.report(e, gpu));
+    return opts.resolveOnLoss ? run.catch(async (e: unknown) => { if (!(await this.failedOnLoss(gpu))) throw e; }) : run;
   }
 
-  private reload(): void {
+  /** Whether a job that failed lost its device (the one it started on, or the current one). */
+  private failedOnLoss(gpuAtStart: PlayerGpu | null): Promise<boolean> {
+    const devices = [gpuAtStart?.device, this.gpu?.device].filter((d): d is GPUDevice => !!d);
+    // Work on a destroyed device fails (mapAsync AbortError, ...) before or after `lost` resolves: wait briefly for it.
+    return devices.length > 0 ? lostWithin(devices, 250) : Promise.resolve(false);
+  }
+
+  /** A job failed: show it and emit `error`, unless its device was lost (watchDevice recovers) or the element is gone. */
+  private async report(e: unknown, gpuAtStart: PlayerGpu | null): Promise<void> {
+    if (await this.failedOnLoss(gpuAtStart)) {
+      console.warn(`dydca-player: GPU work failed with the device lost, recovering: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (!this.isConnected) return;
+    this.fail(e);
+  }
+
+  private reload(afterReady?: () => void): void {
     const generation = ++this.generation;
     this.ready = false;
     const wasPlaying = this.playing || this.playAfterReady || this.autoplay;
@@ -202,12 +253,15 @@ export class DydcaPlayer extends LitElement {
       this.statusText = '';
       this.progress = null;
       this.dispatchEvent(new CustomEvent('ready', { detail: { manifest: this.pack!.manifest } }));
+      afterReady?.();
       if (wasPlaying) queueMicrotask(() => this.play());
     });
   }
 
   private async load(generation: number): Promise<void> {
-    const pack = await loadPack(this.src, (m) => { this.statusText = m; });
+    // After a device loss the pack is still good: only GPU state is re-created.
+    const pack = this.recovery?.state === 'recovering' && this.pack?.manifestUrl === this.src
+      ? this.pack : await loadPack(this.src, (m) => { this.statusText = m; });
     if (generation !== this.generation) return;
     this.pack = pack;
     const m = pack.manifest;
@@ -264,6 +318,7 @@ export class DydcaPlayer extends LitElement {
     const generation = this.generation;
     this.enqueue(async () => {
       if (generation !== this.generation || !this.gpu) return;
+      this.setNotice('');
       this.srEngine?.dispose();
       this.srEngine = null;
       await this.startEngine(generation);
@@ -272,19 +327,61 @@ export class DydcaPlayer extends LitElement {
     });
   }
 
+  /**
+   * Device loss: the player re-creates its device and engine and resumes at the frame it showed. A loss during that
+   * recovery or within REPEATED_LOSS_WINDOW_MS after it falls back to bicubic (the engine may be what breaks the
+   * device); one more while already on bicubic is reported as an error. None of this emits `error` until then.
+   */
   private watchDevice(gpu: PlayerGpu): void {
     void gpu.device.lost.then((info) => {
-      if (this.gpu !== gpu) return;
-      if (info.reason === 'destroyed' && !this.simulatedLoss) return;
-      this.simulatedLoss = false;
+      // The player destroys its own device only after letting go of it (teardown on removal): anything else is a loss.
+      if (this.gpu !== gpu || !this.isConnected) return;
       this.gpu = null;
-      this.statusText = `GPU device lost (${info.message || info.reason}); re-creating it`;
-      this.dispatchEvent(new CustomEvent('devicelost', { detail: { message: info.message } }));
-      this.reload();
+      const frame = Math.max(0, this.current);
+      const reason = info.message || info.reason;
+      const previous = this.recovery;
+      const repeated = previous !== null && (previous.state === 'recovering' || performance.now() - previous.at < REPEATED_LOSS_WINDOW_MS);
+      const losses = repeated ? previous.losses + 1 : 1;
+      if (repeated && this.engine === 'bicubic' && losses > 2) {
+        this.recovery = null;
+        this.generation++;
+        this.cancelTick();
+        this.fail(new Error(`The GPU device was lost ${losses} times within ${REPEATED_LOSS_WINDOW_MS / 1000} s (last: ${reason}), even on the bicubic engine. Reload the page; if it keeps happening, update the GPU driver or use another browser.`));
+        return;
+      }
+      const fallback = repeated && this.engine !== 'bicubic';
+      if (fallback) this.engine = 'bicubic';
+      this.recovery = { state: 'recovering', losses };
+      this.setNotice(fallback
+        ? `GPU device lost again within ${REPEATED_LOSS_WINDOW_MS / 1000} s (${reason}); continuing with the bicubic engine (no super-resolution). Pick an engine to try it again.`
+        : `GPU device lost (${reason}); re-creating it and resuming at frame ${frame}`);
+      this.dispatchEvent(new CustomEvent('devicelost', { detail: { message: reason, frame, fallback: fallback ? 'bicubic' : null } }));
+      this.reload(() => {
+        this.recovery = { state: 'resumed', at: performance.now(), losses };
+        if (fallback) {
+          this.dispatchEvent(new CustomEvent('enginechange', { detail: { engine: this.engine } }));
+        } else {
+          this.setNotice(`The GPU device was lost and re-created; resumed at frame ${this.current}`, 'fade');
+        }
+      });
     });
   }
 
-  private async teardown(): Promise<void> {
+  private setNotice(text: string, lifetime: 'keep' | 'fade' = 'keep'): void {
+    if (this.noticeTimer !== null) clearTimeout(this.noticeTimer);
+    this.noticeTimer = null;
+    this.notice = text;
+    if (text && lifetime === 'fade') this.noticeTimer = setTimeout(() => { this.noticeTimer = null; this.notice = ''; }, NOTICE_MS);
+  }
+
+  private cancelTick(): void {
+    if (this.tickTimer !== null) clearTimeout(this.tickTimer);
+    if (this.tickFrame !== null) cancelAnimationFrame(this.tickFrame);
+    this.tickTimer = null;
+    this.tickFrame = null;
+  }
+
+  private async teardown(opts: { releaseDevice?: boolean } = {}): Promise<void> {
     this.lrStream?.close(); this.lrStream = null;
     this.hrStream?.close(); this.hrStream = null;
     this.srEngine?.dispose(); this.srEngine = null;
@@ -297,13 +394,20 @@ export class DydcaPlayer extends LitElement {
     if (this.gpu) {
       await this.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);
       this.gpu.tracker.resetPeak();
+      if (opts.releaseDevice) {
+        const { device } = this.gpu;
+        this.gpu = null; // first, so watchDevice does not take this for a loss
+        device.destroy();
+      }
     }
   }
 
   // ---- playback ------------------------------------------------------------------------------------
 
-  private async tick(generation: number): Promise<void> {
-    if (!this.playing || generation !== this.generation || !this.pack) return;
+  private async tick(generation: number, loop: number): Promise<void> {
+    this.tickTimer = null;
+    this.tickFrame = null;
+    if (!this.playing || generation !== this.generation || loop !== this.loop || !this.pack) return;
     const m = this.pack.manifest;
     const due = this.clock.startFrame + Math.floor(((performance.now() - this.clock.startMs) * m.fps) / 1000);
     const next = Math.max(this.current + 1, due);
@@ -314,10 +418,12 @@ export class DydcaPlayer extends LitElement {
     }
     const dueAtMs = this.clock.startMs + ((next - this.clock.startFrame) * 1000) / m.fps;
     const wait = dueAtMs - performance.now();
-    if (wait > 1) { setTimeout(() => void this.tick(generation), wait); return; }
+    if (wait > 1) { this.tickTimer = setTimeout(() => void this.tick(generation, loop), wait); return; }
     this._stats.dropped += next - (this.current + 1);
-    await this.enqueue(() => this.renderFrame(next));
-    requestAnimationFrame(() => void this.tick(generation));
+    // A failed frame is reported by the work queue (or recovered from, on device loss): the loop just stops.
+    try { await this.enqueue(() => this.renderFrame(next)); } catch { return; }
+    if (!this.playing || generation !== this.generation || loop !== this.loop) return;
+    this.tickFrame = requestAnimationFrame(() => void this.tick(generation, loop));
   }
 
   private async renderFrame(index: number): Promise<void> {
@@ -360,7 +466,7 @@ export class DydcaPlayer extends LitElement {
       ...this._stats,
       frame: index, time: index / m.fps, fps: this.presentedAt.length, srMs: result.gpuMs ?? result.wallMs,
       psnr, psnrBicubic, engine: srEngine.name, patches: patches.length,
-      peakGpuBytes: gpu.tracker.peak, liveGpuBytes: gpu.tracker.live,
+      peakGpuBytes: gpu.tracker.peak, liveGpuBytes: gpu.tracker.live, liveGpuObjects: gpu.tracker.liveObjects,
     };
     this.dispatchEvent(new CustomEvent('frame', { detail: this.stats }));
   }
@@ -372,6 +478,17 @@ export class DydcaPlayer extends LitElement {
     this.progress = null;
     this.errorMessage = message;
     this.dispatchEvent(new CustomEvent('error', { detail: { message }, composed: true }));
+  }
+}
+
+/** Whether any of `devices` is (or within `ms` becomes) lost. */
+async function lostWithin(devices: GPUDevice[], ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); });
+  try {
+    return await Promise.race([...devices.map((d) => d.lost.then(() => true)), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
