@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { analyzeModel, toContractJson, type Analysis, type AnalysisJson, type InputShapes, type JsonDim } from '../compiler/analysis.js';
 import type { Model } from '../onnx/graph.js';
 import { readModel } from '../onnx/model-io.js';
+import { describeFsError } from '../pack/fs-errors.js';
 import { EXIT_BAD_INPUT } from './cli-errors.js';
 
 export const ANALYZE_USAGE = 'usage: dydca analyze <model.onnx> [--input NAME=DIMS]... [--json]   (DIMS: x-separated numbers, symbols or ?, e.g. lr=Nx3x40x40)';
@@ -53,7 +54,7 @@ async function loadModel(file: string): Promise<Model> {
     bytes = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new AnalyzeInputError(code === 'ENOENT' ? `dydca analyze: no such file '${file}'` : `dydca analyze: cannot read '${file}': ${(e as Error).message}`);
+    throw new AnalyzeInputError(code === 'ENOENT' ? `dydca analyze: no such file '${file}'` : `dydca analyze: cannot read ${describeFsError(e, `'${file}'`)}`);
   }
   try {
     return readModel(bytes);
