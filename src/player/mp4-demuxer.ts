@@ -1,6 +1,7 @@
 // Fetches an MP4 progressively and demuxes its first video track with mp4box.js into EncodedVideoChunks
 // plus the VideoDecoderConfig; samples become available while the download is still running.
 import { createFile, DataStream, Endianness, MP4BoxBuffer, type Movie, type Sample } from 'mp4box';
+import { fetchOk } from './pack-loader.js';
 
 export interface DemuxedSample { chunk: EncodedVideoChunk; isKey: boolean; timestampUs: number }
 
@@ -56,13 +57,18 @@ export class Mp4Demuxer {
   close(): void { this.abort.abort(); this.wake(); }
 
   private async download(file: ReturnType<typeof createFile>): Promise<void> {
+    let offset = 0;
     try {
-      const response = await fetch(this.url, { signal: this.abort.signal });
-      if (!response.ok || !response.body) throw new Error(`${this.url}: HTTP ${response.status} ${response.statusText}`);
+      const response = await fetchOk(this.url, 'video', { signal: this.abort.signal });
+      if (!response.body) throw new Error(`The video at ${this.url} came with no body (HTTP ${response.status}); check the server`);
       const reader = response.body.getReader();
-      let offset = 0;
       for (;;) {
-        const { done, value } = await reader.read();
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try { chunk = await reader.read(); } catch (e) {
+          if (this.abort.signal.aborted) return;
+          throw new Error(`The download of the video at ${this.url} broke off after ${offset} bytes (${(e as Error).message}); check the connection and reload`);
+        }
+        const { done, value } = chunk;
         if (done) break;
         const copy = value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
         file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy, offset));

@@ -1,5 +1,7 @@
 // Fetches and checks a pack for playback: manifest (schema from src/pack/manifest.ts), patches.json (every frame
 // must tile the LR frame exactly: src/pack/patch-layout.ts) and model.onnx; errors say which file and what is wrong.
+// It is also where the player's trust policy lives: every file a manifest names must lie in the pack's folder, or on
+// an origin the page allowed, and every size is bounded before anything is allocated for it.
 import { manifestProblems, type PackManifest } from '../pack/manifest.js';
 import { validateLayout, type PatchTuple } from '../pack/patch-layout.js';
 import type { EngineModel, PatchRect } from '../runtime/engine.js';
@@ -16,20 +18,150 @@ export interface LoadedPack {
 
 export class PackError extends Error {}
 
-async function fetchOk(url: string, what: string): Promise<Response> {
-  let response: Response;
-  try { response = await fetch(url); } catch (e) {
-    throw new PackError(`Could not fetch the ${what} at ${url}: ${(e as Error).message}`);
+export interface PackPolicy {
+  /** origins (besides the page's own, for the manifest) the player may fetch from: the `allowed-origins` attribute */
+  allowedOrigins: readonly string[];
+  /** the largest texture side the GPU device takes (WebGPU's default limit is 8192) */
+  maxTextureSize: number;
+}
+
+/** Byte caps per file: a hostile or broken server must not make the page buffer gigabytes before we notice. */
+export const maxFileBytes = { manifest: 1 << 20, patches: 64 << 20, model: 256 << 20 } as const;
+/** Frame rates outside this range are not video (and very low rates overflow the playback timer). */
+const fpsRange = [0.01, 1000] as const;
+const maxHalo = 64;
+
+/** Parses the `allowed-origins` attribute: origins separated by spaces or commas, e.g. "https://cdn.example.com". */
+export function parseAllowedOrigins(list: string | null | undefined): string[] {
+  const out: string[] = [];
+  for (const entry of (list ?? '').split(/[\s,]+/).filter(Boolean)) {
+    let url: URL;
+    try { url = new URL(entry); } catch { url = new URL('invalid:'); }
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== entry.replace(/\/$/, '')) {
+      throw new PackError(`allowed-origins: "${entry}" is not an origin; write scheme://host[:port], e.g. "https://cdn.example.com", separated by spaces`);
+    }
+    out.push(url.origin);
   }
-  if (!response.ok) throw new PackError(`Could not load the ${what} at ${url}: HTTP ${response.status}${response.status === 404 ? ' (not found; check the pack URL)' : ''}`);
+  return out;
+}
+
+/** The manifest may come from the page's own origin or an allowed one. */
+export function checkManifestUrl(manifestUrl: string, policy: Pick<PackPolicy, 'allowedOrigins'>, base = location.href): string {
+  let url: URL;
+  try { url = new URL(manifestUrl, base); } catch {
+    throw new PackError(`The pack URL "${manifestUrl}" is not a valid URL; set src to the URL of a pack's manifest.json`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PackError(`The pack URL ${url.href} is not http(s); set src to the http(s) URL of a pack's manifest.json`);
+  }
+  if (url.origin !== new URL(base).origin && !policy.allowedOrigins.includes(url.origin)) {
+    throw new PackError(`Refused to load the pack ${url.href}: ${url.origin} is another origin than this page's; ` +
+      `if you trust it, add it to the player's allowed-origins attribute (allowed-origins="${url.origin}")`);
+  }
+  return url.href;
+}
+
+/**
+ * Resolves a file named by the manifest. Same origin as the manifest: it must lie in the manifest's folder or below
+ * (no `..` escapes, however spelled). Another origin: only one the page listed in allowed-origins.
+ */
+export function resolvePackFile(file: string, what: string, manifestUrl: string, policy: Pick<PackPolicy, 'allowedOrigins'>): string {
+  const folder = new URL('.', manifestUrl);
+  let url: URL;
+  try { url = new URL(file, manifestUrl); } catch {
+    throw new PackError(`The manifest names the ${what} "${file}", which is not a valid URL; name a file in the pack's folder`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PackError(`Refused the ${what} "${file}": only http(s) files are played (it is ${url.protocol}); name a file in the pack's folder ${folder.href}`);
+  }
+  if (url.origin === folder.origin) {
+    // An encoded slash or backslash is not a path separator to the URL parser but may become one on the server.
+    if (!url.pathname.startsWith(folder.pathname) || /%2f|%5c/i.test(url.pathname)) {
+      throw new PackError(`Refused the ${what} "${file}": it resolves to ${url.href}, outside the pack's folder ${folder.href}; ` +
+        `a pack's files must lie in the folder of its manifest.json or below`);
+    }
+    return url.href;
+  }
+  if (!policy.allowedOrigins.includes(url.origin)) {
+    throw new PackError(`Refused the ${what} ${url.href}: it is on ${url.origin}, not the pack's origin ${folder.origin}; ` +
+      `if the page trusts that origin, add it to the player's allowed-origins attribute (allowed-origins="${url.origin}")`);
+  }
+  return url.href;
+}
+
+/** A fetch whose every failure names the URL, the HTTP status and what to do. */
+export async function fetchOk(url: string, what: string, init?: RequestInit): Promise<Response> {
+  let response: Response;
+  try { response = await fetch(url, init); } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new PackError(`Could not fetch the ${what} at ${url}: ${(e as Error).message} (network error, or the server does not allow ` +
+      `this page's origin (CORS)); check that the URL is reachable from this page`);
+  }
+  if (!response.ok) {
+    const hint = response.status === 404 ? 'not found; check the pack URL and that the file is in the pack'
+      : response.status === 401 || response.status === 403 ? 'access denied; check the server permissions for the pack'
+        : response.status >= 500 ? 'server error; try again later or check the server' : 'check the URL';
+    throw new PackError(`Could not load the ${what} at ${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (${hint})`);
+  }
   return response;
 }
 
-async function fetchJson(url: string, what: string): Promise<unknown> {
-  const text = await (await fetchOk(url, what)).text();
+/** The body, refused as soon as it is known to exceed `maxBytes` (from Content-Length, else while streaming). */
+async function readBounded(response: Response, url: string, what: string, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const tooBig = (n: number | string): PackError => new PackError(`The ${what} at ${url} is ${n} bytes; the player takes at most ${maxBytes} bytes for it. Is this the right file?`);
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) { void response.body?.cancel(); throw tooBig(declared); }
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) { void reader.cancel(); throw tooBig(`more than ${maxBytes}`); }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof PackError) throw e;
+    throw new PackError(`The download of the ${what} at ${url} broke off after ${total} bytes: ${(e as Error).message}; check the connection and reload`);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+  return out;
+}
+
+async function fetchJson(url: string, what: string, maxBytes: number): Promise<unknown> {
+  const text = new TextDecoder().decode(await readBounded(await fetchOk(url, what), url, what, maxBytes));
   try { return JSON.parse(text); } catch {
     throw new PackError(`The ${what} at ${url} is not valid JSON`);
   }
+}
+
+/**
+ * What the player cannot play although the schema accepts it: sizes beyond the GPU's texture limit or outside
+ * sane bounds. Checked before patches.json is parsed (its check allocates per LR pixel) and before any GPU allocation.
+ */
+export function playbackProblems(m: PackManifest, maxTextureSize: number): string[] {
+  const problems: string[] = [];
+  for (const key of ['lr', 'hr'] as const) {
+    const { width, height } = m[key];
+    if (width < 1 || height < 1) problems.push(`${key} frames are ${width}x${height}; they need at least 1x1 pixels`);
+    else if (width > maxTextureSize || height > maxTextureSize) {
+      problems.push(`${key} frames are ${width}x${height}; this GPU device takes textures up to ${maxTextureSize}px a side. Use a pack with a smaller resolution`);
+    }
+  }
+  if (!(m.fps >= fpsRange[0] && m.fps <= fpsRange[1])) problems.push(`fps ${m.fps} is outside ${fpsRange[0]}..${fpsRange[1]}`);
+  if (m.halo > maxHalo) problems.push(`halo ${m.halo} is larger than ${maxHalo} LR px`);
+  m.model.paths.forEach((p, i) => {
+    const [h, w] = p.patch;
+    if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1 || h > m.lr.height || w > m.lr.width) {
+      problems.push(`model.paths[${i}].patch ${JSON.stringify(p.patch)} must be [h, w], whole pixels within the ${m.lr.width}x${m.lr.height} LR frame`);
+    }
+  });
+  return problems;
 }
 
 /** Checks patches.json against the manifest; returns the per-frame layouts. */
@@ -37,33 +169,40 @@ export function parsePatches(json: unknown, manifest: PackManifest): PatchRect[]
   const frames = (json as { frames?: unknown } | null)?.frames;
   if (!Array.isArray(frames)) throw new PackError('Malformed patches.json: expected {"frames": [[[x, y, w, h, path], ...], ...]}');
   if (frames.length !== manifest.frames) throw new PackError(`Malformed patches.json: ${frames.length} frames listed, the manifest says ${manifest.frames}`);
-  const pathCount = manifest.model.paths.length;
+  const paths = manifest.model.paths;
   return frames.map((frame: unknown, i) => {
     if (!Array.isArray(frame)) throw new PackError(`Bad patch layout in frame ${i}: not a list of patches`);
     const problem = validateLayout(frame as PatchTuple[], manifest.lr.width, manifest.lr.height);
     if (problem) throw new PackError(`Bad patch layout in frame ${i}: ${problem.message}`);
-    return (frame as PatchTuple[]).map(([x, y, w, h, path]) => {
-      if (path < 0 || path >= pathCount) throw new PackError(`Bad patch layout in frame ${i}: path ${path} is not one of the model's ${pathCount} paths`);
+    return (frame as PatchTuple[]).map(([x, y, w, h, path], k) => {
+      if (path < 0 || path >= paths.length) throw new PackError(`Bad patch layout in frame ${i}: path ${path} is not one of the model's ${paths.length} paths`);
+      // The model routes by patch shape: a patch of another shape would run on another path than the one listed.
+      const [ph, pw] = paths[path].patch;
+      if (w !== pw || h !== ph) throw new PackError(`Bad patch layout in frame ${i}: patch ${k} is ${w}x${h} but path ${path} serves ${pw}x${ph} patches`);
       return { x, y, w, h, path };
     });
   });
 }
 
-export async function loadPack(manifestUrl: string, onProgress: (message: string) => void): Promise<LoadedPack> {
-  const absolute = new URL(manifestUrl, location.href).href;
+export async function loadPack(manifestUrl: string, onProgress: (message: string) => void, policy: PackPolicy = { allowedOrigins: [], maxTextureSize: 8192 }): Promise<LoadedPack> {
+  const absolute = checkManifestUrl(manifestUrl, policy);
   onProgress('loading manifest');
-  const json = await fetchJson(absolute, 'pack manifest');
+  const json = await fetchJson(absolute, 'pack manifest', maxFileBytes.manifest);
   const problems = manifestProblems(json);
   if (problems.length > 0) throw new PackError(`Malformed manifest ${manifestUrl}: ${problems.join('; ')}`);
   const manifest = json as PackManifest;
-  const at = (file: string): string => new URL(file, absolute).href;
+  const unplayable = playbackProblems(manifest, policy.maxTextureSize);
+  if (unplayable.length > 0) throw new PackError(`Cannot play the pack ${manifestUrl}: ${unplayable.join('; ')}`);
+  // Every file is checked before the first one is fetched: a refused URL is never requested.
+  const at = (file: string, what: string): string => resolvePackFile(file, what, absolute, policy);
+  const urls = { patches: at(manifest.patches.file, 'patch layout'), model: at(manifest.model.file, 'model'), lr: at(manifest.lr.file, 'LR video'), hr: at(manifest.hr.file, 'HR reference video') };
   onProgress('loading patch layout');
-  const layouts = parsePatches(await fetchJson(at(manifest.patches.file), 'patch layout'), manifest);
+  const layouts = parsePatches(await fetchJson(urls.patches, 'patch layout', maxFileBytes.patches), manifest);
   onProgress('loading model');
-  const onnx = new Uint8Array(await (await fetchOk(at(manifest.model.file), 'model')).arrayBuffer());
+  const onnx = await readBounded(await fetchOk(urls.model, 'model'), urls.model, 'model', maxFileBytes.model);
   return {
     manifestUrl, manifest, layouts,
     model: { onnx, scale: manifest.scale, halo: manifest.halo, paths: manifest.model.paths.map((p) => ({ id: p.id, patch: p.patch })) },
-    lrUrl: at(manifest.lr.file), hrUrl: at(manifest.hr.file),
+    lrUrl: urls.lr, hrUrl: urls.hr,
   };
 }

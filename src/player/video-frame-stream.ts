@@ -14,12 +14,19 @@ export class VideoFrameStream {
   private flushed = false;
   private wanted = 0;
   private error: Error | null = null;
+  /** the highest frame index output since the last decoder reset (output comes in display order) */
+  private lastOutput = -1;
   private outputWaiters: (() => void)[] = [];
 
   constructor(url: string, private readonly fps: number) { this.demuxer = new Mp4Demuxer(url); }
 
-  async open(): Promise<void> {
+  /** `expected`: the size the manifest claims; a mismatch is refused before anyone allocates for the claim. */
+  async open(expected?: { width: number; height: number; what: string }): Promise<void> {
     this.config = await this.demuxer.open();
+    if (expected && (this.config.codedWidth !== expected.width || this.config.codedHeight !== expected.height)) {
+      throw new Error(`${this.demuxer.url}: the video is ${this.config.codedWidth}x${this.config.codedHeight} but the manifest says ${expected.what} ` +
+        `frames are ${expected.width}x${expected.height}; the pack's manifest and video do not belong together (re-pack it)`);
+    }
     const support = await VideoDecoder.isConfigSupported(this.config);
     if (!support.supported) throw new Error(`${this.demuxer.url}: this browser cannot decode ${this.config.codec} (WebCodecs)`);
     this.resetDecoder(0);
@@ -37,6 +44,7 @@ export class VideoFrameStream {
     this.decoder = new VideoDecoder({
       output: (frame) => {
         const index = this.frameIndex(frame.timestamp);
+        this.lastOutput = Math.max(this.lastOutput, index);
         if (index < this.wanted || this.decoded.has(index)) frame.close(); else this.decoded.set(index, frame);
         this.wakeOutput();
       },
@@ -46,6 +54,7 @@ export class VideoFrameStream {
     this.decoder.configure(this.config);
     this.fed = fromSample;
     this.flushed = false;
+    this.lastOutput = -1;
   }
 
   /**
@@ -53,6 +62,8 @@ export class VideoFrameStream {
    * Frames before `index` are released.
    */
   async frameAt(index: number): Promise<VideoFrame> {
+    // A non-integer index would never match a decoded frame and the loop below would wait for it forever.
+    if (!Number.isInteger(index) || index < 0) throw new RangeError(`${this.demuxer.url}: frame index ${index} is not a whole number >= 0`);
     const samples = this.demuxer.samples;
     const cached = this.decoded.get(index);
     const behind = index < this.wanted || (!cached && this.fed > index + LOOKAHEAD + 8);
@@ -69,6 +80,11 @@ export class VideoFrameStream {
       if (this.demuxer.error) throw this.demuxer.error;
       const frame = this.decoded.get(index);
       if (frame) return frame;
+      // Frames come out in display order: once a later one came out, this one will not (timestamps off the fps grid).
+      if (this.lastOutput > index) {
+        throw new Error(`${this.demuxer.url}: there is no frame ${index} at ${this.fps} fps (the video has a frame at index ${this.lastOutput} but none at ${index}); ` +
+          `the manifest's fps does not match the video: re-pack it`);
+      }
       const decoder = this.decoder!;
       if (this.fed < samples.length && this.fed <= index + LOOKAHEAD) {
         const sample = samples[this.fed++];

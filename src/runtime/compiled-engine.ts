@@ -109,23 +109,33 @@ export class CompiledEngine implements SREngine {
     return rt;
   }
 
-  /** Grows the shared arena / a class's origins buffer when a frame brings more patches than any before. */
-  private ensureCapacity(rt: ClassRuntime, count: number): void {
-    if (count > rt.capacity) {
-      rt.capacity = 1 << Math.ceil(Math.log2(count));
-      rt.origins.destroy();
-      rt.origins = this.device.createBuffer({ label: `origins ${shapeClassKey(rt.plan.shapeClass)}`, size: 8 * rt.capacity, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  /**
+   * Grows the shared arena and the classes' origins buffers for a pass that runs `uses` (class, patch count), before
+   * anything of that pass is encoded: a buffer replaced mid-pass would be destroyed under the dispatches already
+   * recorded against it (an all-black frame and "used in submit while destroyed").
+   */
+  private reserve(uses: { rt: ClassRuntime; count: number }[]): void {
+    let need = 16;
+    for (const { rt, count } of uses) {
+      if (count > rt.capacity) {
+        rt.capacity = 1 << Math.ceil(Math.log2(count));
+        rt.origins.destroy();
+        rt.origins = this.device.createBuffer({ label: `origins ${shapeClassKey(rt.plan.shapeClass)}`, size: 8 * rt.capacity, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      }
+      need = Math.max(need, rt.plan.memory.arenaBytes * rt.capacity);
     }
-    const need = Math.max(16, rt.plan.memory.arenaBytes * rt.capacity);
     if (!this.arena || this.arena.size < need) {
       this.arena?.destroy();
       this.arena = this.device.createBuffer({ label: 'compiled-arena', size: need, usage: GPUBufferUsage.STORAGE });
     }
   }
 
+  /** Records one class's dispatches; reserve() must have sized the buffers for this pass first. */
   private encodeClass(pass: GPUComputePassEncoder, rt: ClassRuntime, patches: PatchRect[], job: FrameJob, floatOut: GPUBuffer | null): void {
     const n = patches.length;
-    this.ensureCapacity(rt, n);
+    if (n > rt.capacity || !this.arena || this.arena.size < rt.plan.memory.arenaBytes * n) {
+      throw new Error(`compiled engine: ${n} patches of ${shapeClassKey(rt.plan.shapeClass)} encoded without reserve() (internal error)`);
+    }
     this.device.queue.writeBuffer(rt.origins, 0, Uint32Array.from(patches.flatMap((p) => [p.x, p.y])));
     if (rt.lastCount !== n) {
       const words = new Uint32Array((UNIFORM_SLOT / 4) * rt.plan.kernels.length);
@@ -152,18 +162,28 @@ export class CompiledEngine implements SREngine {
     const start = performance.now();
     const groups = [...groupByClass(job.patches).values()];
     const runtimes = await Promise.all(groups.map((g) => this.classRuntime(g.cls)));
-    const encoder = this.device.createCommandEncoder({ label: 'compiled-frame' });
-    const pass = encoder.beginComputePass({
-      label: 'compiled-frame',
-      ...(this.timer ? { timestampWrites: { querySet: this.timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
-    });
-    groups.forEach((g, i) => this.encodeClass(pass, runtimes[i], g.patches, job, null));
-    pass.end();
-    if (this.timer) {
-      encoder.resolveQuerySet(this.timer.set, 0, 2, this.timer.resolve, 0);
-      encoder.copyBufferToBuffer(this.timer.resolve, 0, this.timer.read, 0, 16);
+    this.reserve(groups.map((g, i) => ({ rt: runtimes[i], count: g.patches.length })));
+    // A validation error would otherwise only reach the console while the frame silently stays black.
+    this.device.pushErrorScope('validation');
+    try {
+      const encoder = this.device.createCommandEncoder({ label: 'compiled-frame' });
+      const pass = encoder.beginComputePass({
+        label: 'compiled-frame',
+        ...(this.timer ? { timestampWrites: { querySet: this.timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
+      });
+      groups.forEach((g, i) => this.encodeClass(pass, runtimes[i], g.patches, job, null));
+      pass.end();
+      if (this.timer) {
+        encoder.resolveQuerySet(this.timer.set, 0, 2, this.timer.resolve, 0);
+        encoder.copyBufferToBuffer(this.timer.resolve, 0, this.timer.read, 0, 16);
+      }
+      this.device.queue.submit([encoder.finish()]);
+    } catch (e) {
+      void this.device.popErrorScope().catch(() => undefined);
+      throw e;
     }
-    this.device.queue.submit([encoder.finish()]);
+    const invalid = await this.device.popErrorScope();
+    if (invalid) throw new Error(`compiled engine: the GPU rejected the frame's work (${invalid.message})`);
     await this.device.queue.onSubmittedWorkDone();
     const wallMs = performance.now() - start;
     let gpuMs: number | null = null;
@@ -194,6 +214,7 @@ export class CompiledEngine implements SREngine {
       const bytes = 4 * per * g.patches.length;
       const floatOut = this.device.createBuffer({ label: 'float-hr', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
       const read = this.device.createBuffer({ label: 'float-hr-read', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      this.reserve([{ rt, count: g.patches.length }]);
       this.device.pushErrorScope('validation');
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
@@ -219,6 +240,7 @@ export class CompiledEngine implements SREngine {
     const out: { kernel: string; ms: number; macs: number }[] = [];
     for (const g of groupByClass(job.patches).values()) {
       const rt = await this.classRuntime(g.cls);
+      this.reserve([{ rt, count: g.patches.length }]);
       this.encodeClass(this.device.createCommandEncoder().beginComputePass(), rt, g.patches, job, null);
       for (let i = 0; i < rt.plan.kernels.length; i++) {
         const encoder = this.device.createCommandEncoder();
