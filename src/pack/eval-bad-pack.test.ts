@@ -57,6 +57,10 @@ describe('dydca eval of a tampered pack', () => {
     ['halo 300 (took 5.5 GB and gave a wrong PSNR)', (_p, m) => { m.halo = 300; }, /halo must be an integer in 0\.\.16/],
     ['16K frames claimed', (_p, m) => { m.lr.width = 7680; m.lr.height = 4320; m.hr.width = 15360; m.hr.height = 8640; }, /hr must be .*1\.\.8192/],
     ['model.onnx missing', (p) => { rmSync(join(p, 'model.onnx')); }, /model\.onnx: no such file or folder \(ENOENT\); the pack is incomplete or damaged/],
+    ['frames x size beyond this machine\'s memory', (_p, m) => {
+      m.frames = 500_000; m.metrics.psnrSRPerFrame = Array(500_000).fill(30); m.metrics.psnrBicubicPerFrame = Array(500_000).fill(30);
+      m.lr.width = 4096; m.lr.height = 4096; m.hr.width = 8192; m.hr.height = 8192; m.model.paths = [{ id: 0, patch: [64, 64], blocks: 2, channels: 32 }];
+    }, /evaluating 500000 frames of 8192x8192 needs about \d+\.\d GB of memory; this machine has/],
     ['model.onnx a folder', (p) => { rmSync(join(p, 'model.onnx')); mkdirSync(join(p, 'model.onnx')); }, /model\.onnx is not a regular file/],
   ])('%s', async (_name, change, want) => {
     const p = tampered(change);

@@ -3,6 +3,7 @@
 // A pack is untrusted input: every file it names is read only from inside the pack folder (symbolic links
 // resolved), only when it is a regular file of bounded size, and checked before anything is allocated from it.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join, sep } from 'node:path';
 import { decodeToRgb } from './encode.js';
 import { describeFsError } from './fs-errors.js';
@@ -48,6 +49,12 @@ function readJson(dir: string, name: string, maxBytes: number): unknown {
 }
 
 export function readPack(dir: string): { manifest: PackManifest; patches: PatchesFile } {
+  const manifest = readManifest(dir);
+  return { manifest, patches: readPatches(dir, manifest) };
+}
+
+/** The pack's manifest.json, checked (schema, bounds, plain file names). */
+export function readManifest(dir: string): PackManifest {
   let st;
   try { st = statSync(dir); } catch (e) { throw new InputError(`${describeFsError(e, dir)}; expected a pack folder`); }
   if (!st.isDirectory()) throw new InputError(`${dir} is not a folder; expected a pack folder (made by dydca pack)`);
@@ -56,11 +63,15 @@ export function readPack(dir: string): { manifest: PackManifest; patches: Patche
   const problems = manifestProblems(manifest);
   if (problems.length === 0) problems.push(...localFileProblems(manifest as PackManifest));
   if (problems.length > 0) throw new InputError(`${join(dir, 'manifest.json')}: ${problems.join('; ')}`);
-  const m = manifest as PackManifest;
+  return manifest as PackManifest;
+}
+
+/** The pack's patches.json, checked against its manifest. */
+export function readPatches(dir: string, m: PackManifest): PatchesFile {
   const patches = readJson(dir, m.patches.file, MANIFEST_LIMITS.maxPatchesFileBytes);
   const problem = patchesProblem(patches, m);
   if (problem) throw new InputError(`${join(dir, m.patches.file)}: ${problem}`);
-  return { manifest: m, patches: patches as PatchesFile };
+  return patches as PatchesFile;
 }
 
 /** Size and frame count of a pack's video as ffprobe reads it, against the manifest, before decoding allocates from them. */
@@ -77,9 +88,15 @@ async function checkStream(dir: string, name: string, width: number, height: num
 }
 
 export async function evaluatePack(dir: string, onFrame?: (n: number) => void): Promise<EvalReport> {
-  const { manifest: m, patches } = readPack(dir);
+  const m = readManifest(dir);
+  // eval holds every decoded LR and HR frame: refuse up front what this machine cannot hold
+  const need = m.frames * m.hr.width * m.hr.height * 3 * (1 + 1 / (m.scale * m.scale));
+  if (need > totalmem() / 2) {
+    throw new InputError(`${dir}: evaluating ${m.frames} frames of ${m.hr.width}x${m.hr.height} needs about ${(need / 2 ** 30).toFixed(1)} GB of memory; this machine has ${(totalmem() / 2 ** 30).toFixed(1)} GB`);
+  }
+  const patches = readPatches(dir, m);
   const modelNames = m.model.files ?? [m.model.file];
-  const onnxFiles = modelNames.map((f) => readFileSync(packFile(dir, f)));
+  const onnxFiles = modelNames.map((f) => readFileSync(packFile(dir, f, MANIFEST_LIMITS.maxModelBytes)));
   // load each model once up front, so a broken one fails before minutes of decoding
   for (const [i, bytes] of onnxFiles.entries()) await (await loadPatchModel(bytes, m.scale, m.halo, join(dir, modelNames[i]))).session.release();
   const lrFile = await checkStream(dir, m.lr.file, m.lr.width, m.lr.height, m.frames);

@@ -21,7 +21,8 @@ export interface PackManifest {
   model: { file: string; files?: string[]; paths: ManifestPath[] };
   patches: { file: string };
   split: { scorer: 'bicubic' | 'trained'; basePatch: number; levels: number; thresholds: number[] };
-  training: { steps: number; batchSize: number; learningRate: number; seconds: number };
+  /** `seconds`: wall-clock training time; `trainer`: which trainer ran; `budgetSeconds`: --train-seconds, null when bounded by steps */
+  training: { steps: number; batchSize: number; learningRate: number; seconds: number; trainer?: 'ort' | 'tfjs-wasm'; budgetSeconds?: number | null };
   metrics: {
     psnrBicubic: number; psnrSR: number; psnrSRPerFrame: number[]; psnrBicubicPerFrame: number[];
     /** PSNR of the LR frames decoded from lr.mp4 against the LR frames trained on */
@@ -48,6 +49,8 @@ export const MANIFEST_LIMITS = {
   maxTotalPatches: 4_000_000,
   /** bytes of patches.json read before parsing it */
   maxPatchesFileBytes: 64 * 2 ** 20,
+  /** bytes of one model file (the packer's are ~1.4 MB) */
+  maxModelBytes: 256 * 2 ** 20,
   /** bytes of manifest.json (per-frame metrics included) */
   maxManifestBytes: 32 * 2 ** 20,
   /** per path: residual blocks and conv channels (the packer uses 2..5 and 32) */
