@@ -8,25 +8,30 @@ import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
 import { defaultBasePatch, pack, type PackOptions } from '../pack/packer.js';
 import { stderrProgress } from '../pack/progress.js';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
+import { TRAINER_KINDS } from '../train/trainer.js';
 
 /**
- * Default training budget: about 0.6 steps/s of batch 16 on this 2-core machine when idle (0.3 when shared),
- * so 700 steps (~20 min) keep the 14 s demo clip at x2 under 30 minutes in all (docs/packager.md).
+ * Default training budget: 700 steps of batch 16. Set for the tfjs-wasm trainer (about 0.6 steps/s on this
+ * 2-core machine when idle, 0.3 when shared: ~20 min); the default ort trainer runs them about 4x faster
+ * (docs/model-and-training.md). --train-seconds bounds training by time instead.
  */
 export const DEFAULT_STEPS = 700;
+
+/** Step cap of a --train-seconds run without --steps: the clock ends training long before. */
+const TIMED_STEP_CAP = 10_000_000;
 
 /** Upper bound of --start and --seconds (about 11.5 days). */
 const MAX_SECONDS = 1_000_000;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--force] [--quiet] [--json]';
+  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--force] [--quiet] [--json]';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
   let json = false, quiet = false;
   try {
     const args = parseArgs('pack', argv, {
-      out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number',
+      out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number', 'train-seconds': 'number', trainer: 'string',
       method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', crf: 'number', seed: 'number',
       json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean',
     });
@@ -47,10 +52,13 @@ export async function runPack(argv: string[]): Promise<number> {
     const basePatch = intFlag('pack', args, 'patch', defaultBasePatch(scale), 8, 512);
     if (basePatch % 2 ** (paths - 1) !== 0) throw new InputError(`dydca pack: --patch ${basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths`);
     if (thresholds.length < paths - 1) throw new InputError(`dydca pack: ${paths} paths need ${paths - 1} thresholds; got ${thresholds.length}`);
+    const trainSeconds = args.flags.has('train-seconds') ? Number(args.flags.get('train-seconds')) : null;
+    if (trainSeconds !== null && !(trainSeconds > 0 && trainSeconds <= MAX_SECONDS)) throw new InputError(`dydca pack: --train-seconds must be in (0, ${MAX_SECONDS}] seconds; got ${args.flags.get('train-seconds')}`);
     opts = {
       input: args.positional[0], out, scale, start, seconds,
       maxWidth: args.flags.has('max-width') ? intFlag('pack', args, 'max-width', 0, 16, 16384) : null,
-      paths, steps: intFlag('pack', args, 'steps', DEFAULT_STEPS, 1, 10_000_000), batchSize: intFlag('pack', args, 'batch', 16, 1, 1024),
+      paths, steps: intFlag('pack', args, 'steps', trainSeconds === null ? DEFAULT_STEPS : TIMED_STEP_CAP, 1, 10_000_000), trainSeconds,
+      trainer: oneOf('pack', 'trainer', args.flags.get('trainer') ?? 'ort', TRAINER_KINDS), batchSize: intFlag('pack', args, 'batch', 16, 1, 1024),
       learningRate: learningRateFlag(args.flags.get('lr')),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),

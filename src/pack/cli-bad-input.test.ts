@@ -46,6 +46,8 @@ describe('dydca pack with bad input', () => {
     { name: 'unknown option', args: ['ok.mp4', '--colour', 'red'], want: /unknown option --colour/ },
     { name: 'unsupported scale', args: ['ok.mp4', '--scale', '5'], want: /--scale must be one of 2, 3, 4/ },
     { name: 'malformed number', args: ['ok.mp4', '--steps', 'many'], want: /--steps must be a number/ },
+    { name: 'a zero training budget', args: ['ok.mp4', '--train-seconds', '0'], want: /--train-seconds must be in \(0, 1000000\] seconds; got 0/ },
+    { name: 'an unknown trainer', args: ['ok.mp4', '--trainer', 'gpu'], want: /--trainer must be one of ort, tfjs-wasm; got gpu/ },
     { name: 'a URL (ffmpeg would fetch it)', args: ['http://127.0.0.1:9/clip.mp4'], want: /^dydca pack: http:\/\/127\.0\.0\.1:9\/clip\.mp4: only local files can be packed/ },
     { name: 'a folder as the video', args: ['mine'], want: /mine: not a file \(a folder\)/ },
     { name: 'HR wider than a WebGPU texture', args: ['wide.mp4'], want: /HR frames of 8256x128; the player holds at most 8192 px a side .*\(see --max-width\)$/ },

@@ -8,7 +8,7 @@ import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { DynamicSRSpec } from '../model/spec.js';
 import { writeModel } from '../onnx/model-io.js';
 import type { PatchRect } from '../runtime/engine.js';
-import { trainDynamicSR, type TrainProgress } from '../train/trainer.js';
+import { trainDynamicSR, type TrainerKind, type TrainProgress } from '../train/trainer.js';
 import { openAtomicDir } from './atomic-output.js';
 import { planNas, planStdo, type MethodPlan } from './baselines.js';
 import { fittedStartWeights } from './bicubic-skip.js';
@@ -32,7 +32,12 @@ export interface PackOptions {
   maxWidth: number | null;
   /** number of paths = split levels */
   paths: number;
+  /** training steps; with `trainSeconds`, the most steps */
   steps: number;
+  /** wall-clock training budget in seconds (shared equally by the models of nas/stdo), or null for `steps` */
+  trainSeconds: number | null;
+  /** 'ort' (onnxruntime-node, the default: several times faster) or 'tfjs-wasm' */
+  trainer: TrainerKind;
   batchSize: number;
   /** Adam base learning rate (cosine-decayed by the trainer) */
   learningRate: number;
@@ -118,12 +123,14 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     const onnxFiles: Uint8Array[] = [];
     let stepsDone = 0;
     for (const [m, model] of plan.models.entries()) {
-      progress.stage('train', `${plan.models.length > 1 ? `model ${m + 1}/${plan.models.length}: ` : ''}${model.steps} steps, batch ${opts.batchSize}, halo ${halo}`);
+      const budget = opts.trainSeconds === null ? null : opts.trainSeconds / plan.models.length;
+      progress.stage('train', `${plan.models.length > 1 ? `model ${m + 1}/${plan.models.length}: ` : ''}${budget === null ? `${model.steps} steps` : `${round(budget, 1)} s`}, batch ${opts.batchSize}, halo ${halo}, trainer ${opts.trainer}`);
       const start = fittedStartWeights(model.spec, model.set, opts.seed + m);
       signal?.throwIfAborted();
       progress.stage('train', `skip convs: least-squares fit on ${start.samples} LR pixels`);
       const trained = await trainDynamicSR(model.set, {
         spec: model.spec, steps: model.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed + m, halo,
+        trainer: opts.trainer, ...(budget === null ? {} : { trainSeconds: budget }),
         initial: start.weights, signal,
         onProgress: (p: TrainProgress) => progress.training(p),
       });
@@ -156,7 +163,10 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       model: { file: modelFiles[0], ...(modelFiles.length > 1 ? { files: modelFiles } : {}), paths: manifestModelPaths },
       patches: { file: 'patches.json' },
       split: { scorer: opts.scorer, basePatch: opts.basePatch, levels: opts.paths, thresholds: split.thresholds },
-      training: { steps: stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1) },
+      training: {
+        steps: stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1),
+        trainer: opts.trainer, budgetSeconds: opts.trainSeconds,
+      },
       metrics: { ...metrics, psnrLrStream: round(psnrLrStream, 3) },
     };
     writeFileSync(join(atomic.temp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -222,7 +232,9 @@ async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, f
   const spec = defaultPathSpecs(scale, [[finest, finest]]);
   progress.stage('split', `training the scorer: ${steps} steps on ${sample.length} frames`);
   const set = { lrWidth: w, lrHeight: h, scale, frames: sample.map((i) => ({ lr: lr[i].data, hr: hr[i].data })), patches: sample.map(() => grid) };
+  // with a time budget the scorer gets a tenth of it, as it gets a tenth of the steps otherwise
   const trained = await trainDynamicSR(set, { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, signal,
+    trainer: opts.trainer, ...(opts.trainSeconds === null ? {} : { trainSeconds: opts.trainSeconds / 10 }),
     initial: fittedStartWeights(spec, set, opts.seed).weights, onProgress: (p) => progress.training(p) });
   const model = await loadPatchModel(writeModel(exportDynamicSR(spec, trained.weights)), scale, 0);
   // scores come from a whole-frame run (one patch = the frame); computed lazily per frame
