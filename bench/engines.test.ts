@@ -3,8 +3,9 @@
 // paths with B=2,3,4 blocks, several patch shapes (edge patches clamp the halo) and batch sizes.
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cropCentre, maxAbsDiff, seededBytes, tiledPatches } from '../src/runtime/engine-check.js';
-import { gatherPatches, tinyEngineModel, tinySpec } from '../src/runtime/test-sr-model.js';
+import { cropCentre, gatherPatchBatch } from '../src/format/patch.js';
+import { maxAbsDiff, seededBytes, tiledPatches } from '../src/runtime/engine-check.js';
+import { tinyEngineModel, tinySpec } from '../src/runtime/test-sr-model.js';
 import type { PatchRect } from '../src/runtime/engine.js';
 import { openHarness, toB64, type Harness } from './browser-harness.js';
 
@@ -16,7 +17,7 @@ async function reference(onnx: Uint8Array, rgba: Uint8Array, W: number, H: numbe
   const session = await ort.InferenceSession.create(onnx);
   const out: Float32Array[] = [];
   for (const p of patches) {
-    const input = gatherPatches(rgba, W, H, [[p.x, p.y]], p.w, p.h, halo);
+    const input = gatherPatchBatch({ width: W, height: H, data: rgba, channels: 4 }, [p], halo);
     const res = (await session.run({ lr: new ort.Tensor('float32', input, [1, 3, p.h + 2 * halo, p.w + 2 * halo]) })).hr.data as Float32Array;
     out.push(cropCentre(res, 0, p.h, p.w, halo, s));
   }

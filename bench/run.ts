@@ -9,9 +9,10 @@ import * as ort from 'onnxruntime-node';
 import { assertRoutableWithHalo, exportDynamicSR } from '../src/model/export-onnx.js';
 import { defaultPathSpecs } from '../src/model/wdsr-spec.js';
 import { writeModel } from '../src/onnx/model-io.js';
-import { cropCentre, maxAbsDiff, seededBytes } from '../src/runtime/engine-check.js';
+import { cropCentre, gatherPatchBatch, groupPatchesByShape } from '../src/format/patch.js';
+import { maxAbsDiff, seededBytes } from '../src/runtime/engine-check.js';
 import type { PatchRect } from '../src/runtime/engine.js';
-import { gatherPatches, randomWeights } from '../src/runtime/test-sr-model.js';
+import { randomWeights } from '../src/runtime/test-sr-model.js';
 import { openHarness, toB64 } from './browser-harness.js';
 import type { EngineTiming, HarnessEngine, HarnessFrame, HarnessModel } from './page/harness.js';
 
@@ -60,11 +61,9 @@ async function referenceOutputs(input: BenchInput): Promise<Float32Array[]> {
   const { halo, scale } = input.model;
   const session = await ort.InferenceSession.create(input.onnx);
   const out = new Map<PatchRect, Float32Array>();
-  const groups = new Map<string, PatchRect[]>();
-  for (const p of patches) { const k = `${p.path}:${p.w}x${p.h}`; groups.set(k, [...(groups.get(k) ?? []), p]); }
-  for (const g of groups.values()) {
+  for (const g of groupPatchesByShape(patches).values()) {
     const { w, h } = g[0];
-    const data = gatherPatches(rgba, width, height, g.map((p) => [p.x, p.y]), w, h, halo);
+    const data = gatherPatchBatch({ width, height, data: rgba, channels: 4 }, g, halo);
     const res = (await session.run({ lr: new ort.Tensor('float32', data, [g.length, 3, h + 2 * halo, w + 2 * halo]) })).hr.data as Float32Array;
     const per = 3 * scale * scale * (h + 2 * halo) * (w + 2 * halo);
     g.forEach((p, i) => out.set(p, cropCentre(res, i * per, h, w, halo, scale)));

@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import type { DydcaPlayer, PlayerStats } from '../src/player/dydca-player.js';
 import type { EngineName } from '../src/runtime/engine.js';
-import type { PackManifest, PatchesFile } from '../src/pack/manifest.js';
+import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
-import { psnrRgb8 } from '../src/pack/psnr.js';
+import { psnrRgb8 } from '../src/format/psnr.js';
 import { ensureTestPack, readPackFile, routePack, testPackUrl } from './test-pack.js';
 
 const root = resolve(import.meta.dirname, '..');

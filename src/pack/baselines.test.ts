@@ -2,7 +2,7 @@
 // and are ordered by score (group 0 = easiest); every model's training patches are its own, relabelled to path 0.
 import { describe, expect, it } from 'vitest';
 import { planNas, planStdo, temporalChunks } from './baselines.js';
-import { validateLayout, type PatchTuple } from './patch-layout.js';
+import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
 
 const frames = (n: number, w: number, h: number) => Array.from({ length: n }, () => ({ lr: new Uint8Array(w * h * 3), hr: new Uint8Array(w * h * 12) }));
 const tuples = (ps: { x: number; y: number; w: number; h: number; path: number }[]): PatchTuple[] => ps.map((p) => [p.x, p.y, p.w, p.h, p.path]);

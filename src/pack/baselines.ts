@@ -3,7 +3,7 @@
 // bicubic PSNR, one static single-path WDSR per group). Path id k in patches.json = model file k.
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { DynamicSRSpec } from '../model/spec.js';
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 import type { TrainingFrame, TrainingSet } from '../train/training-set.js';
 import type { PatchScorer } from './splitter.js';
 

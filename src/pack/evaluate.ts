@@ -8,7 +8,7 @@ import { join, sep } from 'node:path';
 import { decodeToRgb } from './encode.js';
 import { describeFsError } from './fs-errors.js';
 import { InputError, probeVideo } from './ingest.js';
-import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest, type PatchesFile } from './manifest.js';
+import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel } from './patch-inference.js';
 import { measureFrames } from './packer.js';
 

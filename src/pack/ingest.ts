@@ -5,7 +5,7 @@ import { totalmem } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeFsError } from './fs-errors.js';
-import { MAX_FRAME_SIDE } from './patch-layout.js';
+import { MAX_FRAME_SIDE } from '../format/patch-layout.js';
 import type { RgbImage } from './bicubic.js';
 import { lastErrorLine, readRawFrames, runTool } from './ffmpeg-process.js';
 

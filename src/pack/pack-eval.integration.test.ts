@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDydca } from './cli-runner.test-helper.js';
-import { manifestProblems, type PackManifest, type PatchesFile } from './manifest.js';
-import { validateLayout } from './patch-layout.js';
+import { manifestProblems, type PackManifest, type PatchesFile } from '../format/manifest.js';
+import { validateLayout } from '../format/patch-layout.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 let dir: string;

@@ -7,7 +7,7 @@ import { exportDynamicSR } from '../model/export-onnx.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { DynamicSRSpec } from '../model/spec.js';
 import { writeModel } from '../onnx/model-io.js';
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 import { trainDynamicSR, type TrainerKind, type TrainProgress } from '../train/trainer.js';
 import { openAtomicDir } from './atomic-output.js';
 import { planNas, planStdo, type MethodPlan } from './baselines.js';

@@ -1,7 +1,7 @@
 // Super-resolves whole frames with onnxruntime-node by the engine's patch convention: each patch's LR
 // region grown by `halo` (edge-clamped), one batched run per shape class, centre of each output kept.
 import * as ort from 'onnxruntime-node';
-import type { PatchRect } from '../runtime/engine.js';
+import { gatherRegionNCHW, groupPatchesByShape, type PatchRect } from '../format/patch.js';
 import type { RgbImage } from './bicubic.js';
 import { InputError } from './ingest.js';
 
@@ -44,18 +44,7 @@ function interfaceProblem(session: ort.InferenceSession): string | null {
 
 /** Crop [y0, y0+h) x [x0, x0+w) of an RGB8 frame with edge clamping into NCHW float [0,1] at `offset`. */
 export function extractClampedNCHW(frame: RgbImage, x0: number, y0: number, w: number, h: number, out: Float32Array, offset: number): void {
-  const plane = w * h;
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(frame.height - 1, Math.max(0, y0 + y));
-    for (let x = 0; x < w; x++) {
-      const sx = Math.min(frame.width - 1, Math.max(0, x0 + x));
-      const p = (sy * frame.width + sx) * 3;
-      const o = offset + y * w + x;
-      out[o] = frame.data[p] / 255;
-      out[o + plane] = frame.data[p + 1] / 255;
-      out[o + 2 * plane] = frame.data[p + 2] / 255;
-    }
-  }
+  gatherRegionNCHW({ ...frame, channels: 3 }, x0, y0, w, h, out, offset);
 }
 
 /**
@@ -66,13 +55,7 @@ export async function superResolveFrame(modelFor: (path: number) => PatchModel, 
   const s = modelFor(patches[0]?.path ?? 0).scale;
   const hrW = lr.width * s, hrH = lr.height * s;
   const hr = new Uint8Array(hrW * hrH * 3);
-  const byShape = new Map<string, PatchRect[]>();
-  for (const p of patches) {
-    const key = `${p.path}:${p.w}x${p.h}`;
-    const list = byShape.get(key);
-    if (list) list.push(p); else byShape.set(key, [p]);
-  }
-  for (const group of byShape.values()) {
+  for (const group of groupPatchesByShape(patches).values()) {
     const { w, h } = group[0];
     const model = modelFor(group[0].path);
     const halo = model.halo;

@@ -1,5 +1,5 @@
 // PSNR of a rectangular region of two equally sized RGB8 frames: the splitter's patch score.
-import { PSNR_CAP_DB } from './psnr.js';
+import { PSNR_CAP_DB } from '../format/psnr.js';
 
 export function regionPsnr(a: Uint8Array, b: Uint8Array, frameWidth: number, x: number, y: number, w: number, h: number): number {
   let sum = 0;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import { routePathId } from '../model/export-onnx.js';
-import { validateLayout, type PatchTuple } from './patch-layout.js';
+import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
 import { levelSizes, maxHaloForRouting, splitFrame, type Rect, type SplitOptions } from './splitter.js';
 
 /** A deterministic score per rect: depends on position and size so every level sees both outcomes. */

@@ -1,6 +1,6 @@
 // Content-aware splitting (Dy-DCA 2.2): a grid of large patches, each scored by the PSNR of an SR
 // estimate; patches below a level's threshold split 2x2, down to the finest level. One level = one shape = one path.
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 
 export interface SplitOptions {
   /** side of the level-0 (largest) square patch, LR px; must be divisible by 2^(levels-1) */

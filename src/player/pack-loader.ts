@@ -2,8 +2,8 @@
 // must tile the LR frame exactly: src/pack/patch-layout.ts) and model.onnx; errors say which file and what is wrong.
 // It is also where the player's trust policy lives: every file a manifest names must lie in the pack's folder, or on
 // an origin the page allowed, and every size is bounded before anything is allocated for it.
-import { manifestProblems, type PackManifest } from '../pack/manifest.js';
-import { validateLayout, type PatchTuple } from '../pack/patch-layout.js';
+import { manifestProblems, type PackManifest } from '../format/manifest.js';
+import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
 import type { EngineModel, PatchRect } from '../runtime/engine.js';
 
 export interface LoadedPack {

@@ -1,6 +1,6 @@
 // The WGSL PSNR reduction against the packager's CPU PSNR (src/pack/psnr.ts) on random frames.
 import { afterAll, describe, expect, it } from 'vitest';
-import { psnrRgb8, PSNR_CAP_DB } from '../pack/psnr.js';
+import { psnrRgb8, PSNR_CAP_DB } from '../format/psnr.js';
 import { closeNodeGpuDevice, nodeGpuDevice, randomBytes, uploadTexture } from '../runtime/gpu-test-device.js';
 
 afterAll(closeNodeGpuDevice);

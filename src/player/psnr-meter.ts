@@ -1,7 +1,7 @@
 // PSNR of an HR frame against the HR reference on the GPU (shaders/psnr-reduce.wgsl), by the contract's
 // definition: 8-bit RGB, whole frame, 10*log10(1/MSE), capped like the packager (src/pack/psnr.ts).
 import shaderSource from '../../shaders/psnr-reduce.wgsl?raw';
-import { PSNR_CAP_DB } from '../pack/psnr.js';
+import { PSNR_CAP_DB } from '../format/psnr.js';
 
 export function psnrFromSquaredError(sumSquared: number, pixels: number): number {
   if (sumSquared === 0) return PSNR_CAP_DB;

@@ -8,6 +8,7 @@ import { PARAMS_WORDS, paramsWords, type Precision } from '../compiler/codegen/w
 import { readModel } from '../onnx/model-io.js';
 import type { Model } from '../onnx/graph.js';
 import { compileShapeClass, packWeights, shapeClassKey, type ShapeClass, type ShapeClassPlan, type WeightPack } from '../compiler/compile-shape-class.js';
+import { groupPatchesByShape } from '../format/patch.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
 
@@ -30,16 +31,9 @@ interface ClassRuntime {
   lastCount: number;
 }
 
-/** Patches grouped by shape class, in first-seen order. */
+/** Patches grouped by shape class (src/format/patch.ts), in first-seen order, with their class. */
 function groupByClass(patches: PatchRect[]): Map<string, { cls: ShapeClass; patches: PatchRect[] }> {
-  const groups = new Map<string, { cls: ShapeClass; patches: PatchRect[] }>();
-  for (const p of patches) {
-    const cls = { path: p.path, patchH: p.h, patchW: p.w };
-    const key = shapeClassKey(cls);
-    const g = groups.get(key);
-    if (g) g.patches.push(p); else groups.set(key, { cls, patches: [p] });
-  }
-  return groups;
+  return new Map([...groupPatchesByShape(patches)].map(([key, g]) => [key, { cls: { path: g[0].path, patchH: g[0].h, patchW: g[0].w }, patches: g }]));
 }
 
 export class CompiledEngine implements SREngine {

@@ -9,16 +9,6 @@ export function tiledPatches(path: number, patchW: number, patchH: number, cols:
   return out;
 }
 
-/** Centre crop [3, s*h, s*w] of a model output [3, s*(h+2*halo), s*(w+2*halo)] (one patch). */
-export function cropCentre(out: Float32Array, offset: number, patchH: number, patchW: number, halo: number, s: number): Float32Array {
-  const IH = s * (patchH + 2 * halo), IW = s * (patchW + 2 * halo), OH = s * patchH, OW = s * patchW;
-  const crop = new Float32Array(3 * OH * OW);
-  for (let c = 0; c < 3; c++) for (let y = 0; y < OH; y++) for (let x = 0; x < OW; x++) {
-    crop[(c * OH + y) * OW + x] = out[offset + (c * IH + y + s * halo) * IW + x + s * halo];
-  }
-  return crop;
-}
-
 export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity;
   let m = 0;

@@ -9,15 +9,11 @@ export function isEngineName(v: unknown): v is EngineName {
   return typeof v === 'string' && (ENGINE_NAMES as readonly string[]).includes(v);
 }
 
-/** One patch of an LR frame, in LR pixels; `path` is the model path (shape class) that serves it. */
-export interface PatchRect { x: number; y: number; w: number; h: number; path: number }
+import type { PatchRect } from '../format/patch.js';
 
-/**
- * SR of one patch is defined the same way by every engine and by `dydca eval`:
- * run the model on the LR region grown by `halo` pixels on each side (pixels outside the frame
- * are clamped to the nearest edge pixel), then keep the centre `scale*h x scale*w` of the output.
- * All patches of one shape class therefore have one input shape and batch into one run.
- */
+export type { PatchRect };
+
+/** SR of one patch is defined by the halo convention of src/format/patch.ts, the same for every engine and `dydca eval`. */
 export interface EngineModel {
   /** the ONNX file as bytes (the pack's model.onnx) */
   onnx: Uint8Array;

@@ -8,6 +8,7 @@ import { shapeClassKey, shapeOf, specializeShapeClass, type ShapeClass } from '.
 import { dimValue } from '../compiler/symbolic-dim.js';
 import { attrInt, attrInts, type Model, type Node } from '../onnx/graph.js';
 import { readModel } from '../onnx/model-io.js';
+import { groupPatchesByShape } from '../format/patch.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { KernelProgram, type BoundResource } from './kernel-program.js';
 
@@ -120,11 +121,7 @@ export class NaiveEngine implements SREngine {
     });
   }
 
-  private groups(patches: PatchRect[]): PatchRect[][] {
-    const g = new Map<string, PatchRect[]>();
-    for (const p of patches) { const k = shapeClassKey({ path: p.path, patchH: p.h, patchW: p.w }); g.set(k, [...(g.get(k) ?? []), p]); }
-    return [...g.values()];
-  }
+  private groups(patches: PatchRect[]): PatchRect[][] { return [...groupPatchesByShape(patches).values()]; }
 
   async run(job: FrameJob): Promise<FrameResult> {
     const start = performance.now();

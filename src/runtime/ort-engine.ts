@@ -3,7 +3,8 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
-import { PatchBatchKernels, batchInputDims, groupPatchesByShape, type PatchBatchShape } from './patch-batch.js';
+import { groupPatchesByShape } from '../format/patch.js';
+import { PatchBatchKernels, batchInputDims, type PatchBatchShape } from './patch-batch.js';
 
 // The bundled build inlines the wasm glue; only the .wasm is fetched, from where vite emitted it.
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };

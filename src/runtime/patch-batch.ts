@@ -86,14 +86,3 @@ export class PatchBatchKernels {
     return [params];
   }
 }
-
-/** Groups a frame's patches by (path, w, h): one model run per group. */
-export function groupPatchesByShape<P extends { x: number; y: number; w: number; h: number; path: number }>(patches: P[]): Map<string, P[]> {
-  const groups = new Map<string, P[]>();
-  for (const p of patches) {
-    const key = `${p.path}:${p.w}x${p.h}`;
-    const list = groups.get(key);
-    if (list) list.push(p); else groups.set(key, [p]);
-  }
-  return groups;
-}

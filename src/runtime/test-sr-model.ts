@@ -34,16 +34,3 @@ export function tinyEngineModel(spec: DynamicSRSpec, halo: number, seed: number)
   return { onnx: writeModel(tinyModel(spec, seed)), scale: spec.scale, halo, paths: spec.paths.map((p) => ({ id: p.id, patch: p.patch })) };
 }
 
-/** NCHW float batch of the patches' halo-grown regions of an RGBA8 frame (the engine convention, on the CPU). */
-export function gatherPatches(rgba: Uint8Array, frameW: number, frameH: number, origins: [number, number][], patchW: number, patchH: number, halo: number): Float32Array {
-  const inW = patchW + 2 * halo, inH = patchH + 2 * halo;
-  const out = new Float32Array(origins.length * 3 * inW * inH);
-  origins.forEach(([ox, oy], n) => {
-    for (let y = 0; y < inH; y++) for (let x = 0; x < inW; x++) {
-      const fx = Math.min(frameW - 1, Math.max(0, ox + x - halo));
-      const fy = Math.min(frameH - 1, Math.max(0, oy + y - halo));
-      for (let c = 0; c < 3; c++) out[((n * 3 + c) * inH + y) * inW + x] = rgba[(fy * frameW + fx) * 4 + c] / 255;
-    }
-  });
-  return out;
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CropSampler } from './crop-sampler.js';
 import { SeededRandom } from '../model/seeded-random.js';
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 import type { TrainingSet } from './training-set.js';
 
 /** A 2-frame set whose HR is the nearest-neighbour upscale of random LR, tiled by 3 patch classes. */

@@ -1,7 +1,7 @@
 // Draws training batches: random crops from inside the patches of one path, with `halo` px of
 // clamped LR context around each crop (as inference sees it) and the matching HR centre.
 import { SeededRandom } from '../model/seeded-random.js';
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 import type { TrainingSet } from './training-set.js';
 
 export interface CropBatch {

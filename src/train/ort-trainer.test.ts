@@ -8,7 +8,7 @@ import { lavfiImagePair } from './test-images.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { DynamicSRSpec } from '../model/spec.js';
 import type { TrainingSet } from './training-set.js';
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dydca-ort-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { tf } from './tf-backend.js';
 import { hwcToNchw, lavfiImagePair, nchwToHwc8, psnr8 } from './test-images.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { TrainingSet } from './training-set.js';
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dydca-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 // What the trainer learns from: LR/HR frame pairs of one video and, per frame, the patches
 // (with their path) that the packager's splitter assigned.
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 
 export interface TrainingFrame {
   /** RGB interleaved HWC 8-bit, lrWidth x lrHeight */
