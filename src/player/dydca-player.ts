@@ -6,7 +6,7 @@ import { ENGINE_NAMES, isEngineName, type EngineName, type SREngine } from '../r
 import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
 import type { GpuMemoryTracker } from '../runtime/gpu-memory.js';
 import { acquireGpu, type PlayerGpu } from './gpu-device.js';
-import { loadPack, type LoadedPack } from './pack-loader.js';
+import { loadPack, parseAllowedOrigins, type LoadedPack } from './pack-loader.js';
 import { FramePresenter, type PresentMode } from './frame-presenter.js';
 import { FrameImporter } from './frame-importer.js';
 import { webgpuCanvasBreaksReadback } from './canvas-readback-probe.js';
@@ -36,6 +36,9 @@ export interface PlayerStats {
 
 interface FrameTextures { lr: GPUTexture; sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture }
 
+/** A failure of the PSNR overlay (hr.mp4 missing or broken): it is shown while the overlay is on and goes with it. */
+class OverlayError extends Error {}
+
 const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0, dropped: 0, liveGpuObjects: 0,
 });
@@ -53,6 +56,7 @@ export class DydcaPlayer extends LitElement {
     overlay: { type: String, reflect: true },
     split: { type: Number },
     autoplay: { type: Boolean },
+    allowedOrigins: { type: String, attribute: 'allowed-origins' },
     statusText: { state: true },
     progress: { state: true },
     errorMessage: { state: true },
@@ -76,6 +80,11 @@ export class DydcaPlayer extends LitElement {
   split = 0.5;
   /** extension: start playing once ready */
   autoplay = false;
+  /**
+   * extension: origins, besides the page's own, the player may fetch a pack and its files from (space-separated,
+   * e.g. "https://cdn.example.com"). Files a manifest names on its own origin must lie in the manifest's folder.
+   */
+  allowedOrigins = '';
   protected statusText = '';
   protected progress: number | null = null;
   protected errorMessage = '';
@@ -113,8 +122,18 @@ export class DydcaPlayer extends LitElement {
   /** device-loss recovery in progress, or when playback last resumed after one */
   private recovery: { state: 'recovering'; losses: number } | { state: 'resumed'; at: number; losses: number } | null = null;
   private _stats: PlayerStats = emptyStats('compiled');
+  /** bumped by every seek: a seek still queued when a later one comes is skipped */
+  private seekToken = 0;
+  /** a seek asked for before the pack was ready (seconds), applied when it is */
+  private pendingSeek: number | null = null;
+  /** whether the error shown belongs to the PSNR overlay (and goes away when the overlay is turned off) */
+  private errorFromOverlay = false;
 
-  get stats(): PlayerStats { return { ...this._stats }; }
+  get stats(): PlayerStats {
+    // GPU memory is read now, not at the last frame: after a failed load or a removal it shows what is still held.
+    const tracker = this.gpu?.tracker;
+    return { ...this._stats, liveGpuBytes: tracker?.live ?? 0, liveGpuObjects: tracker?.liveObjects ?? 0 };
+  }
   get isReady(): boolean { return this.ready; }
   get isPlaying(): boolean { return this.playing; }
   /** the loaded pack's manifest (for the demo page's readouts), or null */
@@ -136,9 +155,20 @@ export class DydcaPlayer extends LitElement {
   override updated(changed: PropertyValues<this>): void {
     if (changed.has('src' as keyof DydcaPlayer) && this.src) this.reload();
     else if (changed.has('engine' as keyof DydcaPlayer) && changed.get('engine' as keyof DydcaPlayer) !== undefined && this.ready) this.switchEngine();
+    if (changed.has('overlay' as keyof DydcaPlayer) && this.overlay !== 'psnr') {
+      // hr.mp4 is streamed only for the PSNR overlay; its failure, shown while the overlay was on, goes with it.
+      this.hrStream?.close(); this.hrStream = null;
+      if (this.errorFromOverlay) { this.errorMessage = ''; this.errorFromOverlay = false; }
+    }
     if ((changed.has('compare' as keyof DydcaPlayer) || changed.has('overlay' as keyof DydcaPlayer) || changed.has('split' as keyof DydcaPlayer)) && this.ready && !this.playing) {
       this.enqueue(() => this.renderFrame(this.current));
     }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-appended after a removal (which released everything): load again, at the frame it showed.
+    if (this.hasUpdated && this.src && !this.ready) this.reload();
   }
 
   override disconnectedCallback(): void {
@@ -166,14 +196,29 @@ export class DydcaPlayer extends LitElement {
 
   pause(): void { this.playing = false; this.playAfterReady = false; this.cancelTick(); }
 
-  seek(seconds: number): void {
-    if (!this.pack) return;
-    const m = this.pack.manifest;
-    const index = Math.max(0, Math.min(m.frames - 1, Math.round(seconds * m.fps)));
-    this.enqueue(async () => {
+  /**
+   * Shows the frame at `seconds` (the nearest frame; times before the start or after the end are clamped to the
+   * first or last frame) and playing continues from there. Anything but a finite number throws a TypeError and
+   * changes nothing. Before the pack is ready the time is kept and shown once it is. Resolves when the frame is
+   * shown, or when a later seek took its place.
+   */
+  seek(seconds: number): Promise<void> {
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+      throw new TypeError(`seek(${typeof seconds === 'string' ? JSON.stringify(seconds) : String(seconds)}): the time must be a finite number of seconds from the start`);
+    }
+    if (!this.ready || !this.pack) { this.pendingSeek = seconds; return Promise.resolve(); }
+    const index = this.frameAtTime(seconds);
+    const token = ++this.seekToken;
+    return this.enqueue(async () => {
+      if (token !== this.seekToken) return;
       await this.renderFrame(index);
       this.clock = { startMs: performance.now(), startFrame: index + 1 };
-    });
+    }, { resolveOnLoss: true });
+  }
+
+  private frameAtTime(seconds: number): number {
+    const m = this.pack!.manifest;
+    return Math.max(0, Math.min(m.frames - 1, Math.round(seconds * m.fps)));
   }
 
   /** Test and debugging hook: lose the GPU device as a driver reset would (the player recovers). */
@@ -247,7 +292,13 @@ export class DydcaPlayer extends LitElement {
     this.errorMessage = '';
     this.enqueue(async () => {
       await this.teardown();
-      await this.load(generation);
+      try {
+        await this.load(generation);
+      } catch (e) {
+        // A failed load keeps nothing it allocated (textures, engine, streams): the page gets its GPU memory back.
+        if (generation === this.generation) await this.teardown();
+        throw e;
+      }
       if (generation !== this.generation) return;
       this.ready = true;
       this.statusText = '';
@@ -261,7 +312,11 @@ export class DydcaPlayer extends LitElement {
   private async load(generation: number): Promise<void> {
     // After a device loss the pack is still good: only GPU state is re-created.
     const pack = this.recovery?.state === 'recovering' && this.pack?.manifestUrl === this.src
-      ? this.pack : await loadPack(this.src, (m) => { this.statusText = m; });
+      ? this.pack : await loadPack(this.src, (m) => { this.statusText = m; }, {
+        allowedOrigins: parseAllowedOrigins(this.allowedOrigins),
+        // the device's limit where there is one, else WebGPU's default (acquireGpu asks for no higher one)
+        maxTextureSize: this.gpu?.device.limits.maxTextureDimension2D ?? 8192,
+      });
     if (generation !== this.generation) return;
     this.pack = pack;
     const m = pack.manifest;
@@ -276,7 +331,7 @@ export class DydcaPlayer extends LitElement {
     const device = this.gpu.device;
     this.statusText = 'opening video stream';
     this.lrStream = new VideoFrameStream(pack.lrUrl, m.fps);
-    await this.lrStream.open();
+    await this.lrStream.open({ width: m.lr.width, height: m.lr.height, what: 'LR' });
     const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.STORAGE_BINDING;
     const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC;
     this.textures = {
@@ -295,6 +350,7 @@ export class DydcaPlayer extends LitElement {
     this.importer = new FrameImporter(device, this.presentMode === 'readback' ? 'cpu-copy' : 'external-texture');
     await this.startEngine(generation);
     if (generation !== this.generation) return;
+    if (this.pendingSeek !== null) { this.current = this.frameAtTime(this.pendingSeek); this.pendingSeek = null; }
     await this.renderFrame(Math.min(this.current, m.frames - 1));
   }
 
@@ -306,7 +362,12 @@ export class DydcaPlayer extends LitElement {
     this.progress = 0;
     gpu.tracker.resetPeak();
     const engine = await createEngine(name, gpu.device, this.pack!.model);
-    await engine.prepare((fraction, message) => { this.progress = fraction; this.statusText = `compiling ${name} engine: ${message}`; });
+    try {
+      await engine.prepare((fraction, message) => { this.progress = fraction; this.statusText = `compiling ${name} engine: ${message}`; });
+    } catch (e) {
+      engine.dispose(); // what prepare() allocated before it failed
+      throw e;
+    }
     if (generation !== this.generation) { engine.dispose(); return; }
     this.srEngine = engine;
     this._stats = { ...this._stats, engine: name };
@@ -419,9 +480,17 @@ export class DydcaPlayer extends LitElement {
     const dueAtMs = this.clock.startMs + ((next - this.clock.startFrame) * 1000) / m.fps;
     const wait = dueAtMs - performance.now();
     if (wait > 1) { this.tickTimer = setTimeout(() => void this.tick(generation, loop), wait); return; }
-    this._stats.dropped += next - (this.current + 1);
     // A failed frame is reported by the work queue (or recovered from, on device loss): the loop just stops.
-    try { await this.enqueue(() => this.renderFrame(next)); } catch { return; }
+    try {
+      await this.enqueue(async () => {
+        // The frame is chosen when the job runs: a seek queued before it has moved the clock, and must win.
+        if (!this.playing || generation !== this.generation || loop !== this.loop) return;
+        const at = Math.max(this.current + 1, this.clock.startFrame + Math.floor(((performance.now() - this.clock.startMs) * m.fps) / 1000));
+        if (at >= m.frames) return; // the next tick ends playback
+        this._stats.dropped += at - (this.current + 1);
+        await this.renderFrame(at);
+      });
+    } catch { return; }
     if (!this.playing || generation !== this.generation || loop !== this.loop) return;
     this.tickFrame = requestAnimationFrame(() => void this.tick(generation, loop));
   }
@@ -446,13 +515,19 @@ export class DydcaPlayer extends LitElement {
     let psnr: number | null = null;
     let psnrBicubic: number | null = null;
     if (measure) {
-      if (!this.hrStream) {
-        this.hrStream = new VideoFrameStream(pack.hrUrl, m.fps);
-        await this.hrStream.open();
+      try {
+        if (!this.hrStream) {
+          this.hrStream = new VideoFrameStream(pack.hrUrl, m.fps);
+          await this.hrStream.open({ width: m.hr.width, height: m.hr.height, what: 'HR' });
+        }
+        const hrFrame = await this.hrStream.frameAt(index);
+        await this.importer!.import(hrFrame, textures.hrRef);
+        [psnr, psnrBicubic] = await this.meter!.measure(textures.hrRef, [textures.sr, textures.bicubic]);
+      } catch (e) {
+        // Turning the overlay on again retries with a new stream.
+        this.hrStream?.close(); this.hrStream = null;
+        throw new OverlayError(`PSNR overlay: ${e instanceof Error ? e.message : String(e)}. Turn the overlay off to keep watching without it.`);
       }
-      const hrFrame = await this.hrStream.frameAt(index);
-      await this.importer!.import(hrFrame, textures.hrRef);
-      [psnr, psnrBicubic] = await this.meter!.measure(textures.hrRef, [textures.sr, textures.bicubic]);
     }
     if (generation !== this.generation) return;
     await this.presenter!.present(textures.sr, textures.bicubic, {
@@ -477,6 +552,7 @@ export class DydcaPlayer extends LitElement {
     this.statusText = '';
     this.progress = null;
     this.errorMessage = message;
+    this.errorFromOverlay = e instanceof OverlayError;
     this.dispatchEvent(new CustomEvent('error', { detail: { message }, composed: true }));
   }
 }
