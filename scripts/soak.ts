@@ -54,7 +54,7 @@ function ensureSoakPack(): string {
 
 interface Sample {
   t: number; engine: string; frames: number; frame: number; errors: number;
-  liveGpuBytes: number; liveGpuObjects: number; heapBytes: number; dropped: number;
+  liveGpuBytes: number; liveGpuObjects: number; heapBytes: number; dropped: number; shown: string;
 }
 
 interface PageState { frames: number; errors: string[]; last: PlayerStats | null; switching: boolean }
@@ -111,7 +111,10 @@ async function main(): Promise<number> {
     });
     const read = () => page.evaluate(() => {
       const s = (window as unknown as { soak: PageState }).soak;
-      return { frames: s.frames, errors: [...s.errors], last: s.last, switching: s.switching };
+      const p = document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as unknown as { statusText: string; notice: string };
+      // what the page shows besides the video (compiling ..., device notices): printed with each sample
+      const shown = [p.statusText, p.notice].filter(Boolean).join(' / ');
+      return { frames: s.frames, errors: [...s.errors], last: s.last, switching: s.switching, shown };
     });
     const heap = async (): Promise<number> => {
       await cdp.send('HeapProfiler.collectGarbage');
@@ -128,6 +131,7 @@ async function main(): Promise<number> {
     let lastFrames = -1;
     let lastFrameAt = Date.now();
     let stalled: string | null = null;
+    let switchAt = 0;
     let seed = 12345;
     const random = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
     console.log(`soak: ${o.minutes} min, engines ${o.engines.join(', ')} (switch every ${o.switchEvery} s), seek every ${o.seekEvery} s, pack ${manifest.frames} frames @ ${manifest.fps} fps, at ${origin}`);
@@ -137,6 +141,7 @@ async function main(): Promise<number> {
       if (now >= nextSwitch && o.engines.length > 1) {
         engineIndex = (engineIndex + 1) % o.engines.length;
         await page.evaluate(() => { (window as unknown as { soak: PageState }).soak.switching = true; });
+        switchAt = now;
         await page.locator('#engine').selectOption(o.engines[engineIndex]);
         nextSwitch = now + o.switchEvery * 1000;
       }
@@ -147,14 +152,16 @@ async function main(): Promise<number> {
       }
       const state = await read();
       if (state.frames !== lastFrames || state.switching) { lastFrames = state.frames; lastFrameAt = Date.now(); }
+      // a switch gets five minutes (SwiftShader compiles slowly on a busy machine); one that never ends is a stall too
+      if (state.switching && Date.now() - switchAt > 300_000) stalled = `the switch to ${o.engines[engineIndex]} has not finished after 300 s (page shows: ${state.shown || 'nothing'})`;
       if (Date.now() - lastFrameAt > o.stallSeconds * 1000) stalled = `no frame for ${o.stallSeconds} s (at ${((Date.now() - start) / 1000).toFixed(0)} s, frame ${state.last?.frame ?? -1})`;
       if (now >= nextSample || stalled) {
         const s: Sample = {
           t: (now - start) / 1000, engine: state.last?.engine ?? '-', frames: state.frames, frame: state.last?.frame ?? -1, errors: state.errors.length,
-          liveGpuBytes: state.last?.liveGpuBytes ?? 0, liveGpuObjects: state.last?.liveGpuObjects ?? 0, heapBytes: await heap(), dropped: state.last?.dropped ?? 0,
+          liveGpuBytes: state.last?.liveGpuBytes ?? 0, liveGpuObjects: state.last?.liveGpuObjects ?? 0, heapBytes: await heap(), dropped: state.last?.dropped ?? 0, shown: state.shown,
         };
         samples.push(s);
-        console.log(`${s.t.toFixed(0).padStart(7)} ${s.engine.padEnd(15)} ${String(s.frames).padStart(6)} ${String(s.frame).padStart(6)} ${String(s.errors).padStart(7)} ${String(s.liveGpuBytes).padStart(13)} ${String(s.liveGpuObjects).padStart(8)} ${(s.heapBytes / 2 ** 20).toFixed(2).padStart(10)} ${String(s.dropped).padStart(8)}`);
+        console.log(`${s.t.toFixed(0).padStart(7)} ${s.engine.padEnd(15)} ${String(s.frames).padStart(6)} ${String(s.frame).padStart(6)} ${String(s.errors).padStart(7)} ${String(s.liveGpuBytes).padStart(13)} ${String(s.liveGpuObjects).padStart(8)} ${(s.heapBytes / 2 ** 20).toFixed(2).padStart(10)} ${String(s.dropped).padStart(8)}${s.shown ? `  [${s.shown}]` : ''}`);
         nextSample = now + o.sampleEvery * 1000;
       }
       await new Promise((r) => setTimeout(r, 250));
