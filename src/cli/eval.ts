@@ -1,5 +1,5 @@
 // `dydca eval <pack dir> [--json]`: re-runs the pack's model with onnxruntime-node and prints per-frame
-// and mean PSNR of SR and bicubic (a table, or one JSON object with --json). Exit 2 on a bad pack, 1 otherwise.
+// and mean PSNR and SSIM of SR and bicubic (a table, or one JSON object with --json). Exit 2 on a bad pack, 1 otherwise.
 import { parseArgs } from '../pack/cli-args.js';
 import { evaluatePack } from '../pack/evaluate.js';
 import { InputError } from '../pack/ingest.js';
@@ -13,9 +13,11 @@ export async function runEval(argv: string[]): Promise<number> {
     if (args.flags.get('json')) {
       process.stdout.write(JSON.stringify(report) + '\n');
     } else {
-      const lines = ['frame  SR dB   bicubic dB'];
-      report.psnrSRPerFrame.forEach((v, i) => lines.push(`${String(i).padStart(5)}  ${v.toFixed(2).padStart(6)}  ${report.psnrBicubicPerFrame[i].toFixed(2).padStart(6)}`));
-      lines.push(`mean   ${report.psnrSR.toFixed(2).padStart(6)}  ${report.psnrBicubic.toFixed(2).padStart(6)}   (gain ${(report.psnrSR - report.psnrBicubic).toFixed(2)} dB; reference hr.mp4)`);
+      const lines = ['frame  SR dB   bicubic dB  SR SSIM  bicubic SSIM'];
+      const ssims = (i: number): string => `  ${report.ssimSRPerFrame[i].toFixed(4)}   ${report.ssimBicubicPerFrame[i].toFixed(4)}`;
+      report.psnrSRPerFrame.forEach((v, i) => lines.push(`${String(i).padStart(5)}  ${v.toFixed(2).padStart(6)}  ${report.psnrBicubicPerFrame[i].toFixed(2).padStart(6)}     ${ssims(i)}`));
+      lines.push(`mean   ${report.psnrSR.toFixed(2).padStart(6)}  ${report.psnrBicubic.toFixed(2).padStart(6)}       ${report.ssimSR.toFixed(4)}   ${report.ssimBicubic.toFixed(4)}` +
+        `   (gain ${(report.psnrSR - report.psnrBicubic).toFixed(2)} dB, SSIM ${(report.ssimSR - report.ssimBicubic).toFixed(4)}; reference hr.mp4; SSIM on luma)`);
       process.stdout.write(lines.join('\n') + '\n');
     }
     return 0;

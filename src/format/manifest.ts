@@ -1,5 +1,5 @@
 // The pack's manifest.json (CONTRACTS.md "Pack folder") and a schema check for it. Extensions beyond
-// the contract: halo, crop, hr.lossless, method, split, training, metrics.psnrLrStream (docs/packager.md).
+// the contract: halo, crop, hr.lossless, method, split, training, metrics.psnrLrStream, metrics.ssim* (docs/packager.md).
 import { MAX_FRAME_SIDE, MAX_PATCHES_PER_FRAME, validateLayout, type PatchTuple } from './patch-layout.js';
 
 export interface ManifestPath { id: number; patch: [number, number]; blocks: number; channels: number }
@@ -27,6 +27,8 @@ export interface PackManifest {
     psnrBicubic: number; psnrSR: number; psnrSRPerFrame: number[]; psnrBicubicPerFrame: number[];
     /** PSNR of the LR frames decoded from lr.mp4 against the LR frames trained on */
     psnrLrStream: number;
+    /** SSIM on BT.601 luma (src/format/ssim.ts), mean and per frame; absent in packs made before it */
+    ssimSR?: number; ssimBicubic?: number; ssimSRPerFrame?: number[]; ssimBicubicPerFrame?: number[];
   };
 }
 

@@ -21,6 +21,11 @@ export interface EvalReport {
   psnrBicubic: number;
   psnrSRPerFrame: number[];
   psnrBicubicPerFrame: number[];
+  /** SSIM on BT.601 luma, Gaussian 11x11 sigma 1.5 (src/format/ssim.ts), same frames as the PSNR */
+  ssimSR: number;
+  ssimBicubic: number;
+  ssimSRPerFrame: number[];
+  ssimBicubicPerFrame: number[];
   /** the packer's numbers from manifest.json, for comparison */
   packed: { psnrSR: number; psnrBicubic: number };
 }

@@ -41,11 +41,18 @@ describe('dydca pack + eval', () => {
     for (const f of patches.frames) expect(validateLayout(f, 128, 64)).toBeNull();
     expect(m.metrics.psnrLrStream).toBeGreaterThan(38);
     expect(m.metrics.psnrSR).toBeGreaterThan(m.metrics.psnrBicubic);
+    expect(m.metrics.ssimSRPerFrame).toHaveLength(20);
+    for (const v of [...m.metrics.ssimSRPerFrame!, ...m.metrics.ssimBicubicPerFrame!]) expect(v > 0 && v < 1).toBe(true);
+    expect(m.training).toMatchObject({ trainer: 'ort', budgetSeconds: null, steps: 80 });
 
     const evaluated = await runDydca('eval', [out, '--json']);
     expect(evaluated.code).toBe(0);
-    const report = JSON.parse(evaluated.stdout) as { psnrSR: number; psnrBicubic: number; psnrSRPerFrame: number[] };
+    const report = JSON.parse(evaluated.stdout) as { psnrSR: number; psnrBicubic: number; psnrSRPerFrame: number[]; ssimSR: number; ssimBicubic: number; ssimSRPerFrame: number[] };
     expect(report.psnrSRPerFrame).toHaveLength(20);
+    expect(report.ssimSRPerFrame).toHaveLength(20);
+    // the same frames as the packer's, against the lossy hr.mp4: close, not equal
+    expect(Math.abs(report.ssimSR - m.metrics.ssimSR!)).toBeLessThan(0.02);
+    expect(Math.abs(report.ssimBicubic - m.metrics.ssimBicubic!)).toBeLessThan(0.02);
     expect(report.psnrSR).toBeGreaterThan(report.psnrBicubic);
     // eval's reference is the lossy hr.mp4, so it is close to, not equal to, the packer's numbers
     expect(Math.abs(report.psnrSR - m.metrics.psnrSR)).toBeLessThan(2);

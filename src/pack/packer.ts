@@ -19,6 +19,7 @@ import { ingestVideo, localVideoFile } from './ingest.js';
 import type { PackManifest, PatchesFile } from '../format/manifest.js';
 import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
 import { mean, psnrRgb8 } from '../format/psnr.js';
+import { ssimRgb8 } from '../format/ssim.js';
 import { regionPsnr } from './region-psnr.js';
 import { levelSizes, maxHaloForRouting, splitFrame, type PatchScorer, type SplitOptions } from './splitter.js';
 import type { ProgressReporter } from './progress.js';
@@ -188,25 +189,36 @@ function manifestPaths(spec: DynamicSRSpec): PackManifest['model']['paths'] {
   return spec.paths.map((p) => ({ id: p.id, patch: p.patch, blocks: p.blocks, channels: p.channels }));
 }
 
-/** Per-frame and mean PSNR of SR (the model on `lr`, composed from patches) and bicubic against `hr`. */
-/** `onnxFiles`: one file serving every path, or (baselines) one file per path id. */
+export type FrameMetrics = Pick<PackManifest['metrics'], 'psnrSR' | 'psnrBicubic' | 'psnrSRPerFrame' | 'psnrBicubicPerFrame'>
+  & Required<Pick<PackManifest['metrics'], 'ssimSR' | 'ssimBicubic' | 'ssimSRPerFrame' | 'ssimBicubicPerFrame'>>;
+
+/**
+ * Per-frame and mean PSNR and SSIM (luma, src/format/ssim.ts) of SR (the model on `lr`, composed from patches)
+ * and bicubic against `hr`. `onnxFiles`: one file serving every path, or (baselines) one file per path id.
+ */
 export async function measureFrames(onnxFiles: Uint8Array[], scale: number, halo: number, lr: RgbImage[], hr: RgbImage[], patches: PatchRect[][],
-  onFrame?: (n: number) => void): Promise<Pick<PackManifest['metrics'], 'psnrSR' | 'psnrBicubic' | 'psnrSRPerFrame' | 'psnrBicubicPerFrame'>> {
+  onFrame?: (n: number) => void): Promise<FrameMetrics> {
   const models = await Promise.all(onnxFiles.map((f) => loadPatchModel(f, scale, halo)));
   const modelFor = (path: number): PatchModel => {
     const m = models.length === 1 ? models[0] : models[path];
     if (!m) throw new Error(`patch path ${path} has no model (${models.length} model files)`);
     return m;
   };
-  const sr: number[] = [], bic: number[] = [];
+  const sr: number[] = [], bic: number[] = [], ssimSr: number[] = [], ssimBic: number[] = [];
   for (let i = 0; i < lr.length; i++) {
     const out = await superResolveFrame(modelFor, lr[i], patches[i]);
+    const up = upscaleBicubic(lr[i], scale);
     sr.push(round(psnrRgb8(out.data, hr[i].data), 3));
-    bic.push(round(psnrRgb8(upscaleBicubic(lr[i], scale).data, hr[i].data), 3));
+    bic.push(round(psnrRgb8(up.data, hr[i].data), 3));
+    ssimSr.push(round(ssimRgb8(out.data, hr[i].data, hr[i].width, hr[i].height), 5));
+    ssimBic.push(round(ssimRgb8(up.data, hr[i].data, hr[i].width, hr[i].height), 5));
     onFrame?.(i + 1);
   }
   for (const m of models) await m.session.release();
-  return { psnrSR: round(mean(sr), 3), psnrBicubic: round(mean(bic), 3), psnrSRPerFrame: sr, psnrBicubicPerFrame: bic };
+  return {
+    psnrSR: round(mean(sr), 3), psnrBicubic: round(mean(bic), 3), psnrSRPerFrame: sr, psnrBicubicPerFrame: bic,
+    ssimSR: round(mean(ssimSr), 5), ssimBicubic: round(mean(ssimBic), 5), ssimSRPerFrame: ssimSr, ssimBicubicPerFrame: ssimBic,
+  };
 }
 
 /** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve. */
