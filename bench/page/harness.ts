@@ -7,6 +7,7 @@ import { createEngine } from '../../src/runtime/create-engine.js';
 import type { EngineModel, EngineName, PatchRect, SREngine } from '../../src/runtime/engine.js';
 import { GpuMemoryTracker } from '../../src/runtime/gpu-memory.js';
 import { NaiveEngine } from '../../src/runtime/naive-engine.js';
+import { readTextureRgba } from '../../src/runtime/texture-readback.js';
 import { measureFmaPeak } from './fma-peak.js';
 
 export interface HarnessModel { onnxB64: string; scale: number; halo: number; paths: EngineModel['paths'] }
@@ -40,20 +41,7 @@ function frameTextures(device: GPUDevice, f: HarnessFrame, s: number): { lr: GPU
   return { lr, hr };
 }
 
-async function readTexture(device: GPUDevice, tex: GPUTexture): Promise<Uint8Array> {
-  const row = Math.ceil((tex.width * 4) / 256) * 256;
-  const buf = device.createBuffer({ size: row * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  const enc = device.createCommandEncoder();
-  enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: row }, [tex.width, tex.height]);
-  device.queue.submit([enc.finish()]);
-  await buf.mapAsync(GPUMapMode.READ);
-  const src = new Uint8Array(buf.getMappedRange());
-  const out = new Uint8Array(tex.width * tex.height * 4);
-  for (let y = 0; y < tex.height; y++) out.set(src.subarray(y * row, y * row + tex.width * 4), y * tex.width * 4);
-  buf.unmap();
-  buf.destroy();
-  return out;
-}
+const readTexture = readTextureRgba;
 
 async function makeEngine(name: HarnessEngine, device: GPUDevice, model: EngineModel): Promise<SREngine> {
   if (name === 'compiled-f32') return new CompiledEngine(device, model, { precision: 'f32' });

@@ -2,15 +2,18 @@
 // falling back to copyExternalImageToTexture, and last to VideoFrame.copyTo(RGBA) + writeTexture (a CPU copy,
 // used where the GPU paths fail, e.g. headless Chromium on SwiftShader: see canvas-readback-probe.ts).
 import shaderSource from '../../shaders/frame-import.wgsl?raw';
+import { externalTexture, storageTexture, type KernelSource } from '../compiler/codegen/kernel-contract.js';
+import { KernelProgram } from '../runtime/kernel-program.js';
+
+export const frameImportKernel: KernelSource = { label: 'frame-import', code: shaderSource, bindings: [externalTexture('frame', 0), storageTexture('dst', 1)] };
 
 export type FrameImportPath = 'external-texture' | 'copy-external-image' | 'cpu-copy';
 
 export class FrameImporter {
-  private readonly pipeline: GPUComputePipeline;
+  private readonly program: KernelProgram;
   /** the path that worked last; tried in order, the first failure moves on to the next */
   constructor(private readonly device: GPUDevice, public path: FrameImportPath = 'external-texture') {
-    const module = device.createShaderModule({ label: 'frame-import', code: shaderSource });
-    this.pipeline = device.createComputePipeline({ label: 'frame-import', layout: 'auto', compute: { module, entryPoint: 'main' } });
+    this.program = KernelProgram.createSync(device, frameImportKernel);
   }
 
   /** `target` needs STORAGE_BINDING (external-texture path) and COPY_DST | RENDER_ATTACHMENT (copy paths). */
@@ -19,16 +22,8 @@ export class FrameImporter {
       try {
         this.device.pushErrorScope('validation');
         const external = this.device.importExternalTexture({ source: frame });
-        const bindGroup = this.device.createBindGroup({
-          layout: this.pipeline.getBindGroupLayout(0),
-          entries: [{ binding: 0, resource: external }, { binding: 1, resource: target.createView() }],
-        });
         const encoder = this.device.createCommandEncoder({ label: 'frame-import' });
-        const pass = encoder.beginComputePass({ label: 'frame-import' });
-        pass.setPipeline(this.pipeline);
-        pass.setBindGroup(0, bindGroup);
-        pass.dispatchWorkgroups(Math.ceil(target.width / 8), Math.ceil(target.height / 8));
-        pass.end();
+        this.program.encode(encoder, { frame: external, dst: target }, [Math.ceil(target.width / 8), Math.ceil(target.height / 8), 1]);
         this.device.queue.submit([encoder.finish()]);
         const error = await this.device.popErrorScope();
         if (!error) return;

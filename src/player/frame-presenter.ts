@@ -2,6 +2,14 @@
 // optional patch overlay. Normally through a WebGPU canvas context; in `readback` mode (browsers where a WebGPU
 // canvas breaks mapAsync, see canvas-readback-probe.ts) it renders to a texture and copies it to a 2D canvas.
 import shaderSource from '../../shaders/present.wgsl?raw';
+import { storage, texture, uniform, type KernelSource } from '../compiler/codegen/kernel-contract.js';
+import { bindGroupFor, bindGroupLayoutFor } from '../runtime/kernel-program.js';
+import { encodeTextureReadback, readPackedRgba } from '../runtime/texture-readback.js';
+
+export const presentKernel: KernelSource = {
+  label: 'present', code: shaderSource,
+  bindings: [texture('sr', 0), texture('bicubic', 1), storage('patches', 2, 'array<u32>'), uniform('view', 3, 'View')],
+};
 import type { PatchRect } from '../runtime/engine.js';
 
 export interface PresentOptions { splitX: number | null; showPatches: boolean; patches: PatchRect[]; scale: number }
@@ -13,6 +21,7 @@ export class FramePresenter {
   private readonly context2d: CanvasRenderingContext2D | null = null;
   private target: GPUTexture | null = null;
   private readonly pipeline: GPURenderPipeline;
+  private readonly layout: GPUBindGroupLayout;
   private readonly view: GPUBuffer;
   private patchBuffer: GPUBuffer | null = null;
 
@@ -27,8 +36,9 @@ export class FramePresenter {
       this.context.configure({ device, format, alphaMode: 'opaque' });
     }
     const module = device.createShaderModule({ label: 'present', code: shaderSource });
+    this.layout = bindGroupLayoutFor(device, presentKernel, GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT);
     this.pipeline = device.createRenderPipeline({
-      label: 'present', layout: 'auto',
+      label: 'present', layout: device.createPipelineLayout({ label: 'present', bindGroupLayouts: [this.layout] }),
       vertex: { module, entryPoint: 'vs' },
       fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
@@ -46,15 +56,7 @@ export class FramePresenter {
     }
     this.device.queue.writeBuffer(this.patchBuffer, 0, flat);
     this.device.queue.writeBuffer(this.view, 0, new Int32Array([opts.splitX ?? -1, opts.showPatches ? 1 : 0, patches.length, opts.scale]));
-    const bindGroup = this.device.createBindGroup({
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: sr.createView() },
-        { binding: 1, resource: bicubic.createView() },
-        { binding: 2, resource: { buffer: this.patchBuffer } },
-        { binding: 3, resource: { buffer: this.view } },
-      ],
-    });
+    const bindGroup = bindGroupFor(this.device, this.layout, presentKernel, { sr, bicubic, patches: this.patchBuffer, view: this.view });
     let view: GPUTextureView;
     if (this.context) {
       view = this.context.getCurrentTexture().createView();
@@ -75,16 +77,10 @@ export class FramePresenter {
     pass.end();
     if (!this.context2d || !this.target) { this.device.queue.submit([encoder.finish()]); return; }
     const { width, height } = this.target;
-    const rowBytes = Math.ceil((width * 4) / 256) * 256;
-    const readback = this.device.createBuffer({ label: 'present-readback', size: rowBytes * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    encoder.copyTextureToBuffer({ texture: this.target }, { buffer: readback, bytesPerRow: rowBytes }, [width, height]);
+    const readback = encodeTextureReadback(this.device, encoder, this.target);
     this.device.queue.submit([encoder.finish()]);
-    await readback.mapAsync(GPUMapMode.READ);
-    const mapped = new Uint8Array(readback.getMappedRange());
     const image = new ImageData(width, height);
-    for (let y = 0; y < height; y++) image.data.set(mapped.subarray(y * rowBytes, y * rowBytes + width * 4), y * width * 4);
-    readback.unmap();
-    readback.destroy();
+    await readPackedRgba(readback, width, height, image.data);
     this.context2d.putImageData(image, 0, 0);
   }
 

@@ -1,6 +1,8 @@
 // PSNR of an HR frame against the HR reference on the GPU (shaders/psnr-reduce.wgsl), by the contract's
 // definition: 8-bit RGB, whole frame, 10*log10(1/MSE), capped like the packager (src/pack/psnr.ts).
 import shaderSource from '../../shaders/psnr-reduce.wgsl?raw';
+import { storage, texture, type KernelSource } from '../compiler/codegen/kernel-contract.js';
+import { KernelProgram } from '../runtime/kernel-program.js';
 import { PSNR_CAP_DB } from '../format/psnr.js';
 
 export function psnrFromSquaredError(sumSquared: number, pixels: number): number {
@@ -9,12 +11,15 @@ export function psnrFromSquaredError(sumSquared: number, pixels: number): number
   return Math.min(PSNR_CAP_DB, 10 * Math.log10(1 / mse));
 }
 
+export const psnrReduceKernel: KernelSource = {
+  label: 'psnr-reduce', code: shaderSource, bindings: [texture('a', 0), texture('b', 1), storage('partials', 2, 'array<u32>', 'read_write')],
+};
+
 export class PsnrMeter {
-  private readonly pipeline: GPUComputePipeline;
+  private readonly program: KernelProgram;
 
   constructor(private readonly device: GPUDevice) {
-    const module = device.createShaderModule({ label: 'psnr-reduce', code: shaderSource });
-    this.pipeline = device.createComputePipeline({ label: 'psnr-reduce', layout: 'auto', compute: { module, entryPoint: 'main' } });
+    this.program = KernelProgram.createSync(device, psnrReduceKernel);
   }
 
   /** PSNR of each texture in `candidates` against `reference` (all the same size), in one submit. */
@@ -29,19 +34,7 @@ export class PsnrMeter {
       if (candidate.width !== reference.width || candidate.height !== reference.height) {
         throw new Error(`PSNR: frame is ${candidate.width}x${candidate.height} but the HR reference is ${reference.width}x${reference.height}`);
       }
-      const bindGroup = this.device.createBindGroup({
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: candidate.createView() },
-          { binding: 1, resource: reference.createView() },
-          { binding: 2, resource: { buffer: partials[i] } },
-        ],
-      });
-      const pass = encoder.beginComputePass({ label: 'psnr-reduce' });
-      pass.setPipeline(this.pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(groupsX, groupsY);
-      pass.end();
+      this.program.encode(encoder, { a: candidate, b: reference, partials: partials[i] }, [groupsX, groupsY, 1]);
       encoder.copyBufferToBuffer(partials[i], 0, readbacks[i], 0, bytes);
     });
     this.device.queue.submit([encoder.finish()]);

@@ -1,16 +1,21 @@
 // The `bicubic` engine: a WGSL bicubic upscale (a = -0.5) of the whole LR frame. Also the player's
 // reference for compare and for psnrBicubic.
 import shaderSource from '../../shaders/bicubic-upscale.wgsl?raw';
+import { storageTexture, texture, uniform, type KernelSource } from '../compiler/codegen/kernel-contract.js';
 import type { EngineModel, FrameJob, FrameResult, SREngine } from './engine.js';
+import { KernelProgram } from './kernel-program.js';
+
+export const bicubicUpscaleKernel: KernelSource = {
+  label: 'bicubic-upscale', code: shaderSource, bindings: [texture('lr', 0), storageTexture('hr', 1), uniform('params', 2, 'Params')],
+};
 
 /** One compute pass that writes bicubic(lr) into every pixel of hr (hr must be scale x lr). */
 export class BicubicUpscaler {
-  private readonly pipeline: GPUComputePipeline;
+  private readonly program: KernelProgram;
   private readonly params: GPUBuffer;
 
-  constructor(private readonly device: GPUDevice, readonly scale: number) {
-    const module = device.createShaderModule({ label: 'bicubic-upscale', code: shaderSource });
-    this.pipeline = device.createComputePipeline({ label: 'bicubic-upscale', layout: 'auto', compute: { module, entryPoint: 'main' } });
+  constructor(device: GPUDevice, readonly scale: number) {
+    this.program = KernelProgram.createSync(device, bicubicUpscaleKernel);
     this.params = device.createBuffer({ label: 'bicubic-params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(this.params, 0, new Uint32Array([scale, 0, 0, 0]));
   }
@@ -19,19 +24,7 @@ export class BicubicUpscaler {
     if (hr.width !== lr.width * this.scale || hr.height !== lr.height * this.scale) {
       throw new Error(`bicubic: HR texture is ${hr.width}x${hr.height}; expected ${lr.width * this.scale}x${lr.height * this.scale} (LR x ${this.scale})`);
     }
-    const bindGroup = this.device.createBindGroup({
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: lr.createView() },
-        { binding: 1, resource: hr.createView() },
-        { binding: 2, resource: { buffer: this.params } },
-      ],
-    });
-    const pass = encoder.beginComputePass({ label: 'bicubic-upscale' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(hr.width / 8), Math.ceil(hr.height / 8));
-    pass.end();
+    this.program.encode(encoder, { lr, hr, params: this.params }, [Math.ceil(hr.width / 8), Math.ceil(hr.height / 8), 1]);
   }
 
   dispose(): void { this.params.destroy(); }

@@ -1,5 +1,6 @@
 // Test-only helpers: a real WebGPU device in Node (Dawn on SwiftShader), and texture/buffer upload/readback.
 import { create, globals } from 'webgpu';
+import { readTextureRgba } from './texture-readback.js';
 
 // Dawn frees its instance (and with it every adapter and device it made) when the object `create()`
 // returned is garbage-collected, even while a device is still in use: a worker then died with "The futex
@@ -43,20 +44,7 @@ export function uploadTexture(device: GPUDevice, w: number, h: number, rgba: Uin
   return tex;
 }
 
-export async function readTexture(device: GPUDevice, tex: GPUTexture): Promise<Uint8Array> {
-  const rowBytes = Math.ceil((tex.width * 4) / 256) * 256;
-  const buf = device.createBuffer({ size: rowBytes * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  const enc = device.createCommandEncoder();
-  enc.copyTextureToBuffer({ texture: tex }, { buffer: buf, bytesPerRow: rowBytes }, [tex.width, tex.height]);
-  device.queue.submit([enc.finish()]);
-  await buf.mapAsync(GPUMapMode.READ);
-  const src = new Uint8Array(buf.getMappedRange());
-  const out = new Uint8Array(tex.width * tex.height * 4);
-  for (let y = 0; y < tex.height; y++) out.set(src.subarray(y * rowBytes, y * rowBytes + tex.width * 4), y * tex.width * 4);
-  buf.unmap();
-  buf.destroy();
-  return out;
-}
+export const readTexture = readTextureRgba;
 
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
   const buf = device.createBuffer({ size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });

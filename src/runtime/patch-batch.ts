@@ -2,6 +2,17 @@
 // gather (LR texture -> batch, halo clamped at the frame edge) and scatter (batch centre crop -> HR texture).
 import gatherSource from '../../shaders/patch-gather.wgsl?raw';
 import scatterSource from '../../shaders/patch-scatter.wgsl?raw';
+import { storage, storageTexture, texture, uniform, type KernelSource } from '../compiler/codegen/kernel-contract.js';
+import { KernelProgram } from './kernel-program.js';
+
+export const patchGatherKernel: KernelSource = {
+  label: 'patch-gather', code: gatherSource,
+  bindings: [texture('lr', 0), storage('origins', 1, 'array<u32>'), storage('batch', 2, 'array<f32>', 'read_write'), uniform('params', 3, 'Params')],
+};
+export const patchScatterKernel: KernelSource = {
+  label: 'patch-scatter', code: scatterSource,
+  bindings: [storage('batch', 0, 'array<f32>'), storage('origins', 1, 'array<vec2<u32>>'), storageTexture('hr', 2), uniform('params', 3, 'Params')],
+};
 
 /** Patches of one shape: their LR origins and the shared size. */
 export interface PatchBatchShape { patchW: number; patchH: number; halo: number; scale: number }
@@ -15,18 +26,12 @@ export function batchOutputDims(shape: PatchBatchShape, count: number): [number,
 }
 
 export class PatchBatchKernels {
-  private readonly gather: GPUComputePipeline;
-  private readonly scatter: GPUComputePipeline;
+  private readonly gather: KernelProgram;
+  private readonly scatter: KernelProgram;
 
   constructor(private readonly device: GPUDevice) {
-    this.gather = device.createComputePipeline({
-      label: 'patch-gather', layout: 'auto',
-      compute: { module: device.createShaderModule({ label: 'patch-gather', code: gatherSource }), entryPoint: 'main' },
-    });
-    this.scatter = device.createComputePipeline({
-      label: 'patch-scatter', layout: 'auto',
-      compute: { module: device.createShaderModule({ label: 'patch-scatter', code: scatterSource }), entryPoint: 'main' },
-    });
+    this.gather = KernelProgram.createSync(device, patchGatherKernel);
+    this.scatter = KernelProgram.createSync(device, patchScatterKernel);
   }
 
   /** Uploads patch origins (LR px) into a new storage buffer; the caller destroys it after the frame. */
@@ -49,40 +54,14 @@ export class PatchBatchKernels {
   encodeGather(encoder: GPUCommandEncoder, lr: GPUTexture, origins: GPUBuffer, count: number, shape: PatchBatchShape, batch: GPUBuffer): GPUBuffer[] {
     const params = this.uniform([shape.patchW, shape.patchH, shape.halo, count]);
     const [, , inH, inW] = batchInputDims(shape, count);
-    const bindGroup = this.device.createBindGroup({
-      layout: this.gather.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: lr.createView() },
-        { binding: 1, resource: { buffer: origins } },
-        { binding: 2, resource: { buffer: batch } },
-        { binding: 3, resource: { buffer: params } },
-      ],
-    });
-    const pass = encoder.beginComputePass({ label: 'patch-gather' });
-    pass.setPipeline(this.gather);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(inW / 8), Math.ceil(inH / 8), count);
-    pass.end();
+    this.gather.encode(encoder, { lr, origins, batch, params }, [Math.ceil(inW / 8), Math.ceil(inH / 8), count]);
     return [params];
   }
 
   /** Encodes the centre crops of `batch` (NCHW f32, batchOutputDims) -> HR texture at scale * origin. */
   encodeScatter(encoder: GPUCommandEncoder, batch: GPUBuffer, origins: GPUBuffer, count: number, shape: PatchBatchShape, hr: GPUTexture): GPUBuffer[] {
     const params = this.uniform([shape.patchW, shape.patchH, shape.halo, count, shape.scale, 0, 0, 0]);
-    const bindGroup = this.device.createBindGroup({
-      layout: this.scatter.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: batch } },
-        { binding: 1, resource: { buffer: origins } },
-        { binding: 2, resource: hr.createView() },
-        { binding: 3, resource: { buffer: params } },
-      ],
-    });
-    const pass = encoder.beginComputePass({ label: 'patch-scatter' });
-    pass.setPipeline(this.scatter);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil((shape.patchW * shape.scale) / 8), Math.ceil((shape.patchH * shape.scale) / 8), count);
-    pass.end();
+    this.scatter.encode(encoder, { batch, origins, hr, params }, [Math.ceil((shape.patchW * shape.scale) / 8), Math.ceil((shape.patchH * shape.scale) / 8), count]);
     return [params];
   }
 }

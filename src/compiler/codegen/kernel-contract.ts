@@ -8,6 +8,7 @@ export type BindingResource =
   | { kind: 'uniform'; type: string }
   | { kind: 'texture'; type: string }
   | { kind: 'storage-texture'; format: 'rgba8unorm' }
+  | { kind: 'external-texture' }
   | { kind: 'sampler' };
 
 export interface KernelBinding { name: string; slot: number; resource: BindingResource }
@@ -28,6 +29,7 @@ export const storage = (name: string, slot: number, type: string, access: 'read'
 export const uniform = (name: string, slot: number, type: string): KernelBinding => ({ name, slot, resource: { kind: 'uniform', type } });
 export const texture = (name: string, slot: number, type = 'texture_2d<f32>'): KernelBinding => ({ name, slot, resource: { kind: 'texture', type } });
 export const storageTexture = (name: string, slot: number): KernelBinding => ({ name, slot, resource: { kind: 'storage-texture', format: 'rgba8unorm' } });
+export const externalTexture = (name: string, slot: number): KernelBinding => ({ name, slot, resource: { kind: 'external-texture' } });
 export const sampler = (name: string, slot: number): KernelBinding => ({ name, slot, resource: { kind: 'sampler' } });
 
 function declaration(b: KernelBinding): string {
@@ -38,6 +40,7 @@ function declaration(b: KernelBinding): string {
     case 'uniform': return `${at} var<uniform> ${b.name}: ${r.type};`;
     case 'texture': return `${at} var ${b.name}: ${r.type};`;
     case 'storage-texture': return `${at} var ${b.name}: texture_storage_2d<${r.format}, write>;`;
+    case 'external-texture': return `${at} var ${b.name}: texture_external;`;
     case 'sampler': return `${at} var ${b.name}: sampler;`;
   }
 }
