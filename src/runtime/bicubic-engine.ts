@@ -41,11 +41,15 @@ class BicubicEngine implements SREngine {
     onProgress?.(1, 'bicubic shader ready');
   }
 
+  encode(encoder: GPUCommandEncoder, job: FrameJob): void {
+    if (!this.upscaler) throw new Error('bicubic engine: call prepare() before encode()');
+    this.upscaler.encode(encoder, job.lr, job.hr);
+  }
+
   async run(job: FrameJob): Promise<FrameResult> {
-    if (!this.upscaler) throw new Error('bicubic engine: call prepare() before run()');
     const start = performance.now();
     const encoder = this.device.createCommandEncoder({ label: 'bicubic-frame' });
-    this.upscaler.encode(encoder, job.lr, job.hr);
+    this.encode(encoder, job);
     this.device.queue.submit([encoder.finish()]);
     await this.device.queue.onSubmittedWorkDone();
     return { gpuMs: null, wallMs: performance.now() - start };

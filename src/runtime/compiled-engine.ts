@@ -1,9 +1,11 @@
-// The `compiled` engine: runs the plans of ./compiled-plan.ts. Pipelines are created asynchronously in
-// prepare() per shape class (never per frame); a frame only writes patch origins and Params (uniforms),
-// then encodes every dispatch in one compute pass: conv kernels batched over all patches of a class,
-// the first reading the LR texture, the fused tail writing the HR texture. One arena buffer serves all
-// classes (they run one after another) and only grows when a frame has more patches than any before.
-import type { GeneratedKernel } from '../compiler/codegen/conv-kernel.js';
+// The `compiled` engine: runs the plans of the compiler driver (src/compiler/compile-shape-class.ts).
+// Pipelines are created asynchronously in prepare() per shape class (never per frame); bind groups are built
+// once per class and rebuilt only when a buffer or frame texture they name changes. A frame writes patch
+// origins and Params (uniforms), then encode() records every dispatch in one compute pass of the caller's
+// encoder: conv kernels batched over all patches of a class, the first reading the LR texture, the fused tail
+// writing the HR texture. One arena serves all classes (they run one after another) and only grows when a
+// frame has more patches than any before (before anything is encoded).
+import type { GeneratedKernel } from '../compiler/codegen/kernel-contract.js';
 import { PARAMS_WORDS, paramsWords, type Precision } from '../compiler/codegen/wgsl-common.js';
 import { readModel } from '../onnx/model-io.js';
 import type { Model } from '../onnx/graph.js';
@@ -11,6 +13,7 @@ import { compileShapeClass, packWeights, shapeClassKey, type ShapeClass, type Sh
 import { groupPatchesByShape } from '../format/patch.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
+import { KernelProgram } from './kernel-program.js';
 
 export interface CompiledEngineOptions {
   /** 'auto' uses f16 where the device has shader-f16 */
@@ -19,12 +22,16 @@ export interface CompiledEngineOptions {
 
 const UNIFORM_SLOT = 256;
 
+type Program = KernelProgram<GeneratedKernel>;
+
 interface ClassRuntime {
   plan: ShapeClassPlan;
-  pipelines: GPUComputePipeline[];
-  /** the generated kernels (texture output), kept for their dispatch sizes */
-  generated: GeneratedKernel[];
-  floatTail: GPUComputePipeline | null;
+  /** one program per planned kernel (the tail writing the HR texture) */
+  programs: Program[];
+  /** the tail writing an f32 buffer instead (tests, bench), compiled on first use */
+  floatTail: Program | null;
+  /** bind groups per kernel and the resources they were built for */
+  bound: { resources: unknown[]; groups: GPUBindGroup[] } | null;
   uniforms: GPUBuffer;
   origins: GPUBuffer;
   capacity: number;
@@ -79,23 +86,15 @@ export class CompiledEngine implements SREngine {
     onProgress?.(1, 'compiled engine ready');
   }
 
-  private async pipeline(code: string, label: string): Promise<GPUComputePipeline> {
-    const module = this.device.createShaderModule({ label, code });
-    const info = await module.getCompilationInfo();
-    const problems = info.messages.filter((m) => m.type !== 'info');
-    if (problems.length) throw new Error(`generated WGSL '${label}' does not compile cleanly: ${problems.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
-    return this.device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
-  }
 
   private async classRuntime(cls: ShapeClass): Promise<ClassRuntime> {
     const key = shapeClassKey(cls);
     const have = this.classes.get(key);
     if (have) return have;
     const plan = compileShapeClass(this.model!, cls, this.engineModel.scale, this.engineModel.halo, this.weights!, this.precision);
-    const generated = plan.kernels.map((k) => k.generate('texture'));
-    const pipelines = await Promise.all(generated.map((g) => this.pipeline(g.code, g.label)));
+    const programs = await Promise.all(plan.kernels.map((k) => KernelProgram.create(this.device, k.generate('texture'))));
     const rt: ClassRuntime = {
-      plan, pipelines, generated, floatTail: null, capacity: 0, lastCount: -1,
+      plan, programs, floatTail: null, bound: null, capacity: 0, lastCount: -1,
       uniforms: this.device.createBuffer({ label: `params ${key}`, size: UNIFORM_SLOT * plan.kernels.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
       origins: this.device.createBuffer({ label: `origins ${key}`, size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }),
     };
@@ -124,8 +123,8 @@ export class CompiledEngine implements SREngine {
     }
   }
 
-  /** Records one class's dispatches; reserve() must have sized the buffers for this pass first. */
-  private encodeClass(pass: GPUComputePassEncoder, rt: ClassRuntime, patches: PatchRect[], job: FrameJob, floatOut: GPUBuffer | null): void {
+  /** Writes a class's patch origins and (when the count changed) its Params; reserve() must have sized the buffers first. */
+  private writeClassInputs(rt: ClassRuntime, patches: PatchRect[]): void {
     const n = patches.length;
     if (n > rt.capacity || !this.arena || this.arena.size < rt.plan.memory.arenaBytes * n) {
       throw new Error(`compiled engine: ${n} patches of ${shapeClassKey(rt.plan.shapeClass)} encoded without reserve() (internal error)`);
@@ -137,40 +136,64 @@ export class CompiledEngine implements SREngine {
       this.device.queue.writeBuffer(rt.uniforms, 0, words);
       rt.lastCount = n;
     }
-    rt.plan.kernels.forEach((k, i) => {
-      const pipeline = k.kind === 'tail' && floatOut ? rt.floatTail! : rt.pipelines[i];
-      const entries: GPUBindGroupEntry[] = [
-        { binding: 0, resource: { buffer: this.arena! } },
-        { binding: 1, resource: { buffer: this.weightBuffer! } },
-        { binding: 2, resource: { buffer: rt.uniforms, offset: UNIFORM_SLOT * i, size: PARAMS_WORDS * 4 } },
-      ];
-      if (k.readsLR) entries.push({ binding: 3, resource: job.lr.createView() }, { binding: 4, resource: { buffer: rt.origins, size: 8 * n } });
-      if (k.kind === 'tail') entries.push({ binding: 5, resource: floatOut ? { buffer: floatOut } : job.hr.createView() });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-      pass.dispatchWorkgroups(...rt.generated[i].workgroups(n));
+  }
+
+  /** The class's bind groups for this output, built once and rebuilt only when a resource they name changed. */
+  private bindGroups(rt: ClassRuntime, lr: GPUTexture, out: GPUTexture | GPUBuffer): GPUBindGroup[] {
+    const resources = [this.arena, this.weightBuffer, rt.origins, lr, out];
+    if (rt.bound && rt.bound.resources.every((r, i) => r === resources[i])) return rt.bound.groups;
+    const groups = rt.plan.kernels.map((k, i) => {
+      const program = k.kind === 'tail' && out instanceof GPUBuffer ? rt.floatTail! : rt.programs[i];
+      return program.bindGroup({
+        arena: this.arena!, weights: this.weightBuffer!, params: { buffer: rt.uniforms, offset: UNIFORM_SLOT * i, size: PARAMS_WORDS * 4 },
+        ...(k.readsLR ? { lr, origins: rt.origins } : {}),
+        ...(k.kind === 'tail' ? (out instanceof GPUBuffer ? { debugOut: out } : { hr: out }) : {}),
+      });
     });
+    rt.bound = { resources, groups };
+    return groups;
+  }
+
+  /** Records one class's dispatches into `pass` (inputs written, buffers reserved). */
+  private encodeClass(pass: GPUComputePassEncoder, rt: ClassRuntime, count: number, lr: GPUTexture, out: GPUTexture | GPUBuffer): void {
+    const groups = this.bindGroups(rt, lr, out);
+    rt.plan.kernels.forEach((k, i) => {
+      const program = k.kind === 'tail' && out instanceof GPUBuffer ? rt.floatTail! : rt.programs[i];
+      program.dispatch(pass, groups[i], program.kernel.workgroups(count));
+    });
+  }
+
+  /**
+   * Records the frame's SR into the caller's encoder (one compute pass; the caller submits). Every shape class
+   * of `job` must be compiled: prepare() compiles the pack's paths; run() compiles a new class on demand.
+   */
+  encode(encoder: GPUCommandEncoder, job: FrameJob): void {
+    const groups = [...groupByClass(job.patches).values()];
+    const runtimes = groups.map((g) => {
+      const rt = this.classes.get(shapeClassKey(g.cls));
+      if (!rt) throw new Error(`compiled engine: shape class ${shapeClassKey(g.cls)} is not compiled; call prepare() (or run()) first`);
+      return rt;
+    });
+    this.reserve(groups.map((g, i) => ({ rt: runtimes[i], count: g.patches.length })));
+    groups.forEach((g, i) => this.writeClassInputs(runtimes[i], g.patches));
+    const pass = encoder.beginComputePass({
+      label: 'compiled-frame',
+      ...(this.timer ? { timestampWrites: { querySet: this.timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
+    });
+    groups.forEach((g, i) => this.encodeClass(pass, runtimes[i], g.patches.length, job.lr, job.hr));
+    pass.end();
+    if (this.timer) encoder.resolveQuerySet(this.timer.set, 0, 2, this.timer.resolve, 0);
   }
 
   async run(job: FrameJob): Promise<FrameResult> {
     const start = performance.now();
-    const groups = [...groupByClass(job.patches).values()];
-    const runtimes = await Promise.all(groups.map((g) => this.classRuntime(g.cls)));
-    this.reserve(groups.map((g, i) => ({ rt: runtimes[i], count: g.patches.length })));
+    await Promise.all([...groupByClass(job.patches).values()].map((g) => this.classRuntime(g.cls)));
     // A validation error would otherwise only reach the console while the frame silently stays black.
     this.device.pushErrorScope('validation');
     try {
       const encoder = this.device.createCommandEncoder({ label: 'compiled-frame' });
-      const pass = encoder.beginComputePass({
-        label: 'compiled-frame',
-        ...(this.timer ? { timestampWrites: { querySet: this.timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
-      });
-      groups.forEach((g, i) => this.encodeClass(pass, runtimes[i], g.patches, job, null));
-      pass.end();
-      if (this.timer) {
-        encoder.resolveQuerySet(this.timer.set, 0, 2, this.timer.resolve, 0);
-        encoder.copyBufferToBuffer(this.timer.resolve, 0, this.timer.read, 0, 16);
-      }
+      this.encode(encoder, job);
+      if (this.timer) encoder.copyBufferToBuffer(this.timer.resolve, 0, this.timer.read, 0, 16);
       this.device.queue.submit([encoder.finish()]);
     } catch (e) {
       void this.device.popErrorScope().catch(() => undefined);
@@ -200,19 +223,17 @@ export class CompiledEngine implements SREngine {
     const out = new Map<PatchRect, Float32Array>();
     for (const g of groups) {
       const rt = await this.classRuntime(g.cls);
-      if (!rt.floatTail) {
-        const tail = rt.plan.kernels.find((k) => k.kind === 'tail')!.generate('float');
-        rt.floatTail = await this.pipeline(tail.code, tail.label);
-      }
+      rt.floatTail ??= await KernelProgram.create(this.device, rt.plan.kernels.find((k) => k.kind === 'tail')!.generate('float'));
       const per = 3 * s * g.cls.patchH * s * g.cls.patchW;
       const bytes = 4 * per * g.patches.length;
       const floatOut = this.device.createBuffer({ label: 'float-hr', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
       const read = this.device.createBuffer({ label: 'float-hr-read', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
       this.reserve([{ rt, count: g.patches.length }]);
+      this.writeClassInputs(rt, g.patches);
       this.device.pushErrorScope('validation');
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
-      this.encodeClass(pass, rt, g.patches, { ...job, hr: null as unknown as GPUTexture }, floatOut);
+      this.encodeClass(pass, rt, g.patches.length, job.lr, floatOut);
       pass.end();
       encoder.copyBufferToBuffer(floatOut, 0, read, 0, bytes);
       this.device.queue.submit([encoder.finish()]);
@@ -235,26 +256,18 @@ export class CompiledEngine implements SREngine {
     for (const g of groupByClass(job.patches).values()) {
       const rt = await this.classRuntime(g.cls);
       this.reserve([{ rt, count: g.patches.length }]);
-      this.encodeClass(this.device.createCommandEncoder().beginComputePass(), rt, g.patches, job, null);
+      this.writeClassInputs(rt, g.patches);
+      const groups = this.bindGroups(rt, job.lr, job.hr);
       for (let i = 0; i < rt.plan.kernels.length; i++) {
         const encoder = this.device.createCommandEncoder();
         const pass = encoder.beginComputePass();
         const k = rt.plan.kernels[i];
-        const entries: GPUBindGroupEntry[] = [
-          { binding: 0, resource: { buffer: this.arena! } },
-          { binding: 1, resource: { buffer: this.weightBuffer! } },
-          { binding: 2, resource: { buffer: rt.uniforms, offset: UNIFORM_SLOT * i, size: PARAMS_WORDS * 4 } },
-        ];
-        if (k.readsLR) entries.push({ binding: 3, resource: job.lr.createView() }, { binding: 4, resource: { buffer: rt.origins, size: 8 * g.patches.length } });
-        if (k.kind === 'tail') entries.push({ binding: 5, resource: job.hr.createView() });
-        pass.setPipeline(rt.pipelines[i]);
-        pass.setBindGroup(0, this.device.createBindGroup({ layout: rt.pipelines[i].getBindGroupLayout(0), entries }));
-        pass.dispatchWorkgroups(...rt.generated[i].workgroups(g.patches.length));
+        rt.programs[i].dispatch(pass, groups[i], rt.programs[i].kernel.workgroups(g.patches.length));
         pass.end();
         const t = performance.now();
         this.device.queue.submit([encoder.finish()]);
         await this.device.queue.onSubmittedWorkDone();
-        out.push({ kernel: `${shapeClassKey(g.cls)} ${rt.generated[i].label} x${g.patches.length}`, ms: performance.now() - t, macs: k.macsPerPatch * g.patches.length });
+        out.push({ kernel: `${shapeClassKey(g.cls)} ${rt.programs[i].kernel.label} x${g.patches.length}`, ms: performance.now() - t, macs: k.macsPerPatch * g.patches.length });
       }
     }
     return out;
@@ -270,8 +283,4 @@ export class CompiledEngine implements SREngine {
     this.timer = null;
     this.weights = null;
   }
-}
-
-export async function createCompiledEngine(device: GPUDevice, model: EngineModel, opts?: CompiledEngineOptions): Promise<CompiledEngine> {
-  return new CompiledEngine(device, model, opts);
 }

@@ -42,8 +42,13 @@ export interface SREngine {
   readonly name: EngineName;
   /** Compile pipelines / sessions ahead of playback; progress in [0,1]. */
   prepare(onProgress?: (fraction: number, message: string) => void): Promise<void>;
-  /** Super-resolve one frame: read job.lr, write all patches into job.hr. */
+  /** Super-resolve one frame: read job.lr, write all patches into job.hr (submits and waits). */
   run(job: FrameJob): Promise<FrameResult>;
+  /**
+   * Records the frame's SR into the caller's encoder without submitting, so a frame (import, SR, bicubic,
+   * PSNR, present) can be one submit. Engines whose work is not ours to record (onnxruntime-web) lack it.
+   */
+  encode?(encoder: GPUCommandEncoder, job: FrameJob): void;
   /** Release every GPU resource the engine holds. */
   dispose(): void;
 }

@@ -4,7 +4,8 @@
 // Render pipelines (the presenter) use the same layout and bind-group builders.
 import type { BindingResource, KernelSource } from '../compiler/codegen/kernel-contract.js';
 
-export type BoundResource = GPUBuffer | GPUTexture | GPUTextureView | GPUSampler | GPUExternalTexture;
+/** A resource for a binding: a whole buffer, a buffer range, a texture (its default view), a view, a sampler. */
+export type BoundResource = GPUBuffer | GPUBufferBinding | GPUTexture | GPUTextureView | GPUSampler | GPUExternalTexture;
 
 function layoutEntry(slot: number, r: BindingResource, visibility: number): GPUBindGroupLayoutEntry {
   switch (r.kind) {
