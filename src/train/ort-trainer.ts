@@ -6,7 +6,7 @@ import { CropSampler, type CropBatch } from './crop-sampler.js';
 import { ADAM_BETA1, ADAM_BETA2 } from './adam.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointTensor, type TrainCheckpoint, type TrainHistoryEntry } from './checkpoint.js';
 import { TrainSchedule } from './schedule.js';
-import { LEARNING_RATE_GROUPS, TG, buildPathTrainingGraph, type LearningRateGroup } from './training-graph.js';
+import { LEARNING_RATE_GROUPS, TG, buildPathTrainingGraph, learningRateScales, type LearningRateGroup } from './training-graph.js';
 import { validateTrainingSet, type TrainingSet } from './training-set.js';
 import type { TrainOptions, TrainResult } from './trainer.js';
 import { writeModel } from '../onnx/model-io.js';
@@ -69,7 +69,7 @@ export async function trainDynamicSROrt(set: TrainingSet, opts: TrainOptions): P
   const cropSize = opts.cropSize ?? 48;
   const seed = opts.seed ?? 1;
   const schedule = new TrainSchedule(opts.learningRate ?? 1e-3, opts.steps, opts.warmupSteps ?? Math.round(0.05 * opts.steps), opts.trainSeconds);
-  const groupScale: Record<LearningRateGroup, number> = { body: 1, skip: opts.skipLearningRateScale ?? 0.1, tail: opts.tailLearningRateScale ?? 0.1 };
+  const groupScale = learningRateScales(opts);
   const augment = opts.augment ?? true;
   const halo = opts.halo ?? 0;
   const checkpointEvery = opts.checkpointEvery ?? 50;

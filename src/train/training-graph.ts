@@ -18,6 +18,10 @@ export const LEARNING_RATE_GROUPS: LearningRateGroup[] = ['body', 'skip', 'tail'
 export function learningRateGroup(param: string): LearningRateGroup {
   return param.includes('.skip.') ? 'skip' : param.includes('.tail.') ? 'tail' : 'body';
 }
+/** Rate factor of each group from the trainer options (skip and tail default to 0.1). */
+export function learningRateScales(opts: { skipLearningRateScale?: number; tailLearningRateScale?: number }): Record<LearningRateGroup, number> {
+  return { body: 1, skip: opts.skipLearningRateScale ?? 0.1, tail: opts.tailLearningRateScale ?? 0.1 };
+}
 
 /** Names of the graph's inputs and outputs (parameter `k` is e.g. `p0.head.w`, OIHW like Weights). */
 export const TG = {
