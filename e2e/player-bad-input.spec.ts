@@ -187,6 +187,31 @@ test.describe('seek', () => {
   });
 });
 
+test('a manifest listing more frames than lr.mp4 has: seeking past the video is an error naming both counts', async ({ page }) => {
+  const m = manifest();
+  const extra = m.frames + 2;
+  const patches = patchesFile();
+  const files = {
+    'manifest.json': withManifest((mm) => {
+      mm.frames = extra;
+      mm.metrics.psnrSRPerFrame = Array.from({ length: extra }, () => 30);
+      mm.metrics.psnrBicubicPerFrame = Array.from({ length: extra }, () => 28);
+    }),
+    'patches.json': JSON.stringify({ frames: Array.from({ length: extra }, (_, i) => patches.frames[i % m.frames]) }),
+  };
+  const w = await openDemo(page, { files });
+  await waitReady(page);
+  const rejected = await withPlayer(page, (p, last: number) => p.seek(last / p.manifest!.fps).then(() => 'resolved', (e: Error) => e.message), extra - 1);
+  expect(rejected).toMatch(new RegExp(`lr\\.mp4: frame ${extra - 1} is not in the video, which has ${m.frames} frames; the manifest lists more frames than the video has`));
+  await expectAlert(page, /is not in the video/);
+  expect(w.pageErrors).toEqual([]);
+});
+
+test('a site fallback page (HTML, HTTP 200) in place of a pack file is named as such', async ({ page }) => {
+  await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/patches.json', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' })) });
+  await expectAlert(page, /The patch layout at http:\/\/[^ ]+\/e2e-pack\/patches\.json is an HTML page, not the file .*check that the file is in the pack/);
+});
+
 test('compiled engine: a 32x32 patch plus 16x16 patches renders the same first frame as ort (arena not destroyed mid-pass)', async ({ page }) => {
   const patches = patchesFile();
   // One 32x32 patch (path 0) and four 16x16 (path 1): the second class needs a bigger arena than the first.
@@ -384,8 +409,8 @@ test.describe('sizes are checked before anything is allocated, and a failed load
   });
 
   test('a broken model fails the load after the frame textures exist, and they are released', async ({ page }) => {
-    const { text, live } = await failedLoad(page, { 'model.onnx': Buffer.from('this is not an onnx file, just text '.repeat(8)) }, /./, 'compiled');
-    console.log(`broken model: ${text}`);
+    const { live } = await failedLoad(page, { 'model.onnx': Buffer.from('this is not an onnx file, just text '.repeat(8)) },
+      /The compiled engine cannot use the model http:\/\/[^ ]+\/e2e-pack\/model\.onnx: not an ONNX model/, 'compiled');
     expect(live).toBe(0);
   });
 

@@ -98,8 +98,10 @@ test('PSNR overlay: the GPU PSNR of SR and bicubic equals the contract PSNR of t
   await openPlayer(page, { engine: 'ort' });
   await waitReady(page);
   await page.locator('#overlay').selectOption('psnr');
+  // seek() resolves once the frame is shown: listen for it first
+  const shown = nextFrame(page, `s.frame === ${best} && s.psnr !== null`);
   await withPlayer(page, (p, f: number) => p.seek(f / p.manifest!.fps), best);
-  const s = await nextFrame(page, `s.frame === ${best} && s.psnr !== null`);
+  const s = await shown;
   const rgb = (rgba: number[]) => Uint8Array.from(rgba.filter((_, i) => i % 4 !== 3));
   const [sr, bic, hr] = [await readFrame(page, 'sr'), await readFrame(page, 'bicubic'), await readFrame(page, 'hr')];
   expect(s.psnr!).toBeCloseTo(psnrRgb8(rgb(sr), rgb(hr)), 3);

@@ -366,7 +366,7 @@ export class DydcaPlayer extends LitElement {
       await engine.prepare((fraction, message) => { this.progress = fraction; this.statusText = `compiling ${name} engine: ${message}`; });
     } catch (e) {
       engine.dispose(); // what prepare() allocated before it failed
-      throw e;
+      throw new Error(`The ${name} engine cannot use the model ${this.pack!.modelUrl}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (generation !== this.generation) { engine.dispose(); return; }
     this.srEngine = engine;

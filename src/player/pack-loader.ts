@@ -12,6 +12,7 @@ export interface LoadedPack {
   /** per frame, the patches in LR px */
   layouts: PatchRect[][];
   model: EngineModel;
+  modelUrl: string;
   lrUrl: string;
   hrUrl: string;
 }
@@ -102,6 +103,12 @@ export async function fetchOk(url: string, what: string, init?: RequestInit): Pr
       : response.status === 401 || response.status === 403 ? 'access denied; check the server permissions for the pack'
         : response.status >= 500 ? 'server error; try again later or check the server' : 'check the URL';
     throw new PackError(`Could not load the ${what} at ${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (${hint})`);
+  }
+  // No pack file is a web page: this is a site's fallback page standing in for a missing file.
+  if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) {
+    void response.body?.cancel();
+    throw new PackError(`The ${what} at ${url} is an HTML page, not the file (HTTP ${response.status}, text/html): the server answers missing files with a page; ` +
+      'check that the file is in the pack and the pack URL is right');
   }
   return response;
 }
@@ -203,6 +210,6 @@ export async function loadPack(manifestUrl: string, onProgress: (message: string
   return {
     manifestUrl, manifest, layouts,
     model: { onnx, scale: manifest.scale, halo: manifest.halo, paths: manifest.model.paths.map((p) => ({ id: p.id, patch: p.patch })) },
-    lrUrl: urls.lr, hrUrl: urls.hr,
+    modelUrl: urls.model, lrUrl: urls.lr, hrUrl: urls.hr,
   };
 }

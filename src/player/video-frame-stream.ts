@@ -94,7 +94,9 @@ export class VideoFrameStream {
       }
       if (this.fed >= samples.length && this.demuxer.complete) {
         if (this.flushed) {
-          if (decoder.decodeQueueSize === 0) throw new Error(`${this.demuxer.url}: frame ${index} is not in the stream (${samples.length} samples)`);
+          if (decoder.decodeQueueSize === 0) {
+            throw new Error(`${this.demuxer.url}: frame ${index} is not in the video, which has ${samples.length} frames; the manifest lists more frames than the video has: re-pack it`);
+          }
         } else {
           this.flushed = true;
           await decoder.flush();
