@@ -19,7 +19,7 @@ interface ParamState { dims: number[]; w: Float32Array; m: Float32Array; v: Floa
 
 /** A path's compiled training step for one batch shape. */
 export class PathTrainingStep {
-  private constructor(private readonly session: ort.InferenceSession, readonly params: Map<string, number[]>) {}
+  private constructor(private readonly session: ort.InferenceSession, readonly params: Map<string, number[]>, private readonly scale: number) {}
 
   static async create(p: PathSpec, scale: number, batch: { count: number; cropH: number; cropW: number; halo: number }, threads?: number): Promise<PathTrainingStep> {
     const g = buildPathTrainingGraph(p, scale, { batch: batch.count, cropH: batch.cropH, cropW: batch.cropW, halo: batch.halo });
@@ -31,14 +31,14 @@ export class PathTrainingStep {
       // threads wait for (measured 4.4x over tfjs-wasm without spinning, 4.0x with, same run conditions)
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
-    return new PathTrainingStep(session, g.params);
+    return new PathTrainingStep(session, g.params, scale);
   }
 
   /** One Adam step on `batch`; `t` is the path's 1-based Adam step; updates `state` in place. */
   async run(state: Map<string, ParamState>, batch: CropBatch, lr: Record<LearningRateGroup, number>, t: number): Promise<{ loss: number; mse: number }> {
     const scalar = (v: number): ort.Tensor => new ort.Tensor('float32', Float32Array.of(v), []);
     const { count: n, cropH: ch, cropW: cw, halo } = batch;
-    const s = Math.round(Math.sqrt(batch.target.length / (n * ch * cw * 3)));
+    const s = this.scale;
     const feeds: Record<string, ort.Tensor> = {
       [TG.input]: new ort.Tensor('float32', batch.input, [n, ch + 2 * halo, cw + 2 * halo, 3]),
       [TG.target]: new ort.Tensor('float32', batch.target, [n, ch * s, cw * s, 3]),
