@@ -1,5 +1,5 @@
 // `dydca analyze <model.onnx> [--input NAME=DIMS]... [--json]`: runs the data-flow analysis and prints
-// CONTRACTS.md's JSON object, or a readable table of every tensor's shape and value state.
+// the JSON object of docs/compiler-analysis.md, or a readable table of every tensor's shape and value state.
 import { readFile } from 'node:fs/promises';
 import { analyzeModel, toContractJson, type Analysis, type AnalysisJson, type InputShapes, type JsonDim } from '../compiler/analysis.js';
 import type { Model } from '../onnx/graph.js';

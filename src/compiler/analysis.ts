@@ -276,7 +276,7 @@ export function analyzeModel(model: Model, inputShapes: InputShapes = {}): Analy
   return { tensors, nodes: analyzer.nodes, branches: analyzer.branches, nacCauses: [...analyzer.nacCauses.values()], updates: analyzer.updates };
 }
 
-/** A dim as CONTRACTS.md prints it: a number (known), a string (symbolic), null (not a constant). */
+/** A dim as `dydca analyze --json` prints it (docs/compiler-analysis.md): a number (known), a string (symbolic), null (not a constant). */
 export type JsonDim = number | string | null;
 
 export interface AnalysisJson {
@@ -290,7 +290,7 @@ export function dimToJson(d: Dim): JsonDim {
   return dimValue(d) ?? formatDim(d);
 }
 
-/** The exact `dydca analyze --json` object of CONTRACTS.md. */
+/** The exact `dydca analyze --json` object (docs/compiler-analysis.md). */
 export function toContractJson(analysis: Analysis): AnalysisJson {
   const tensors: AnalysisJson['tensors'] = {};
   for (const [name, t] of analysis.tensors) tensors[name] = { shape: t.shape && t.shape.map(dimToJson), value: t.value.kind };

@@ -1,4 +1,4 @@
-// The pack's manifest.json (CONTRACTS.md "Pack folder") and a schema check for it. Extensions beyond
+// The pack's manifest.json (docs/pack-format.md) and a schema check for it. Extensions beyond
 // the contract: halo, crop, hr.lossless, method, split, training, metrics.psnrLrStream, metrics.ssim* (docs/packager.md).
 import { MAX_FRAME_SIDE, MAX_PATCHES_PER_FRAME, validateLayout, type PatchTuple } from './patch-layout.js';
 

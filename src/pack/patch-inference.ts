@@ -11,7 +11,7 @@ const MAX_BATCH = 128;
 export interface PatchModel { session: ort.InferenceSession; scale: number; halo: number }
 
 /**
- * Loads an SR model and checks its interface (CONTRACTS.md "Model": one float32 input [N, 3, h, w], one output
+ * Loads an SR model and checks its interface (docs/pack-format.md, model.onnx: one float32 input [N, 3, h, w], one output
  * [N, 3, h*s, w*s]) before anything is allocated from it; `name` is the file named in errors.
  */
 export async function loadPatchModel(onnx: Uint8Array, scale: number, halo: number, name = 'model.onnx'): Promise<PatchModel> {

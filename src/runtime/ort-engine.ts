@@ -44,7 +44,7 @@ class OrtEngine implements SREngine {
     // Symbolic dims are checked on the real outputs below; a wrong rank or channel count shows already here.
     if (declared?.isTensor && (declared.shape.length !== 4 || (typeof declared.shape[1] === 'number' && declared.shape[1] !== 3))) {
       throw new Error(`model.onnx output '${outputName}' is declared ${dimsText(declared.shape)}; expected [N, 3, H*${this.model.scale}, W*${this.model.scale}] ` +
-        `(float32 RGB, the input upscaled x${this.model.scale}): re-export the model as CONTRACTS.md "Model" says`);
+        `(float32 RGB, the input upscaled x${this.model.scale}): re-export the model as docs/pack-format.md (model.onnx) says`);
     }
     // ORT compiles its kernels on first use of a shape: run every shape class once so playback does not stall.
     const paths = this.model.paths;
