@@ -2,15 +2,14 @@
 // forward, backward, Adam) on native multi-threaded CPU kernels. Same sampling, schedule, history and
 // checkpoint file as the tfjs trainer (trainer.ts); parameters and moments live here as OIHW arrays.
 import * as ort from 'onnxruntime-node';
-import { CropSampler, type CropBatch } from './crop-sampler.js';
+import type { CropBatch } from './crop-sampler.js';
 import { ADAM_BETA1, ADAM_BETA2 } from './adam.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointTensor, type TrainCheckpoint, type TrainHistoryEntry } from './checkpoint.js';
-import { TrainSchedule } from './schedule.js';
-import { LEARNING_RATE_GROUPS, TG, buildPathTrainingGraph, learningRateScales, type LearningRateGroup } from './training-graph.js';
-import { validateTrainingSet, type TrainingSet } from './training-set.js';
+import { LEARNING_RATE_GROUPS, TG, buildPathTrainingGraph, type LearningRateGroup } from './training-graph.js';
+import type { TrainingSet } from './training-set.js';
+import { trainSetup } from './train-setup.js';
 import type { TrainOptions, TrainResult } from './trainer.js';
 import { writeModel } from '../onnx/model-io.js';
-import { SeededRandom } from '../model/seeded-random.js';
 import { initWeights } from '../model/init-weights.js';
 import type { DynamicSRSpec, PathSpec, Weights } from '../model/spec.js';
 
@@ -60,23 +59,8 @@ export class PathTrainingStep {
 }
 
 export async function trainDynamicSROrt(set: TrainingSet, opts: TrainOptions): Promise<TrainResult> {
-  validateTrainingSet(set);
-  const { spec } = opts;
-  if (set.scale !== spec.scale) throw new Error(`training set is x${set.scale} but the spec is x${spec.scale}`);
   if ((opts.workers ?? 1) > 1) throw new Error('workers > 1 is for the tfjs-wasm trainer; the ort trainer uses threads in one process');
-  if (opts.trainSeconds !== undefined && opts.checkpointFile) throw new Error('a time budget (trainSeconds) and a checkpoint file cannot be combined: the schedule follows the clock, so a resumed run could not continue it');
-  const batchSize = opts.batchSize ?? 16;
-  const cropSize = opts.cropSize ?? 48;
-  const seed = opts.seed ?? 1;
-  const schedule = new TrainSchedule(opts.learningRate ?? 1e-3, opts.steps, opts.warmupSteps ?? Math.round(0.05 * opts.steps), opts.trainSeconds);
-  const groupScale = learningRateScales(opts);
-  const augment = opts.augment ?? true;
-  const halo = opts.halo ?? 0;
-  const checkpointEvery = opts.checkpointEvery ?? 50;
-  const specKey = JSON.stringify(spec);
-
-  const sampler = new CropSampler(set, spec.paths.map((p) => p.id));
-  const rng = new SeededRandom(seed);
+  const { spec, batchSize, cropSize, seed, schedule, groupScale, augment, halo, checkpointEvery, specKey, sampler, rng } = trainSetup(set, opts);
   const state = createState(spec, opts.initial ?? initWeights(spec, seed));
   const pathSteps: Record<number, number> = Object.fromEntries(spec.paths.map((p) => [p.id, 0]));
   let history: TrainHistoryEntry[] = [];

@@ -1,18 +1,16 @@
 // Overfits a dynamic SR network to one video: per step, a batch of crops for one path (drawn in
 // proportion to the patches it serves), L1 loss, Adam with cosine decay, checkpoint/resume.
 import { initTfBackend, tf, type TrainBackend } from './tf-backend.js';
-import { CropSampler } from './crop-sampler.js';
 import { pathGradients } from './path-gradients.js';
 import { GradientWorkerPool } from './gradient-workers.js';
 import { parallelPathGradients } from './parallel-gradients.js';
 import { AdamState } from './adam.js';
-import { TrainSchedule } from './schedule.js';
-import { learningRateGroup, learningRateScales } from './training-graph.js';
+import { learningRateGroup } from './training-graph.js';
 import { trainDynamicSROrt } from './ort-trainer.js';
 import { loadCheckpoint, saveCheckpoint, type TrainCheckpoint, type TrainHistoryEntry } from './checkpoint.js';
 import { hwioToOihw, pathTensorsFromWeights } from './wdsr-tf.js';
-import { validateTrainingSet, type TrainingSet } from './training-set.js';
-import { SeededRandom } from '../model/seeded-random.js';
+import type { TrainingSet } from './training-set.js';
+import { trainSetup } from './train-setup.js';
 import { initWeights } from '../model/init-weights.js';
 import type { DynamicSRSpec, PathSpec, Weights } from '../model/spec.js';
 
@@ -90,26 +88,11 @@ export interface TrainResult {
 
 export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Promise<TrainResult> {
   if (opts.trainer === 'ort') return trainDynamicSROrt(set, opts);
-  if (opts.trainSeconds !== undefined && opts.checkpointFile) throw new Error('a time budget (trainSeconds) and a checkpoint file cannot be combined: the schedule follows the clock, so a resumed run could not continue it');
   const backend = opts.backend ?? 'wasm';
   if (backend !== 'wasm' && (opts.workers ?? 1) > 1) throw new Error(`workers > 1 needs the wasm backend; the ${backend} backend trains in one process`);
+  const { spec, batchSize, cropSize, seed, schedule, groupScale, augment, halo, checkpointEvery, specKey, sampler, rng } = trainSetup(set, opts);
   await initTfBackend(backend);
-  validateTrainingSet(set);
-  const { spec } = opts;
-  if (set.scale !== spec.scale) throw new Error(`training set is x${set.scale} but the spec is x${spec.scale}`);
-  const batchSize = opts.batchSize ?? 16;
-  const cropSize = opts.cropSize ?? 48;
-  const seed = opts.seed ?? 1;
-  const schedule = new TrainSchedule(opts.learningRate ?? 1e-3, opts.steps, opts.warmupSteps ?? Math.round(0.05 * opts.steps), opts.trainSeconds);
-  const groupScale = learningRateScales(opts);
   const scaleOf = (key: string): number => groupScale[learningRateGroup(key)];
-  const augment = opts.augment ?? true;
-  const halo = opts.halo ?? 0;
-  const checkpointEvery = opts.checkpointEvery ?? 50;
-  const specKey = JSON.stringify(spec);
-
-  const sampler = new CropSampler(set, spec.paths.map((p) => p.id));
-  const rng = new SeededRandom(seed);
   const state = createTrainState(spec, opts.initial ?? initWeights(spec, seed));
   let history: TrainHistoryEntry[] = [];
   let step = 0;
