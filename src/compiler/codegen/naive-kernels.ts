@@ -16,6 +16,14 @@ function elementwiseWorkgroups(perPatch: number): (count: number) => [number, nu
 const ELEMENT_INDEX = `let e = id.x + id.y * 65535u * ${WG}u;
   if (e >= count.value) { return; }`;
 const COUNT = 'struct Count { value: u32 }';
+
+/** WGSL splitting the element index `e` of an NCHW tensor [N, C, H, W] into its coordinates, named as given. */
+function nchwCoords(C: number, H: number, W: number, [n, c, y, x]: [string, string, string, string]): string {
+  return `let ${x} = e % ${W}u;
+  let ${y} = (e / ${W}u) % ${H}u;
+  let ${c} = (e / ${W * H}u) % ${C}u;
+  let ${n} = e / ${W * H * C}u;`;
+}
 const count = uniform('count', 3, 'Count');
 const input = (name: string, slot: number) => storage(name, slot, 'array<f32>');
 const outBuffer = storage('out', 2, 'array<f32>', 'read_write');
@@ -53,10 +61,7 @@ export function naiveConvKernel(cin: number, cout: number, k: number, pads: [num
   return naiveKernel(`naive_Conv${k}x${k}_${cin}to${cout}_${inH}x${inW}`, [input('x', 0), input('w', 1), input('bias', 4), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
-  let ox = e % ${OW}u;
-  let oy = (e / ${OW}u) % ${OH}u;
-  let oc = (e / ${OW * OH}u) % ${cout}u;
-  let n = e / ${OW * OH * cout}u;
+  ${nchwCoords(cout, OH, OW, ['n', 'oc', 'oy', 'ox'])}
   var acc = bias[oc];
   for (var c = 0u; c < ${cin}u; c = c + 1u) {
     for (var ky = 0u; ky < ${k}u; ky = ky + 1u) {
@@ -81,10 +86,7 @@ export function naiveDepthToSpaceKernel(inShape: NCHW, s: number): GeneratedKern
   return naiveKernel(`naive_DepthToSpace_${CI}x${H}x${W}_s${s}`, [input('a', 0), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
-  let X = e % ${OW}u;
-  let Y = (e / ${OW}u) % ${OH}u;
-  let c = (e / ${OW * OH}u) % ${C}u;
-  let n = e / ${OW * OH * C}u;
+  ${nchwCoords(C, OH, OW, ['n', 'c', 'Y', 'X'])}
   out[e] = a[((n * ${CI}u + c * ${s * s}u + (Y % ${s}u) * ${s}u + X % ${s}u) * ${H}u + Y / ${s}u) * ${W}u + X / ${s}u];
 }
 `, elementwiseWorkgroups(C * OH * OW));
@@ -96,10 +98,7 @@ export function naiveGatherKernel(patchH: number, patchW: number, halo: number):
   return naiveKernel(`naive_gather_${patchH}x${patchW}_h${halo}`, [texture('lr', 0), storage('origins', 1, 'array<vec2<u32>>'), outBuffer, count], `@compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   ${ELEMENT_INDEX}
-  let x = e % ${W}u;
-  let y = (e / ${W}u) % ${H}u;
-  let c = (e / ${W * H}u) % 3u;
-  let n = e / ${W * H * 3}u;
+  ${nchwCoords(3, H, W, ['n', 'c', 'y', 'x'])}
   let p = clamp(vec2<i32>(origins[n]) + vec2<i32>(i32(x), i32(y)) - vec2<i32>(${halo}), vec2<i32>(0), vec2<i32>(textureDimensions(lr)) - vec2<i32>(1));
   out[e] = textureLoad(lr, p, 0)[c];
 }
