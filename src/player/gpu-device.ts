@@ -17,9 +17,10 @@ export async function acquireGpu(needs: { maxTextureSize: number }): Promise<Pla
   if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
     throw new GpuUnavailableError('WebGPU is not available in this browser. Use a recent Chrome or Edge (desktop or Android), or enable WebGPU.');
   }
-  // Chromium can answer null while its GPU process restarts: ask a few times before giving up.
+  // Chromium can answer null while its GPU process restarts ("Failed to create WebGPU Context Provider"): ask
+  // again with a growing wait, about 5 s in all, before giving up.
   let adapter: GPUAdapter | null = null;
-  for (let attempt = 0; attempt < 4 && !adapter; attempt++) {
+  for (let attempt = 0; attempt < 7 && !adapter; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * attempt));
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
   }
