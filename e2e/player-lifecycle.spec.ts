@@ -4,6 +4,7 @@
 // of the player's own GpuMemoryTracker, and so are fetches, decodes, queue submits, timers and frame callbacks.
 import { test, expect, type Page } from '@playwright/test';
 import type { DydcaPlayer, PlayerStats } from '../src/player/dydca-player.js';
+import { waitReady, withPlayer } from './player-page.js';
 import { ensureTestPack, routePack, testPackUrl } from './test-pack.js';
 
 interface Activity { fetch: number; decode: number; submit: number; rafCallbacks: number; rvfcCallbacks: number; timerCallbacks: number }
@@ -120,19 +121,6 @@ async function openPlayer(page: Page, engine: string): Promise<{ pageErrors: str
   return { pageErrors };
 }
 
-function withPlayer<T, A>(page: Page, fn: (p: DydcaPlayer, arg: A) => T | Promise<T>, arg: A): Promise<T> {
-  return page.evaluate(async ({ src, arg }) => {
-    const p = document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as DydcaPlayer;
-    return (new Function('p', 'arg', `return (${src})(p, arg);`))(p, arg);
-  }, { src: fn.toString(), arg });
-}
-
-async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
-    return p?.isReady === true && p.stats.frame >= 0;
-  }, undefined, { timeout: 120_000 });
-}
 
 /** Waits until the page log has a frame event after log position `from` that satisfies `pred`. */
 async function waitLogFrame(page: Page, from: number, pred: string): Promise<{ type: string; frame: number; engine?: string }> {

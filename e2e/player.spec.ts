@@ -9,6 +9,7 @@ import type { EngineName } from '../src/runtime/engine.js';
 import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
+import { waitReady, withPlayer } from './player-page.js';
 import { ensureTestPack, readPackFile, routePack, testPackUrl } from './test-pack.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -26,21 +27,6 @@ async function openPlayer(page: Page, opts: { engine?: EngineName; pack?: string
   await page.goto(`/?pack=${encodeURIComponent(opts.pack ?? testPackUrl)}&autoplay=0&engine=${opts.engine ?? 'bicubic'}`);
 }
 
-/** Runs `fn` in the page with the player element. */
-function withPlayer<T, A>(page: Page, fn: (p: DydcaPlayer, arg: A) => T | Promise<T>, arg: A): Promise<T> {
-  return page.evaluate(async ({ src, arg }) => {
-    const p = document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as DydcaPlayer;
-    // eslint-disable-next-line no-new-func
-    return (new Function('p', 'arg', `return (${src})(p, arg);`))(p, arg);
-  }, { src: fn.toString(), arg });
-}
-
-async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
-    return p?.isReady === true && p.stats.frame >= 0;
-  }, undefined, { timeout: 120_000 });
-}
 
 /** Waits for a `frame` event whose stats satisfy `predicateSrc` (a JS expression over `s`). */
 function nextFrame(page: Page, predicateSrc = 'true'): Promise<PlayerStats> {

@@ -1,0 +1,20 @@
+// Page helpers shared by the browser tests that drive the demo page's player element.
+import type { Page } from '@playwright/test';
+import type { DydcaPlayer } from '../src/player/dydca-player.js';
+
+/** Runs `fn` in the page with the demo's player element. */
+export function withPlayer<T, A>(page: Page, fn: (p: DydcaPlayer, arg: A) => T | Promise<T>, arg: A): Promise<T> {
+  return page.evaluate(async ({ src, arg }) => {
+    const p = document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as DydcaPlayer;
+    // eslint-disable-next-line no-new-func
+    return (new Function('p', 'arg', `return (${src})(p, arg);`))(p, arg);
+  }, { src: fn.toString(), arg });
+}
+
+/** Waits until the demo's player is ready and has shown a frame. */
+export async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
+    return p?.isReady === true && p.stats.frame >= 0;
+  }, undefined, { timeout: 120_000 });
+}
