@@ -1,16 +1,46 @@
 #!/usr/bin/env node
-// Builds the committed demo pack: fetches the bundled clip (scripts/fetch-demo-clip.mjs) and packs all
-// 14 s at x2 from 960x540 (LR 480x256) into public/demo/, so `npm start` needs no training.
-// Extra arguments are passed on to `dydca pack` (e.g. --steps 100 for a quick try).
+// Builds the committed demo packs from the bundled clip (scripts/fetch-demo-clip.mjs), all 14 s scaled to 960x540
+// (HR 960x512 after the crop), so `npm start` needs no training:
+//   x2 -> public/demo/     (LR 480x256)
+//   x4 -> public/demo-x4/  (LR 240x128)
+// Each trains with the default (ort) trainer for a fixed wall-clock budget, so a pack takes at most ~20 min on a
+// 2-core machine. Usage: `node scripts/demo-pack.mjs [x2|x4] [dydca pack flags...]`: with x2 or x4 only that pack
+// is built; later arguments go on to `dydca pack` (e.g. --train-seconds 60 for a quick try).
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Training budget per pack, seconds: ingest, least-squares fit, encoding and metrics take ~6-7 min on top. */
+const TRAIN_SECONDS = 660;
+const PACKS = {
+  x2: { out: join(root, 'public', 'demo'), scale: 2 },
+  x4: { out: join(root, 'public', 'demo-x4'), scale: 4 },
+};
+
+const argv = process.argv.slice(2);
+const only = argv[0] in PACKS ? argv.shift() : null;
+if (argv[0] !== undefined && /^x\d$/.test(argv[0])) {
+  process.stderr.write(`demo-pack: unknown pack ${argv[0]}; choose one of ${Object.keys(PACKS).join(', ')} (or none for all)\n`);
+  process.exit(2);
+}
 const clip = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-const args = ['pack', clip, '--out', join(root, 'public', 'demo'), '--scale', '2', '--max-width', '960', '--steps', '200', '--batch', '16', '--lr', '0.001',
-  ...process.argv.slice(2)];
-// through bin/dydca.mjs, which forwards SIGINT/SIGTERM/SIGHUP to the packer (argument arrays only, no code strings)
-const child = spawn(process.execPath, [join(root, 'bin', 'dydca.mjs'), ...args], { stdio: 'inherit', cwd: root });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 143)));
+
+let current = null;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => current?.kill(signal));
+
+/** Runs one `dydca pack` through bin/dydca.mjs (which forwards signals to the packer); resolves to its exit code. */
+function packOne(name) {
+  const { out, scale } = PACKS[name];
+  const args = ['pack', clip, '--out', out, '--scale', String(scale), '--max-width', '960', '--train-seconds', String(TRAIN_SECONDS),
+    '--trainer', 'ort', '--batch', '16', '--lr', '0.001', ...argv];
+  process.stderr.write(`demo-pack ${name}: dydca ${args.map((a) => a.replace(root + '/', '')).join(' ')}\n`);
+  current = spawn(process.execPath, [join(root, 'bin', 'dydca.mjs'), ...args], { stdio: 'inherit', cwd: root });
+  return new Promise((res) => current.on('exit', (code, signal) => res(code ?? (signal === 'SIGINT' ? 130 : 143))));
+}
+
+for (const name of only === null ? Object.keys(PACKS) : [only]) {
+  const code = await packOne(name);
+  if (code !== 0) process.exit(code);
+}

@@ -40,4 +40,19 @@ describe('planStdo', () => {
       expect(own.every((p) => p.path === 0)).toBe(true);
     });
   });
+
+  it('cuts edge cells to a frame the patch does not divide, and trains each group on its whole cells', () => {
+    // 56x40 LR (an x4 frame cropped to multiples of 8) with 16 px cells: the last column and row are 8 px
+    const score = (f: number, rects: { x: number; y: number }[]) => rects.map((r) => 20 + ((r.x * 3 + r.y * 5 + f * 7) % 23));
+    const plan = planStdo(frames(2, 56, 40), 56, 40, 4, 2, 10, 16, score, 4);
+    for (const ps of plan.patches) {
+      expect(validateLayout(tuples(ps), 56, 40)).toBeNull();
+      expect(ps).toHaveLength(4 * 3);
+      expect(ps.filter((p) => p.w === 8 || p.h === 8)).toHaveLength(4 + 3 - 1);
+    }
+    for (const m of plan.models) {
+      expect(m.set.patches.flat().length).toBeGreaterThan(0);
+      expect(m.set.patches.flat().every((p) => p.w === 16 && p.h === 16)).toBe(true);
+    }
+  });
 });

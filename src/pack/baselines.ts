@@ -35,8 +35,10 @@ export function planNas(frames: TrainingFrame[], lrW: number, lrH: number, scale
 
 export function planStdo(frames: TrainingFrame[], lrW: number, lrH: number, scale: 2 | 3 | 4, k: number, steps: number, patch: number,
   score: PatchScorer, halo: number): MethodPlan {
+  // cells at the right and bottom edges are cut to the frame when `patch` does not divide it (the frame is a
+  // multiple of the finest split patch, which at x4 is half of this one); a single-path model runs any shape
   const grid: { x: number; y: number; w: number; h: number }[] = [];
-  for (let y = 0; y < lrH; y += patch) for (let x = 0; x < lrW; x += patch) grid.push({ x, y, w: patch, h: patch });
+  for (let y = 0; y < lrH; y += patch) for (let x = 0; x < lrW; x += patch) grid.push({ x, y, w: Math.min(patch, lrW - x), h: Math.min(patch, lrH - y) });
   const scored = frames.flatMap((_, f) => score(f, grid).map((psnr, i) => ({ f, rect: grid[i], psnr })));
   // equal-count groups by PSNR, easiest (highest PSNR) first
   const order = scored.map((_, i) => i).sort((a, b) => scored[b].psnr - scored[a].psnr);
@@ -45,10 +47,17 @@ export function planStdo(frames: TrainingFrame[], lrW: number, lrH: number, scal
   order.forEach((idx, rank) => { group[idx] = Math.floor((rank * groups) / scored.length); });
   const patches: PatchRect[][] = frames.map(() => []);
   scored.forEach((s, i) => patches[s.f].push({ ...s.rect, path: group[i] }));
-  const models = Array.from({ length: groups }, (_, g) => ({
-    spec: defaultPathSpecs(scale, [[patch, patch]]),
-    set: { lrWidth: lrW, lrHeight: lrH, scale, frames, patches: patches.map((ps) => ps.filter((p) => p.path === g).map((p) => ({ ...p, path: 0 }))) },
-    steps: Math.max(1, Math.floor(steps / groups)),
-  }));
+  const models = Array.from({ length: groups }, (_, g) => {
+    // a group trains on its whole cells (crops are as large as the smallest training patch allows), on its
+    // cut edge cells only when it has no whole one
+    const own = patches.map((ps) => ps.filter((p) => p.path === g));
+    const whole = own.map((ps) => ps.filter((p) => p.w === patch && p.h === patch));
+    const train = whole.some((ps) => ps.length > 0) ? whole : own;
+    return {
+      spec: defaultPathSpecs(scale, [[patch, patch]]),
+      set: { lrWidth: lrW, lrHeight: lrH, scale, frames, patches: train.map((ps) => ps.map((p) => ({ ...p, path: 0 }))) },
+      steps: Math.max(1, Math.floor(steps / groups)),
+    };
+  });
   return { halo, patches, models };
 }

@@ -1,0 +1,154 @@
+// x2, x3 and x4 end to end through the real CLI: half a second (10 frames) of a real clip packed at each scale with a
+// few training steps, then checked as the player and `dydca eval` will read it: the folder, the manifest (sizes,
+// the splitter's patch sizes and halo for that scale), the routing inside model.onnx, the model's output size
+// on every path's input, and eval's numbers against the packer's. The nas/stdo baselines run once at x4.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDydca } from './cli-runner.test-helper.js';
+import { manifestProblems, type PackManifest, type PatchesFile } from '../format/manifest.js';
+import { validateLayout } from '../format/patch-layout.js';
+import { routePathId, routingThresholds } from '../model/export-onnx.js';
+import { defaultPathSpecs } from '../model/wdsr-spec.js';
+import type { Graph } from '../onnx/graph.js';
+import { readModel } from '../onnx/model-io.js';
+import { defaultBasePatch } from './packer.js';
+import { maxHaloForRouting } from './splitter.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+let dir: string;
+let clip: string;
+
+interface EvalReport { frames: number; psnrSR: number; psnrBicubic: number; psnrSRPerFrame: number[]; ssimSR: number; ssimBicubic: number; packed: { psnrSR: number; psnrBicubic: number } }
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dydca-scales-'));
+  clip = join(dir, 'cut.mp4');
+  // 240x136: not a multiple of every scale's patch grid, so the packer's crop is exercised too
+  let source: string[] = ['-f', 'lavfi', '-i', 'mandelbrot=size=240x136:rate=20'];
+  try {
+    const demo = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (existsSync(demo)) source = ['-ss', '2', '-i', demo];
+  } catch { /* offline: the synthetic source still exercises the whole pipeline */ }
+  execFileSync('ffmpeg', ['-v', 'error', ...source, '-t', '0.5', '-vf', 'scale=240:136', '-c:v', 'libx264', '-crf', '8', '-pix_fmt', 'yuv420p', clip]);
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** HR size the packer crops 240x136 to: a multiple of scale x finest patch (base/4 with 3 paths) in each direction. */
+function expectedHr(scale: number): [number, number] {
+  const unit = scale * (defaultBasePatch(scale) / 4);
+  return [Math.floor(240 / unit) * unit, Math.floor(136 / unit) * unit];
+}
+
+/** The `route/t{k}` constants of the file, nested If branches included, ordered by k. */
+function routeThresholdsInFile(graph: Graph): number[] {
+  const found: [number, number][] = [];
+  const walk = (g: Graph): void => {
+    for (const n of g.nodes) {
+      const k = /^route\/t(\d+)$/.exec(n.name);
+      const a = n.attributes.value;
+      if (k && a?.type === 'tensor') found.push([Number(k[1]), Number(a.value.data[0])]);
+      for (const sub of Object.values(n.attributes)) if (sub.type === 'graph') walk(sub.value);
+    }
+  };
+  walk(graph);
+  return found.sort((a, b) => a[0] - b[0]).map(([, t]) => t);
+}
+
+describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
+  it('writes a pack whose patches, halo, routing, model output size and eval numbers fit the scale', async () => {
+    const out = join(dir, `pack-x${scale}`);
+    const packed = await runDydca('pack', [clip, '--out', out, '--scale', String(scale), '--steps', '12', '--batch', '4', '--json']);
+    expect(packed.stderr).toMatch(/\[done\]/);
+    expect(packed.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['hr.mp4', 'lr.mp4', 'manifest.json', 'model.onnx', 'patches.json']);
+
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
+    expect(manifestProblems(m)).toEqual([]);
+    const [hrW, hrH] = expectedHr(scale);
+    expect([m.scale, m.frames, m.hr.width, m.hr.height]).toEqual([scale, 10, hrW, hrH]);
+    expect([m.lr.width * scale, m.lr.height * scale]).toEqual([hrW, hrH]);
+    // the splitter's sizes at this scale: 128 HR px at level 0 (64/40/32 LR px), halved per level
+    const base = { 2: 64, 3: 40, 4: 32 }[scale];
+    const sizes = [base, base / 2, base / 4];
+    expect(m.model.paths.map((p) => p.patch)).toEqual(sizes.map((v) => [v, v]));
+    expect(m.split).toMatchObject({ basePatch: base, levels: 3 });
+    expect(m.halo).toBe(maxHaloForRouting(sizes));
+    expect(m.halo).toBeGreaterThan(0);
+
+    const patches = JSON.parse(readFileSync(join(out, 'patches.json'), 'utf8')) as PatchesFile;
+    expect(patches.frames).toHaveLength(10);
+    for (const f of patches.frames) {
+      expect(validateLayout(f, m.lr.width, m.lr.height)).toBeNull();
+      for (const [, , w, h, path] of f) expect([w, h]).toEqual(sizes.map((v) => [v, v])[path]);
+    }
+
+    // routing in the file: its thresholds are the spec's, and every path's patch grown by the halo lands on that path
+    const spec = defaultPathSpecs(scale, m.model.paths.map((p) => p.patch));
+    const thresholds = routeThresholdsInFile(readModel(readFileSync(join(out, 'model.onnx'))).graph);
+    expect(thresholds).toEqual(routingThresholds(spec));
+    for (const p of m.model.paths) expect(routePathId(spec, p.patch[0] + 2 * m.halo)).toBe(p.id);
+
+    // the exported model scales every path's input (patch + halo on each side, a batch of 2) by `scale`
+    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
+    try {
+      for (const p of m.model.paths) {
+        const side = p.patch[0] + 2 * m.halo;
+        const input = new Float32Array(2 * 3 * side * side).map((_, i) => ((i * 7919) % 251) / 250);
+        const res = await session.run({ lr: new ort.Tensor('float32', input, [2, 3, side, side]) });
+        const hr = res.hr as ort.Tensor;
+        expect(hr.dims).toEqual([2, 3, side * scale, side * scale]);
+        expect((hr.data as Float32Array).every(Number.isFinite)).toBe(true);
+      }
+    } finally {
+      await session.release();
+    }
+
+    expect(m.metrics.psnrSRPerFrame).toHaveLength(10);
+    // the least-squares skip start alone beats bicubic on natural content at every scale
+    expect(m.metrics.psnrSR).toBeGreaterThan(m.metrics.psnrBicubic);
+    const evaluated = await runDydca('eval', [out, '--json']);
+    expect(evaluated.code).toBe(0);
+    const report = JSON.parse(evaluated.stdout) as EvalReport;
+    expect(report.frames).toBe(10);
+    expect(report.psnrSRPerFrame).toHaveLength(10);
+    expect(report.packed).toEqual({ psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic });
+    // eval's reference is the lossy hr.mp4 and it runs the model on lr.mp4 again: close to the packer's numbers
+    expect(Math.abs(report.psnrSR - m.metrics.psnrSR)).toBeLessThan(1);
+    expect(Math.abs(report.psnrBicubic - m.metrics.psnrBicubic)).toBeLessThan(1);
+    expect(Math.abs(report.ssimSR - m.metrics.ssimSR!)).toBeLessThan(0.02);
+    expect(report.psnrSR).toBeGreaterThan(report.psnrBicubic);
+  }, 120_000);
+});
+
+describe.each(['nas', 'stdo'] as const)('--method %s at x4', (method) => {
+  it('writes one model per group, each scaling by 4, and eval reads it', async () => {
+    const out = join(dir, `pack-${method}-x4`);
+    const packed = await runDydca('pack', [clip, '--out', out, '--scale', '4', '--method', method, '--models', '2', '--steps', '6', '--batch', '4', '--json']);
+    expect(packed.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
+    expect(manifestProblems(m)).toEqual([]);
+    expect(m.model.files).toEqual(['model-0.onnx', 'model-1.onnx']);
+    const patches = JSON.parse(readFileSync(join(out, 'patches.json'), 'utf8')) as PatchesFile;
+    for (const f of patches.frames) expect(validateLayout(f, m.lr.width, m.lr.height)).toBeNull();
+    for (const file of m.model.files!) {
+      const session = await ort.InferenceSession.create(join(out, file));
+      try {
+        const [w, h] = method === 'nas' ? [m.lr.width, m.lr.height] : [16 + 2 * m.halo, 16 + 2 * m.halo];
+        const res = await session.run({ lr: new ort.Tensor('float32', new Float32Array(3 * w * h).fill(0.5), [1, 3, h, w]) });
+        expect((res.hr as ort.Tensor).dims).toEqual([1, 3, h * 4, w * 4]);
+      } finally {
+        await session.release();
+      }
+    }
+    const evaluated = await runDydca('eval', [out, '--json']);
+    expect(evaluated.code).toBe(0);
+    const report = JSON.parse(evaluated.stdout) as EvalReport;
+    expect(report.frames).toBe(10);
+    expect(Number.isFinite(report.psnrSR) && Number.isFinite(report.psnrBicubic)).toBe(true);
+    expect(Math.abs(report.psnrSR - m.metrics.psnrSR)).toBeLessThan(1);
+  }, 120_000);
+});
