@@ -11,7 +11,7 @@ export interface Harness {
   bench(model: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], repeats: number): Promise<EngineTiming[]>;
   adapterInfo(): Promise<Record<string, unknown>>;
   fmaPeak(): Promise<{ gflops: number; ms: number }>;
-  timeKernel(code: string, arenaBytes: number, weightBytes: number, dispatch: [number, number, number]): Promise<number>;
+  timeKernel(code: string, arenaBytes: number, weightBytes: number, dispatch: [number, number, number], params?: number[]): Promise<number>;
   profile(model: HarnessModel, frame: HarnessFrame): Promise<{ kernel: string; ms: number; macs: number }[]>;
   close(): Promise<void>;
 }

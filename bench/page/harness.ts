@@ -12,7 +12,7 @@ import { measureFmaPeak } from './fma-peak.js';
 
 export interface HarnessModel { onnxB64: string; scale: number; halo: number; paths: EngineModel['paths'] }
 export interface HarnessFrame { width: number; height: number; rgbaB64: string; patches: PatchRect[] }
-export type HarnessEngine = EngineName | 'ort-wasm' | 'compiled-f32' | 'compiled-f16';
+export type HarnessEngine = EngineName | 'ort-wasm' | 'compiled-f32';
 
 const b64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const log = (m: string) => { document.getElementById('log')!.textContent += `\n${m}`; };
@@ -45,7 +45,6 @@ const readTexture = readTextureRgba;
 
 async function makeEngine(name: HarnessEngine, device: GPUDevice, model: EngineModel): Promise<SREngine> {
   if (name === 'compiled-f32') return new CompiledEngine(device, model, { precision: 'f32' });
-  if (name === 'compiled-f16') return new CompiledEngine(device, model, { precision: 'f16' });
   if (name === 'ort-wasm') return new OrtWasmEngine(model);
   return createEngine(name, device, model);
 }
@@ -106,7 +105,6 @@ async function check(m: HarnessModel, f: HarnessFrame, engines: HarnessEngine[],
   const model = engineModel(m);
   const results: EngineCheck[] = [];
   for (const name of engines) {
-    if (name === 'compiled-f16' && !device.features.has('shader-f16')) { results.push({ engine: name, outputs: [], hr: null, skipped: 'no shader-f16' }); continue; }
     log(`check ${name}`);
     const { lr, hr } = frameTextures(device, f, m.scale);
     const engine = await makeEngine(name, device, model);
@@ -190,15 +188,16 @@ async function profile(m: HarnessModel, f: HarnessFrame): Promise<{ kernel: stri
   return out;
 }
 
-/** Times one WGSL kernel with bindings 0 (storage rw, `arenaBytes`), 1 (storage read, `weightBytes`), 2 (uniform Params of zeros): min ms of 3 runs. */
-async function timeKernel(code: string, arenaBytes: number, weightBytes: number, dispatch: [number, number, number]): Promise<number> {
+/** Times one WGSL kernel with bindings 0 (storage rw, `arenaBytes`), 1 (storage read, `weightBytes`), 2 (uniform Params `params`, zeros by default): min ms of 3 runs. */
+async function timeKernel(code: string, arenaBytes: number, weightBytes: number, dispatch: [number, number, number], params_: number[] = []): Promise<number> {
   const { device } = await gpu();
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ code });
   const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   const arena = device.createBuffer({ size: arenaBytes, usage: GPUBufferUsage.STORAGE });
   const weights = device.createBuffer({ size: weightBytes, usage: GPUBufferUsage.STORAGE });
-  const params = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM });
+  const params = device.createBuffer({ size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(params, 0, Uint32Array.from({ length: 16 }, (_, i) => params_[i] ?? 0));
   const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: arena } }, { binding: 1, resource: { buffer: weights } }, { binding: 2, resource: { buffer: params } }] });
   const err = await device.popErrorScope();
   if (err) throw new Error(err.message);

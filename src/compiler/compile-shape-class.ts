@@ -4,13 +4,13 @@
 // uploads and dispatches what compileShapeClass returns; the naive engine takes the specialised, unfused
 // path from specializeShapeClass.
 import type { Analysis } from './analysis.js';
-import { convKernel, type ConvKernelSpec, type GeneratedKernel } from './codegen/conv-kernel.js';
+import { convKernel, convOutputSize, type ConvKernelSpec, type ConvTiling, type GeneratedKernel } from './codegen/conv-kernel.js';
 import { srTailKernel, type SRTailKernelSpec } from './codegen/sr-tail-kernel.js';
 import { blockedWeights } from './codegen/weight-layout.js';
-import type { KernelParams, Precision } from './codegen/wgsl-common.js';
+import { elementBytes as bytesPerElement, type KernelParams, type Precision } from './codegen/wgsl-common.js';
 import { FUSED_CONV, FUSED_TAIL, fuseGraph } from './passes/fuse.js';
 import { planMemory, tensorLifetimes, type MemoryPlan } from './passes/memory-plan.js';
-import { elementsPerUnit, inferPathShapes, shapeOf, type ShapeMap } from './passes/path-shapes.js';
+import { inferPathShapes, shapeOf, type ShapeMap } from './passes/path-shapes.js';
 import { scheduleForMemory } from './passes/schedule.js';
 import { specializeForShape } from './passes/specialize.js';
 import { dimConst, dimSym, dimValue } from './symbolic-dim.js';
@@ -82,6 +82,11 @@ export interface ShapeClassPlan {
   elementBytes: number;
 }
 
+export interface CompileOptions {
+  /** the conv tiling per layer (tests try every candidate; a tuner may pick); default: chooseConvTiling */
+  convTiling?: (spec: ConvKernelSpec) => ConvTiling | undefined;
+}
+
 function constVector(graph: Graph, name: string): number[] | null {
   if (!name) return null;
   const t = graph.initializers.get(name);
@@ -89,7 +94,7 @@ function constVector(graph: Graph, name: string): number[] | null {
   return Array.from(t.data as Float32Array);
 }
 
-export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, halo: number, weights: WeightPack, precision: Precision): ShapeClassPlan {
+export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, halo: number, weights: WeightPack, precision: Precision, options: CompileOptions = {}): ShapeClassPlan {
   const { graph: path, shapes, analysis, input, output } = specializeShapeClass(model, cls, halo);
   // windows of the exhaustive schedule search end where a shape is not a constant (none in an SR path)
   const barriers = new Set([...analysis.tensors].filter(([, t]) => !t.shape || t.shape.includes(null)).map(([name]) => name));
@@ -97,12 +102,19 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
   const unfusable = fused.nodes.find((n) => n.opType !== 'FusedConv' && n.opType !== 'FusedSRTail');
   if (unfusable) throw new Error(`compiled engine: '${unfusable.name}' (${unfusable.opType}) did not fuse; this model is not an exported SR path`);
 
-  const elementBytes = precision === 'f16' ? 2 : 4;
+  const elementBytes = bytesPerElement(precision);
   const inArena = (t: string) => t !== input && t !== output && !fused.initializers.has(t);
-  const bytes = (t: string) => (inArena(t) ? elementBytes * elementsPerUnit(shapeOf(shapes, t), 'N') : 0);
+  // channel-blocked [N][ceil(C/4)][H][W] x 4 (codegen/wgsl-common.ts): channels padded to a multiple of 4
+  const bytes = (t: string) => {
+    if (!inArena(t)) return 0;
+    const [, c, h, w] = shapeOf(shapes, t).map((d) => dimValue(d));
+    if (c == null || h == null || w == null) throw new Error(`'${t}' has no constant [C, H, W] per patch; the compiled engine plans only fixed shapes`);
+    return elementBytes * 4 * Math.ceil(c / 4) * h * w;
+  };
   const order = scheduleForMemory(fused, bytes, { barriers }).order;
   const memory = planMemory(tensorLifetimes(order, bytes, inArena));
-  const unitElems = (t: string) => memory.offsets.get(t)! / elementBytes;
+  // arena offsets in vec4 units (the planner aligns to 16 bytes, a multiple of every unit size)
+  const unitElems = (t: string) => memory.offsets.get(t)! / (4 * elementBytes);
   const wOff = (t: string) => weights.offsets.get(t)!;
 
   const kernels = order.map((node): PlannedKernel => (node.opType === 'FusedConv' ? convStep(node) : tailStep(node)));
@@ -124,10 +136,11 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
     const outShape = shapeOf(shapes, node.outputs[0]).slice(1).map((d) => dimValue(d)!);
     return {
       kind: 'conv', readsLR,
-      generate: () => convKernel(spec),
+      generate: () => convKernel(spec, options.convTiling?.(spec)),
       params: (n) => ({
         inOff: readsLR ? 0 : unitElems(x) * n, outOff: unitElems(node.outputs[0]) * n, resOff: res ? unitElems(res) * n : 0,
         wOff: wOff(node.inputs[FUSED_CONV.w]), bOff: wOff(node.inputs[FUSED_CONV.b]), wOffB: 0, bOffB: 0, count: n,
+        inH, inW, outH: convOutputSize(spec)[0], outW: convOutputSize(spec)[1],
       }),
       macsPerPatch: outShape[0] * outShape[1] * outShape[2] * inC * w.dims[2] * w.dims[3],
     };
@@ -152,6 +165,7 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
       params: (n) => ({
         inOff: unitElems(i[FUSED_TAIL.xA]) * n, outOff: 0, resOff: 0,
         wOff: wOff(i[FUSED_TAIL.wA]), bOff: wOff(i[FUSED_TAIL.bA]), wOffB: wOff(i[FUSED_TAIL.wB]), bOffB: wOff(i[FUSED_TAIL.bB]), count: n,
+        inH: cls.patchH + 2 * halo, inW: cls.patchW + 2 * halo, outH: cls.patchH, outW: cls.patchW,
       }),
       macsPerPatch: cls.patchH * cls.patchW * wA.dims[0] * (wA.dims[1] * wA.dims[2] * wA.dims[3] + 3 * wB.dims[2] * wB.dims[3]),
     };

@@ -1,11 +1,14 @@
-// The `compiled` engine: runs the plans of the compiler driver (src/compiler/compile-shape-class.ts).
-// Pipelines are created asynchronously in prepare() per shape class (never per frame); bind groups are built
+// The `compiled` and `compiled-f16` engines: run the plans of the compiler driver (src/compiler/compile-shape-class.ts).
+// prepare() plans every declared shape class, then compiles the distinct pipelines asynchronously through the
+// per-device cache (./pipeline-cache.ts: one pipeline per distinct WGSL, reused by later engines on the same
+// device, so an engine switch back does not recompile); never per frame. Bind groups are built
 // once per class and rebuilt only when a buffer or frame texture they name changes. A frame writes patch
 // origins and Params (uniforms), then encode() records every dispatch in one compute pass of the caller's
 // encoder: conv kernels batched over all patches of a class, the first reading the LR texture, the fused tail
 // writing the HR texture. One arena serves all classes (they run one after another) and only grows when a
 // frame has more patches than any before (before anything is encoded).
 import type { GeneratedKernel } from '../compiler/codegen/kernel-contract.js';
+import type { ConvKernelSpec, ConvTiling } from '../compiler/codegen/conv-kernel.js';
 import { PARAMS_WORDS, paramsWords, type Precision } from '../compiler/codegen/wgsl-common.js';
 import { readModel } from '../onnx/model-io.js';
 import type { Model } from '../onnx/graph.js';
@@ -13,23 +16,30 @@ import { compileShapeClass, packWeights, shapeClassKey, type ShapeClass, type Sh
 import { groupPatchesByShape } from '../format/patch.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
-import { KernelProgram } from './kernel-program.js';
+import type { KernelProgram } from './kernel-program.js';
+import { cachedProgram, compilePrograms, defaultCompileConcurrency } from './pipeline-cache.js';
 
 export interface CompiledEngineOptions {
-  /** 'auto' uses f16 where the device has shader-f16 */
-  precision?: Precision | 'auto';
+  /** storage precision (math is f32 in all); 'f16-auto': native f16 where the device has shader-f16, else packed; default f32 */
+  precision?: Precision | 'f16-auto';
+  /** conv tiling per layer (tests, tuner); default: the codegen's choice */
+  convTiling?: (spec: ConvKernelSpec) => ConvTiling | undefined;
+  /** pipeline compiles in flight at once (default: ./pipeline-cache.ts defaultCompileConcurrency) */
+  compileConcurrency?: number;
 }
 
 const UNIFORM_SLOT = 256;
 
-type Program = KernelProgram<GeneratedKernel>;
+type Program = KernelProgram;
 
 interface ClassRuntime {
   plan: ShapeClassPlan;
-  /** one program per planned kernel (the tail writing the HR texture) */
+  /** the generated kernels (the tail writing the HR texture); their workgroups() size the dispatches */
+  kernels: GeneratedKernel[];
+  /** one program per planned kernel, shared through the device's pipeline cache */
   programs: Program[];
   /** the tail writing an f32 buffer instead (tests, bench), compiled on first use */
-  floatTail: Program | null;
+  floatTail: { kernel: GeneratedKernel; program: Program } | null;
   /** bind groups per kernel and the resources they were built for */
   bound: { resources: unknown[]; groups: GPUBindGroup[] } | null;
   uniforms: GPUBuffer;
@@ -44,7 +54,7 @@ function groupByClass(patches: PatchRect[]): Map<string, { cls: ShapeClass; patc
 }
 
 export class CompiledEngine implements SREngine {
-  readonly name = 'compiled' as const;
+  readonly name: 'compiled' | 'compiled-f16';
   readonly precision: Precision;
   private model: Model | null = null;
   private weights: WeightPack | null = null;
@@ -53,10 +63,11 @@ export class CompiledEngine implements SREngine {
   private readonly classes = new Map<string, ClassRuntime>();
   private timer: { set: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null = null;
 
-  constructor(private readonly device: GPUDevice, private readonly engineModel: EngineModel, opts: CompiledEngineOptions = {}) {
-    const want = opts.precision ?? 'auto';
-    this.precision = want === 'auto' ? (device.features.has('shader-f16') ? 'f16' : 'f32') : want;
-    if (this.precision === 'f16' && !device.features.has('shader-f16')) throw new Error('compiled engine: f16 requested but the device lacks shader-f16');
+  constructor(private readonly device: GPUDevice, private readonly engineModel: EngineModel, private readonly opts: CompiledEngineOptions = {}) {
+    const want = opts.precision ?? 'f32';
+    this.precision = want === 'f16-auto' ? (device.features.has('shader-f16') ? 'f16' : 'f16-packed') : want;
+    if (this.precision === 'f16' && !device.features.has('shader-f16')) throw new Error('compiled engine: native f16 requested but the device lacks shader-f16 (use f16-packed)');
+    this.name = this.precision === 'f32' ? 'compiled' : 'compiled-f16';
   }
 
   /** The plans per shape class (for reports: fused ops, arena vs naive bytes). */
@@ -66,7 +77,7 @@ export class CompiledEngine implements SREngine {
     this.model ??= readModel(this.engineModel.onnx);
     if (!this.weights) {
       this.weights = packWeights(this.model.graph);
-      const data = this.precision === 'f16' ? toHalfArray(this.weights.data) : this.weights.data;
+      const data = this.precision === 'f32' ? this.weights.data : toHalfArray(this.weights.data);
       this.weightBuffer = this.device.createBuffer({ label: 'compiled-weights', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
       this.device.queue.writeBuffer(this.weightBuffer, 0, data as Float32Array<ArrayBuffer>);
     }
@@ -77,24 +88,42 @@ export class CompiledEngine implements SREngine {
         read: this.device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
       };
     }
-    const paths = this.engineModel.paths;
-    for (let i = 0; i < paths.length; i++) {
-      const [h, w] = paths[i].patch;
-      onProgress?.(i / paths.length, `compiling path ${paths[i].id} (${w}x${h})`);
-      await this.classRuntime({ path: paths[i].id, patchH: h, patchW: w });
-    }
+    // plan every class first (CPU, milliseconds), then compile the distinct pipelines of all of them together
+    const classes = this.engineModel.paths.map((p) => ({ path: p.id, patchH: p.patch[0], patchW: p.patch[1] }));
+    const planned = classes.map((cls) => this.planClass(cls));
+    await compilePrograms(this.device, planned.flatMap((p) => p.kernels), this.opts.compileConcurrency ?? defaultCompileConcurrency(),
+      (done, total) => onProgress?.(total ? done / total : 1, `compiling pipelines: ${done} of ${total}`));
+    await Promise.all(classes.map((cls) => this.classRuntime(cls)));
     onProgress?.(1, 'compiled engine ready');
   }
 
+  private readonly planned = new Map<string, { plan: ShapeClassPlan; kernels: GeneratedKernel[] }>();
+
+  /** The class's plan and generated kernels (no GPU work). */
+  private planClass(cls: ShapeClass): { plan: ShapeClassPlan; kernels: GeneratedKernel[] } {
+    const key = shapeClassKey(cls);
+    let p = this.planned.get(key);
+    if (!p) {
+      this.model ??= readModel(this.engineModel.onnx);
+      this.weights ??= packWeights(this.model.graph);
+      const plan = compileShapeClass(this.model, cls, this.engineModel.scale, this.engineModel.halo, this.weights, this.precision, { convTiling: this.opts.convTiling });
+      p = { plan, kernels: plan.kernels.map((k) => k.generate('texture')) };
+      this.planned.set(key, p);
+    }
+    return p;
+  }
 
   private async classRuntime(cls: ShapeClass): Promise<ClassRuntime> {
     const key = shapeClassKey(cls);
     const have = this.classes.get(key);
     if (have) return have;
-    const plan = compileShapeClass(this.model!, cls, this.engineModel.scale, this.engineModel.halo, this.weights!, this.precision);
-    const programs = await Promise.all(plan.kernels.map((k) => KernelProgram.create(this.device, k.generate('texture'))));
+    const { plan, kernels } = this.planClass(cls);
+    const programs = await Promise.all(kernels.map((k) => cachedProgram(this.device, k)));
+    // another call may have set this class up while we waited for its pipelines
+    const again = this.classes.get(key);
+    if (again) return again;
     const rt: ClassRuntime = {
-      plan, programs, floatTail: null, bound: null, capacity: 0, lastCount: -1,
+      plan, kernels, programs, floatTail: null, bound: null, capacity: 0, lastCount: -1,
       uniforms: this.device.createBuffer({ label: `params ${key}`, size: UNIFORM_SLOT * plan.kernels.length, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
       origins: this.device.createBuffer({ label: `origins ${key}`, size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }),
     };
@@ -143,7 +172,7 @@ export class CompiledEngine implements SREngine {
     const resources = [this.arena, this.weightBuffer, rt.origins, lr, out];
     if (rt.bound && rt.bound.resources.every((r, i) => r === resources[i])) return rt.bound.groups;
     const groups = rt.plan.kernels.map((k, i) => {
-      const program = k.kind === 'tail' && out instanceof GPUBuffer ? rt.floatTail! : rt.programs[i];
+      const program = k.kind === 'tail' && out instanceof GPUBuffer ? rt.floatTail!.program : rt.programs[i];
       return program.bindGroup({
         arena: this.arena!, weights: this.weightBuffer!, params: { buffer: rt.uniforms, offset: UNIFORM_SLOT * i, size: PARAMS_WORDS * 4 },
         ...(k.readsLR ? { lr, origins: rt.origins } : {}),
@@ -158,8 +187,8 @@ export class CompiledEngine implements SREngine {
   private encodeClass(pass: GPUComputePassEncoder, rt: ClassRuntime, count: number, lr: GPUTexture, out: GPUTexture | GPUBuffer): void {
     const groups = this.bindGroups(rt, lr, out);
     rt.plan.kernels.forEach((k, i) => {
-      const program = k.kind === 'tail' && out instanceof GPUBuffer ? rt.floatTail! : rt.programs[i];
-      program.dispatch(pass, groups[i], program.kernel.workgroups(count));
+      const [program, kernel] = k.kind === 'tail' && out instanceof GPUBuffer ? [rt.floatTail!.program, rt.floatTail!.kernel] : [rt.programs[i], rt.kernels[i]];
+      program.dispatch(pass, groups[i], kernel.workgroups(count));
     });
   }
 
@@ -223,7 +252,10 @@ export class CompiledEngine implements SREngine {
     const out = new Map<PatchRect, Float32Array>();
     for (const g of groups) {
       const rt = await this.classRuntime(g.cls);
-      rt.floatTail ??= await KernelProgram.create(this.device, rt.plan.kernels.find((k) => k.kind === 'tail')!.generate('float'));
+      if (!rt.floatTail) {
+        const kernel = rt.plan.kernels.find((k) => k.kind === 'tail')!.generate('float');
+        rt.floatTail = { kernel, program: await cachedProgram(this.device, kernel) };
+      }
       const per = 3 * s * g.cls.patchH * s * g.cls.patchW;
       const bytes = 4 * per * g.patches.length;
       const floatOut = this.device.createBuffer({ label: 'float-hr', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
@@ -262,12 +294,12 @@ export class CompiledEngine implements SREngine {
         const encoder = this.device.createCommandEncoder();
         const pass = encoder.beginComputePass();
         const k = rt.plan.kernels[i];
-        rt.programs[i].dispatch(pass, groups[i], rt.programs[i].kernel.workgroups(g.patches.length));
+        rt.programs[i].dispatch(pass, groups[i], rt.kernels[i].workgroups(g.patches.length));
         pass.end();
         const t = performance.now();
         this.device.queue.submit([encoder.finish()]);
         await this.device.queue.onSubmittedWorkDone();
-        out.push({ kernel: `${shapeClassKey(g.cls)} ${rt.programs[i].kernel.label} x${g.patches.length}`, ms: performance.now() - t, macs: k.macsPerPatch * g.patches.length });
+        out.push({ kernel: `${shapeClassKey(g.cls)} ${rt.kernels[i].label} x${g.patches.length}`, ms: performance.now() - t, macs: k.macsPerPatch * g.patches.length });
       }
     }
     return out;
@@ -276,6 +308,7 @@ export class CompiledEngine implements SREngine {
   dispose(): void {
     for (const rt of this.classes.values()) { rt.uniforms.destroy(); rt.origins.destroy(); }
     this.classes.clear();
+    this.planned.clear();
     this.arena?.destroy();
     this.weightBuffer?.destroy();
     this.timer?.set.destroy(); this.timer?.resolve.destroy(); this.timer?.read.destroy();

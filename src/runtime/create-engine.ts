@@ -7,7 +7,9 @@ import { ENGINE_NAMES, isEngineName, type EngineModel, type EngineName, type SRE
 type EngineFactory = (device: GPUDevice, model: EngineModel, opts: CompiledEngineOptions) => Promise<SREngine>;
 
 const factories: Record<EngineName, EngineFactory> = {
-  compiled: async (device, model, opts) => new (await import('./compiled-engine.js')).CompiledEngine(device, model, opts),
+  compiled: async (device, model, opts) => new (await import('./compiled-engine.js')).CompiledEngine(device, model, { precision: 'f32', ...opts }),
+  // native f16 where the device has shader-f16, else halves packed in u32 (every adapter); f32 math in both
+  'compiled-f16': async (device, model, opts) => new (await import('./compiled-engine.js')).CompiledEngine(device, model, { ...opts, precision: 'f16-auto' }),
   'compiled-naive': async (device, model) => new (await import('./naive-engine.js')).NaiveEngine(device, model),
   ort: async (device, model) => (await import('./ort-engine.js')).createOrtEngine(device, model),
   bicubic: async (device, model) => (await import('./bicubic-engine.js')).createBicubicEngine(device, model),

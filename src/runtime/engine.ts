@@ -1,8 +1,8 @@
-// The one interface every SR engine implements (compiled, compiled-naive, ort, bicubic); the player swaps them live.
+// The one interface every SR engine implements (compiled, compiled-f16, compiled-naive, ort, bicubic); the player swaps them live.
 // Nothing behind it tells the player how a kernel was generated.
 
 /** Every engine, listed once: the player's choices, the bench's and the `engine` attribute's values. */
-export const ENGINE_NAMES = ['compiled', 'compiled-naive', 'ort', 'bicubic'] as const;
+export const ENGINE_NAMES = ['compiled', 'compiled-f16', 'compiled-naive', 'ort', 'bicubic'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export function isEngineName(v: unknown): v is EngineName {

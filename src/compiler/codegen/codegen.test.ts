@@ -1,7 +1,7 @@
-// Codegen pieces that need no GPU: the blocked weight layout, the tile chooser, and what the emitted
-// WGSL declares (the GPU compile and numbers are checked in Chromium by bench/engines.test.ts).
+// Codegen pieces that need no GPU: the blocked weight layout, the conv tilings, and what the emitted WGSL
+// declares (the GPU compile and numbers: src/runtime/compiled-engine.test.ts in Node, bench/engines.test.ts in Chromium).
 import { describe, expect, it } from 'vitest';
-import { chooseConvTiling, convKernel, convOutputSize } from './conv-kernel.js';
+import { chooseConvTiling, convKernel, convOutputSize, convTilingCandidates, tilingBytes } from './conv-kernel.js';
 import { srTailKernel } from './sr-tail-kernel.js';
 import { blockedWeights, outputBlocks } from './weight-layout.js';
 
@@ -20,15 +20,20 @@ describe('blockedWeights', () => {
   });
 });
 
-describe('chooseConvTiling', () => {
-  it.each([[36, 36, 64], [20, 20, 32], [10, 22, 12], [6, 6, 4]])('%ix%i out, %i channels: 32..64 invocations, cover the output', (oh, ow, cout) => {
-    const t = chooseConvTiling(oh, ow, cout);
-    expect(t.wgX * t.wgY).toBeGreaterThanOrEqual(32);
-    expect(t.wgX * t.wgY).toBeLessThanOrEqual(64);
-    expect(outputBlocks(cout) % t.groups).toBe(0);
-    // never worse than the plain 16x8 tile
-    const padded = (tw: number, th: number) => Math.ceil(ow / tw) * tw * Math.ceil(oh / th) * th;
-    expect(padded(t.wgX * t.px, t.wgY)).toBeLessThanOrEqual(padded(16, 8));
+describe('conv tilings', () => {
+  it.each([[64, 3], [32, 3], [12, 3], [4, 3], [8, 5]])('%i output channels, %ix%i kernel: every candidate has 64 invocations and fits 16 KiB', (cout, k) => {
+    const candidates = convTilingCandidates(cout, k);
+    expect(candidates.length).toBeGreaterThan(0);
+    for (const t of candidates) {
+      expect(t.tc * t.tx * t.ty).toBe(64);
+      expect(outputBlocks(cout) % (t.tc * t.g)).toBe(0);
+      expect(tilingBytes(t, k)).toBeLessThanOrEqual(16384);
+    }
+    expect(candidates).toContainEqual(chooseConvTiling(cout, k));
+  });
+
+  it('the default covers all 16 blocks of 64 channels in one workgroup, 4x4 vec4 outputs per invocation', () => {
+    expect(chooseConvTiling(64, 3)).toEqual({ tc: 4, g: 4, tx: 2, ty: 8, px: 4 });
   });
 });
 
@@ -36,11 +41,13 @@ describe('generated WGSL', () => {
   it.each([
     { relu: true, residual: false, lr: false }, { relu: false, residual: true, lr: false }, { relu: false, residual: false, lr: true },
   ])('conv relu=$relu residual=$residual lr=$lr declares what it binds', ({ relu, residual, lr }) => {
-    const k = convKernel({ cin: 8, cout: 16, k: 3, pad: 1, inH: 12, inW: 12, relu, residual, shift: lr ? [0.5, 0.5, 0.5] : null, input: lr ? { kind: 'lr', halo: 2 } : { kind: 'arena' }, precision: 'f32' });
+    const k = convKernel({ cin: lr ? 3 : 8, cout: 16, k: 3, pad: 1, inH: 12, inW: 12, relu, residual, shift: lr ? [0.5, 0.5, 0.5] : null, input: lr ? { kind: 'lr', halo: 2 } : { kind: 'arena' }, precision: 'f32' });
     expect(k.code.includes('max(v,')).toBe(relu);
     expect(k.code.includes('params.resOff')).toBe(residual);
     expect(k.code.includes('texture_2d<f32>')).toBe(lr);
-    expect(k.code).toContain('var<workgroup> tile');
+    expect(k.code).toContain('var<workgroup> xt');
+    expect(k.code).toContain('var<workgroup> wt');
+    expect(k.code).toContain('@workgroup_size(64, 1, 1)');
     const [oh, ow] = convOutputSize({ inH: 12, inW: 12, k: 3, pad: 1 });
     const [x, y, z] = k.workgroups(3);
     expect(z % 3).toBe(0);
@@ -53,6 +60,8 @@ describe('generated WGSL', () => {
     const tex = srTailKernel({ ...base, output: 'texture' });
     expect(tex.code.match(/var acc_\d+ =/g)!.length).toBe(outputBlocks(3 * s * s));
     expect(tex.code.match(/textureStore\(hr/g)!.length).toBe(s * s);
+    // patch sizes come from Params: one pipeline for every patch shape of the path
+    expect(srTailKernel({ ...base, patchH: 9, patchW: 3, output: 'texture' }).code).toBe(tex.code);
     expect(tex.workgroups(4)).toEqual([1, 1, 4]);
     expect(srTailKernel({ ...base, output: 'float' }).code).toContain('debugOut');
   });
