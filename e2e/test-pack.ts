@@ -10,43 +10,69 @@ export const testPackDir = join(root, '.cache', 'e2e', 'pack');
 /** The URL prefix the page sees; routePack() answers it from `testPackDir` (or from `files` overrides). */
 export const testPackUrl = '/e2e-pack/manifest.json';
 
-/** Builds the pack once (about a minute on 2 cores); later runs reuse it. */
-export function ensureTestPack(): string {
-  if (existsSync(join(testPackDir, 'manifest.json'))) return testPackDir;
+/** Cache folder of the test pack at `scale`: the x2 pack keeps its historic path, others get `pack-x<scale>`. */
+export function testPackDirFor(scale: TestPackScale = 2): string {
+  return scale === 2 ? testPackDir : join(root, '.cache', 'e2e', `pack-x${scale}`);
+}
+
+/** URL prefix under which routePack(..., {scale}) serves the pack at `scale` (`/e2e-pack/` for x2). */
+export function testPackPrefix(scale: TestPackScale = 2): string {
+  return scale === 2 ? '/e2e-pack/' : `/e2e-pack-x${scale}/`;
+}
+
+export type TestPackScale = 2 | 3 | 4;
+
+// `dydca pack` arguments after the clip and --out, per scale. x2: HR 128x64, LR 64x32, paths 32/16 px.
+// x3: HR 120x48 (multiples of 3 x 8), LR 40x16, paths 16/8. x4: HR 192x96, LR 48x24, paths 16/8. Halo 1 at x3/x4.
+const packArgs: Record<TestPackScale, string[]> = {
+  2: ['--scale', '2', '--seconds', '0.5', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '60'],
+  3: ['--scale', '3', '--seconds', '0.5', '--max-width', '120', '--paths', '2', '--patch', '16', '--steps', '60'],
+  4: ['--scale', '4', '--seconds', '0.5', '--max-width', '192', '--paths', '2', '--patch', '16', '--steps', '60'],
+};
+
+/** Builds the pack at `scale` (x2 by default) once (about a minute on 2 cores); later runs reuse it. */
+export function ensureTestPack(scale: TestPackScale = 2): string {
+  const dir = testPackDirFor(scale);
+  if (existsSync(join(dir, 'manifest.json'))) return dir;
   const work = join(root, '.cache', 'e2e');
   mkdirSync(work, { recursive: true });
   // Natural content (the bundled clip, cut to 128x64 HR and 10 frames): on a synthetic pattern such as
   // testsrc2 at this size, chroma subsampling dominates the error and browsers upsample chroma unlike
   // ffmpeg, so a model fitted to ffmpeg's decode loses its gain in the page.
   const clip = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  const tmpOut = join(work, 'pack-building');
+  const tmpOut = join(work, scale === 2 ? 'pack-building' : `pack-x${scale}-building`);
   rmSync(tmpOut, { recursive: true, force: true });
-  const args = ['pack', clip, '--out', tmpOut, '--scale', '2', '--seconds', '0.5', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '60'];
+  const args = ['pack', clip, '--out', tmpOut, ...packArgs[scale]];
   const main = join(root, 'src', 'cli', 'main.ts');
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   const r = existsSync(main)
     ? spawnSync(tsx, [main, ...args], { cwd: root, encoding: 'utf8' })
     : spawnSync(tsx, ['--eval', `import(${JSON.stringify(join(root, 'src', 'cli', 'pack.ts'))}).then(async (m) => { process.exitCode = await m.runPack(${JSON.stringify(args.slice(1))}); })`], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`dydca pack failed for the e2e pack (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
-  renameSync(tmpOut, testPackDir);
-  return testPackDir;
+  renameSync(tmpOut, dir);
+  return dir;
 }
 
 export function readPackFile(name: string): Buffer { return readFileSync(join(testPackDir, name)); }
 
 const contentTypes: Record<string, string> = { json: 'application/json', mp4: 'video/mp4', onnx: 'application/octet-stream' };
 
-/** Serves the test pack under /e2e-pack/; `overrides` replace (string/Buffer) or 404 (null) single files. */
-export async function routePack(page: Page, overrides: Record<string, string | Buffer | null> = {}): Promise<void> {
-  await page.route('**/e2e-pack/**', async (route) => {
-    const name = new URL(route.request().url()).pathname.replace(/^\/e2e-pack\//, '');
+/**
+ * Serves the test pack under /e2e-pack/ (the pack at `scale` under testPackPrefix(scale)); `overrides` replace
+ * (string/Buffer) or 404 (null) single files.
+ */
+export async function routePack(page: Page, overrides: Record<string, string | Buffer | null> = {}, { scale = 2 }: { scale?: TestPackScale } = {}): Promise<void> {
+  const dir = testPackDirFor(scale);
+  const prefix = testPackPrefix(scale);
+  await page.route(`**${prefix}**`, async (route) => {
+    const name = new URL(route.request().url()).pathname.slice(prefix.length);
     const override = overrides[name];
     const headers = { 'Cross-Origin-Resource-Policy': 'same-origin' };
-    if (override === null || (override === undefined && !existsSync(join(testPackDir, name)))) {
+    if (override === null || (override === undefined && !existsSync(join(dir, name)))) {
       await route.fulfill({ status: 404, body: 'not found', headers });
       return;
     }
-    const body = override ?? readPackFile(name);
+    const body = override ?? readFileSync(join(dir, name));
     await route.fulfill({ status: 200, body, headers, contentType: contentTypes[name.split('.').pop() ?? ''] ?? 'application/octet-stream' });
   });
 }
