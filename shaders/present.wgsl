@@ -1,7 +1,8 @@
 // Presents the HR frame on the canvas: SR, or a split view (bicubic left of the split line, SR right),
-// with an optional patch overlay (each patch's outline coloured by the path that served it).
+// with an optional patch overlay (each patch's outline coloured by the path that served it) and an optional zoom
+// lens: a panel of two squares, bicubic | SR, magnifying the region around (lensX, lensY), whose outline is drawn.
 
-struct View { splitX: i32, overlay: u32, patchCount: u32, scale: u32 }
+struct View { splitX: i32, overlay: u32, patchCount: u32, scale: u32, lensX: i32, lensY: i32, lensSize: i32, zoom: i32 }
 
 @group(0) @binding(0) var sr: texture_2d<f32>;
 @group(0) @binding(1) var bicubic: texture_2d<f32>;
@@ -44,5 +45,28 @@ fn fs(@builtin(position) pos: vec4<f32>) -> @location(0) vec4<f32> {
       if (inside && onEdge) { rgb = mix(rgb, pathColour(patches[5u * k + 4u]), 0.85); }
     }
   }
+  if (view.lensSize > 0) { rgb = lens(px, rgb); }
   return vec4<f32>(rgb, 1.0);
+}
+
+fn lens(px: vec2<i32>, under: vec3<f32>) -> vec3<f32> {
+  let dims = vec2<i32>(textureDimensions(sr));
+  let size = view.lensSize;
+  let zoom = max(view.zoom, 1);
+  let centre = vec2<i32>(view.lensX, view.lensY);
+  // the panel sits in the top corner away from the region it magnifies
+  let panelX = select(dims.x - 2 * size - 4, 4, view.lensX > dims.x / 2);
+  let q = px - vec2<i32>(panelX, 4);
+  if (q.x >= -1 && q.x <= 2 * size && q.y >= -1 && q.y <= size) {
+    if (q.x == -1 || q.y == -1 || q.x == 2 * size || q.y == size || q.x == size) { return vec3<f32>(1.0, 1.0, 1.0); }
+    let local = vec2<i32>(q.x % size, q.y);
+    let src = clamp(centre + (local - vec2<i32>(size / 2, size / 2)) / zoom, vec2<i32>(0, 0), dims - vec2<i32>(1, 1));
+    if (q.x < size) { return textureLoad(bicubic, src, 0).rgb; }
+    return textureLoad(sr, src, 0).rgb;
+  }
+  // the magnified region's outline on the frame
+  let r = size / (2 * zoom);
+  let d = abs(px - centre);
+  if ((d.x == r && d.y <= r) || (d.y == r && d.x <= r)) { return vec3<f32>(1.0, 0.85, 0.1); }
+  return under;
 }

@@ -1,78 +1,111 @@
-// The demo page around <dydca-player>: engine switch, compare split drag, overlay select, stats readout,
-// PSNR-over-time graph and loading another pack by URL.
+// The demo page around <dydca-player>: a pack gallery (the bundled packs or any URL), engine / compare / overlay /
+// lens controls that mirror the element both ways, the stats readout and the PSNR-over-time graph. The URL
+// parameters `pack`, `engine`, `overlay`, `compare` (and `lens`, `autoplay`) set the player on load and are kept current.
 import { LitElement, html, css } from 'lit';
-import { ENGINE_NAMES, type EngineName } from '../runtime/engine.js';
+import { ENGINE_NAMES, isEngineName, type EngineName } from '../runtime/engine.js';
 import { type DydcaPlayer, type OverlayMode, type PlayerStats } from './dydca-player.js';
+import { OVERLAYS } from './player-controls.js';
+import { formatBytes } from './player-stats.js';
 import './dydca-player.js';
 import './psnr-graph.js';
 
-const formatBytes = (n: number): string => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`);
 const formatDb = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(2)} dB`);
+
+/** The packs this site bundles (public/): listed when their manifest is there. */
+const BUNDLED_PACKS = [
+  { url: '/demo/manifest.json', label: 'Cockatoo x2' },
+  { url: '/demo-x4/manifest.json', label: 'Cockatoo x4' },
+];
+
+interface PackFacts { url: string; label: string; facts: string }
 
 export class DemoApp extends LitElement {
   static override properties = {
-    packUrl: { state: true }, engine: { state: true }, compare: { state: true }, overlay: { state: true },
-    split: { state: true }, stats: { state: true }, playing: { state: true },
+    packUrl: { state: true }, engine: { state: true }, compare: { state: true }, overlay: { state: true }, lens: { state: true },
+    stats: { state: true }, gallery: { state: true }, facts: { state: true },
   };
 
   static override styles = css`
     :host { display: block; padding: 12px; max-width: 1100px; margin: 0 auto; }
     h1 { font-size: 20px; margin: 0 0 8px; }
-    .controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 8px 0; }
-    .stage { position: relative; user-select: none; touch-action: none; }
-    .stage.compare { cursor: ew-resize; }
+    .controls, .gallery { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 8px 0; }
+    .gallery button[aria-current=true] { outline: 2px solid #6aa0ff; }
+    .facts { color: #bbb; margin: 4px 0; }
     .readout { font-variant-numeric: tabular-nums; display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 4px 12px; }
     input[type=url] { width: 340px; }
     button, select, input { font: inherit; }
   `;
 
-  protected packUrl = new URLSearchParams(location.search).get('pack') ?? '/demo/manifest.json';
-  protected engine: EngineName = (new URLSearchParams(location.search).get('engine') as EngineName | null) ?? 'compiled';
-  protected compare = false;
-  protected overlay: OverlayMode = 'none';
-  protected split = 0.5;
+  private readonly params = new URLSearchParams(location.search);
+  protected packUrl = this.params.get('pack') ?? BUNDLED_PACKS[0].url;
+  protected engine: EngineName = isEngineName(this.params.get('engine')) ? this.params.get('engine') as EngineName : 'compiled';
+  protected compare = this.params.get('compare') === '1';
+  protected overlay: OverlayMode = (OVERLAYS as readonly string[]).includes(this.params.get('overlay') ?? '') ? this.params.get('overlay') as OverlayMode : 'none';
+  protected lens = this.params.get('lens') === '1';
   protected stats: PlayerStats | null = null;
-  protected playing = false;
-  protected autoplay = new URLSearchParams(location.search).get('autoplay') !== '0';
+  protected gallery: PackFacts[] = [];
+  protected facts = '';
+  protected autoplay = this.params.get('autoplay') !== '0';
   private history: { frame: number; psnr: number; psnrBicubic: number }[] = [];
-  private dragging = false;
 
   private get player(): DydcaPlayer { return this.renderRoot.querySelector('dydca-player')!; }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.findBundledPacks();
+  }
 
   override render() {
     const s = this.stats;
     return html`
       <h1>dydca: super-resolution video streaming (Dy-DCA) on WebGPU</h1>
+      <div class="gallery" id="gallery">Packs:
+        ${this.gallery.map((p) => html`<button class="pack" aria-current=${p.url === this.packUrl} title=${p.facts} @click=${() => { this.packUrl = p.url; }}>${p.label}</button>`)}
+        <form @submit=${this.loadPack}><input id="pack-url" type="url" .value=${this.packUrl} placeholder="manifest.json URL"> <button>Load pack</button></form>
+      </div>
+      <div class="facts" id="facts">${this.facts}</div>
       <div class="controls">
-        <button id="play" @click=${this.togglePlay}>${this.playing ? 'Pause' : 'Play'}</button>
         <label>Engine <select id="engine" @change=${(e: Event) => { this.engine = (e.target as HTMLSelectElement).value as EngineName; }}>
           ${ENGINE_NAMES.map((n) => html`<option value=${n} ?selected=${n === this.engine}>${n}</option>`)}</select></label>
         <label><input id="compare" type="checkbox" .checked=${this.compare} @change=${(e: Event) => { this.compare = (e.target as HTMLInputElement).checked; }}> Compare bicubic | SR</label>
+        <label><input id="lens" type="checkbox" .checked=${this.lens} @change=${(e: Event) => { this.lens = (e.target as HTMLInputElement).checked; }}> Zoom lens</label>
         <label>Overlay <select id="overlay" @change=${(e: Event) => { this.overlay = (e.target as HTMLSelectElement).value as OverlayMode; }}>
-          ${(['none', 'psnr', 'patches'] as const).map((o) => html`<option value=${o} ?selected=${o === this.overlay}>${o}</option>`)}</select></label>
-        <form @submit=${this.loadPack}><input id="pack-url" type="url" .value=${this.packUrl} placeholder="manifest.json URL"> <button>Load pack</button></form>
+          ${OVERLAYS.map((o) => html`<option value=${o} ?selected=${o === this.overlay}>${o}</option>`)}</select></label>
       </div>
-      <div class="stage ${this.compare ? 'compare' : ''}" @pointerdown=${this.dragStart} @pointermove=${this.dragMove} @pointerup=${() => { this.dragging = false; }}>
-        <dydca-player src=${this.packUrl} engine=${this.engine} ?compare=${this.compare} overlay=${this.overlay} .split=${this.split} ?autoplay=${this.autoplay}
-          @frame=${this.onFrame} @ready=${() => { this.history = []; }}
-          @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }} @ended=${() => { this.playing = false; }}></dydca-player>
-      </div>
+      <dydca-player src=${this.packUrl} engine=${this.engine} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
+        @frame=${this.onFrame} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
+        @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }}></dydca-player>
       <div class="readout" id="readout">
         <span>frame ${s ? s.frame : '-'}</span><span>${s ? s.fps : 0} fps</span><span>SR ${s ? s.srMs.toFixed(1) : '-'} ms</span>
-        <span>dropped ${s ? s.dropped : 0}</span><span>engine ${s?.engine ?? '-'}</span><span>${s?.patches ?? 0} patches</span>
+        <span>SR frames ${s?.srFrames ?? 0}</span><span>bicubic frames ${s?.bicubicFrames ?? 0}</span><span>dropped ${s?.dropped ?? 0}</span>
+        <span>startup ${s?.startupMs != null ? `${(s.startupMs / 1000).toFixed(1)} s` : '-'}</span>
+        <span>engine ${s?.engine ?? '-'}</span><span>${s?.patches ?? 0} patches</span>
         <span>GPU live ${formatBytes(s?.liveGpuBytes ?? 0)}</span><span>GPU peak ${formatBytes(s?.peakGpuBytes ?? 0)}</span>
         <span>PSNR SR ${formatDb(s?.psnr ?? null)}</span><span>PSNR bicubic ${formatDb(s?.psnrBicubic ?? null)}</span>
       </div>
       ${this.overlay === 'psnr' ? html`<psnr-graph .points=${this.history}></psnr-graph>` : ''}`;
   }
 
-  private togglePlay(): void {
-    if (this.player.isPlaying) { this.player.pause(); this.playing = false; } else { this.player.play(); this.playing = true; }
+  override updated(): void {
+    // Shareable state: the address bar says what is on screen.
+    const p = new URLSearchParams(location.search);
+    p.set('pack', this.packUrl); p.set('engine', this.engine); p.set('overlay', this.overlay);
+    p.set('compare', this.compare ? '1' : '0'); p.set('lens', this.lens ? '1' : '0');
+    const url = `${location.pathname}?${p.toString()}${location.hash}`;
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+  }
+
+  /** The element's own controls and keys changed something: the page's controls follow. */
+  private onViewChange(e: CustomEvent<{ engine: EngineName; compare: boolean; overlay: OverlayMode; lens: boolean }>): void {
+    ({ engine: this.engine, compare: this.compare, overlay: this.overlay, lens: this.lens } = e.detail);
+  }
+
+  private onPoster(e: CustomEvent<{ manifest: NonNullable<DydcaPlayer['manifest']> }>): void {
+    this.facts = packFacts(e.detail.manifest);
   }
 
   private onFrame(e: CustomEvent<PlayerStats>): void {
     this.stats = e.detail;
-    this.playing = this.player.isPlaying;
     const { frame, psnr, psnrBicubic } = e.detail;
     if (psnr !== null && psnrBicubic !== null) {
       this.history = [...this.history.filter((p) => p.frame < frame), { frame, psnr, psnrBicubic }];
@@ -81,21 +114,25 @@ export class DemoApp extends LitElement {
 
   private loadPack(e: Event): void {
     e.preventDefault();
-    const input = this.renderRoot.querySelector<HTMLInputElement>('#pack-url')!;
-    this.packUrl = input.value;
+    this.packUrl = this.renderRoot.querySelector<HTMLInputElement>('#pack-url')!.value;
   }
 
-  private dragStart(e: PointerEvent): void {
-    if (!this.compare) return;
-    this.dragging = true;
-    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-    this.dragMove(e);
+  private async findBundledPacks(): Promise<void> {
+    const found = await Promise.all(BUNDLED_PACKS.map(async (p) => {
+      try {
+        const r = await fetch(p.url);
+        if (!r.ok || !/json/.test(r.headers.get('content-type') ?? '')) return null;
+        return { ...p, facts: packFacts(await r.json()) };
+      } catch { return null; }
+    }));
+    this.gallery = found.filter((p): p is PackFacts => p !== null);
   }
+}
 
-  private dragMove(e: PointerEvent): void {
-    if (!this.dragging) return;
-    const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
-    this.split = Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
-  }
+/** The facts a viewer wants before pressing play. */
+function packFacts(m: NonNullable<DydcaPlayer['manifest']>): string {
+  const gflops = (m as { gflopsPerFrame?: { mean: number } }).gflopsPerFrame;
+  return `LR ${m.lr.width}x${m.lr.height} -> HR ${m.hr.width}x${m.hr.height} (x${m.scale}), ${(m.frames / m.fps).toFixed(1)} s at ${m.fps} fps, ` +
+    `${m.model.paths.length} paths${gflops ? `, ${gflops.mean.toFixed(1)} GFLOP per frame` : ''}`;
 }
 customElements.define('dydca-demo-app', DemoApp);

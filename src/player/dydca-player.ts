@@ -1,242 +1,182 @@
-// <dydca-player>: streams a pack (manifest -> lr.mp4 via mp4box + WebCodecs), super-resolves every frame on
-// the GPU with the selected engine, presents it on a WebGPU canvas with compare / PSNR / patch overlays.
+// <dydca-player>: streams a pack and super-resolves it on the GPU. The element wires the parts: pack-loader (what
+// is fetched), FramePipeline (how a frame gets on screen), PlaybackLoop (which frame, on the video's clock),
+// WorkQueue + device-loss (GPU work in order, recovery), player-controls (what the viewer touches).
 import { LitElement, html, css, type PropertyValues } from 'lit';
 import { createEngine } from '../runtime/create-engine.js';
 import { ENGINE_NAMES, isEngineName, type EngineName, type SREngine } from '../runtime/engine.js';
-import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
 import type { GpuMemoryTracker } from '../runtime/gpu-memory.js';
 import { acquireGpu, type PlayerGpu } from './gpu-device.js';
-import { loadPack, parseAllowedOrigins, type LoadedPack } from './pack-loader.js';
-import { FramePresenter, type PresentMode } from './frame-presenter.js';
-import { FrameImporter } from './frame-importer.js';
+import { loadPackBody, openPack, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
+import type { LensView, PresentMode } from './frame-presenter.js';
 import { webgpuCanvasBreaksReadback } from './canvas-readback-probe.js';
-import { PsnrMeter } from './psnr-meter.js';
-import { VideoFrameStream } from './video-frame-stream.js';
+import { FramePipeline, type ShownFrame, type ViewOptions } from './frame-pipeline.js';
+import { PlaybackLoop } from './playback-loop.js';
+import { WorkQueue } from './work-queue.js';
+import { onDeviceLoss, REPEATED_LOSS_WINDOW_MS, type LossState } from './device-loss.js';
+import { PsnrOverlayError } from './psnr-overlay.js';
+import { controlsStyles, controlsTemplate, keyAction, OVERLAYS, type PlayerAction } from './player-controls.js';
+import { emptyStats, formatBytes, type PlayerStats } from './player-stats.js';
+import type { FrameResult } from '../runtime/engine.js';
 
-export type OverlayMode = 'none' | 'psnr' | 'patches';
+export type { PlayerStats };
+export type OverlayMode = (typeof OVERLAYS)[number];
 
-export interface PlayerStats {
-  frame: number;
-  time: number;
-  /** frames presented per second over the last second of playback */
-  fps: number;
-  /** GPU time of SR for the last frame, or its wall time where the engine has no timestamp queries */
-  srMs: number;
-  psnr: number | null;
-  psnrBicubic: number | null;
-  engine: EngineName;
-  patches: number;
-  peakGpuBytes: number;
-  liveGpuBytes: number;
-  /** extension: frames skipped because SR could not keep up with the video's fps */
-  dropped: number;
-  /** extension: GPU buffers, textures and query sets alive on the player's device (GpuMemoryTracker) */
-  liveGpuObjects: number;
-}
-
-interface FrameTextures { lr: GPUTexture; sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture }
-
-/** A failure of the PSNR overlay (hr.mp4 missing or broken): it is shown while the overlay is on and goes with it. */
-class OverlayError extends Error {}
-
-const emptyStats = (engine: EngineName): PlayerStats => ({
-  frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0, dropped: 0, liveGpuObjects: 0,
-});
-
-/** A device loss within this long after recovering from one (or during the recovery) falls back to bicubic. */
-const REPEATED_LOSS_WINDOW_MS = 10_000;
-/** How long the "recovered" notice stays up. */
 const NOTICE_MS = 8_000;
 
 export class DydcaPlayer extends LitElement {
   static override properties = {
-    src: { type: String, reflect: true },
-    engine: { type: String, reflect: true },
-    compare: { type: Boolean, reflect: true },
-    overlay: { type: String, reflect: true },
-    split: { type: Number },
-    autoplay: { type: Boolean },
-    allowedOrigins: { type: String, attribute: 'allowed-origins' },
-    statusText: { state: true },
-    progress: { state: true },
-    errorMessage: { state: true },
-    notice: { state: true },
+    src: { type: String, reflect: true }, engine: { type: String, reflect: true }, compare: { type: Boolean, reflect: true },
+    overlay: { type: String, reflect: true }, split: { type: Number }, autoplay: { type: Boolean }, lens: { type: Boolean, reflect: true },
+    waitForSr: { type: Boolean, attribute: 'wait-for-sr' }, controls: { type: Boolean }, allowedOrigins: { type: String, attribute: 'allowed-origins' },
+    statusText: { state: true }, progress: { state: true }, errorMessage: { state: true }, notice: { state: true }, tickle: { state: true },
   };
 
-  static override styles = css`
-    :host { display: block; position: relative; background: #000; color: #eee; font: 14px system-ui, sans-serif; }
+  static override styles = [controlsStyles, css`
+    :host { display: block; position: relative; background: #000; color: #eee; font: 14px system-ui, sans-serif; outline: none; }
+    .stage { position: relative; touch-action: none; }
     canvas { display: block; width: 100%; height: auto; image-rendering: pixelated; }
+    :host([compare]) canvas { cursor: ew-resize; } :host([lens]) canvas { cursor: zoom-in; }
     .status, .error { position: absolute; left: 0; right: 0; top: 0; padding: 12px; background: rgba(0, 0, 0, 0.75); }
     .error { color: #ff8080; border: 1px solid #ff4040; }
     .notice { position: absolute; left: 0; right: 0; bottom: 0; padding: 8px 12px; background: rgba(40, 30, 0, 0.85); color: #ffd966; }
-    progress { width: 100%; }
-  `;
+    progress { width: 100%; }`];
 
   src = '/demo/manifest.json';
   engine: EngineName = 'compiled';
   compare = false;
   overlay: OverlayMode = 'none';
-  /** extension: split line position for `compare`, as a fraction of the width (bicubic on its left) */
+  /** extension: split line of `compare`, a fraction of the width (bicubic on its left); dragged on the canvas */
   split = 0.5;
-  /** extension: start playing once ready */
   autoplay = false;
-  /**
-   * extension: origins, besides the page's own, the player may fetch a pack and its files from (space-separated,
-   * e.g. "https://cdn.example.com"). Files a manifest names on its own origin must lie in the manifest's folder.
-   */
+  /** extension: the zoom lens (bicubic | SR magnified around the pointer) */
+  lens = false;
+  /** extension: show every frame with SR, letting the video run slower than real time (analysis on slow machines) */
+  waitForSr = false;
+  /** extension: draw the element's own controls bar */
+  controls = true;
+  /** extension: origins besides the page's own the player may fetch a pack from (docs/player.md, Trust) */
   allowedOrigins = '';
   protected statusText = '';
   protected progress: number | null = null;
   protected errorMessage = '';
-  /** lifecycle messages that are not errors (device lost / recovered / fell back to bicubic) */
   protected notice = '';
+  protected tickle = 0;
 
   private gpu: PlayerGpu | null = null;
+  private head: PackHead | null = null;
   private pack: LoadedPack | null = null;
-  private lrStream: VideoFrameStream | null = null;
-  private hrStream: VideoFrameStream | null = null;
-  private textures: FrameTextures | null = null;
+  private pipeline: FramePipeline | null = null;
   private srEngine: SREngine | null = null;
-  private bicubic: BicubicUpscaler | null = null;
-  private meter: PsnrMeter | null = null;
-  private presenter: FramePresenter | null = null;
-  private importer: FrameImporter | null = null;
+  private playback: PlaybackLoop | null = null;
   private presentMode: PresentMode | null = null;
-  private canvas: HTMLCanvasElement | null = null;
-  /** serialises GPU work: loads, engine switches and frames never interleave */
-  private work: Promise<void> = Promise.resolve();
-  /** bumped on every (re)load so stale async work can tell it is stale */
+  private readonly queue = new WorkQueue(() => this.gpu?.device ?? null, (e) => { if (this.isConnected) this.fail(e); });
   private generation = 0;
+  /** bumped by every engine start: only the latest one installs its engine */
+  private engineEpoch = 0;
   private ready = false;
-  private playing = false;
   private playAfterReady = false;
-  private clock = { startMs: 0, startFrame: 0 };
-  private current = 0;
+  private loadedAt = 0;
+  private lensAt: { x: number; y: number } | null = null;
+  private dragging = false;
   private presentedAt: number[] = [];
-  /** the pending playback callback, cancelled on pause and removal so nothing runs for a detached element */
-  private tickTimer: ReturnType<typeof setTimeout> | null = null;
-  private tickFrame: number | null = null;
-  /** bumped by every play(): a pause + play within one frame must not leave two playback loops running */
-  private loop = 0;
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
-  /** device-loss recovery in progress, or when playback last resumed after one */
-  private recovery: { state: 'recovering'; losses: number } | { state: 'resumed'; at: number; losses: number } | null = null;
+  private recovery: LossState = null;
   private _stats: PlayerStats = emptyStats('compiled');
-  /** bumped by every seek: a seek still queued when a later one comes is skipped */
   private seekToken = 0;
-  /** a seek asked for before the pack was ready (seconds), applied when it is */
   private pendingSeek: number | null = null;
-  /** whether the error shown belongs to the PSNR overlay (and goes away when the overlay is turned off) */
   private errorFromOverlay = false;
+  private reshowQueued = false;
 
   get stats(): PlayerStats {
-    // GPU memory is read now, not at the last frame: after a failed load or a removal it shows what is still held.
-    const tracker = this.gpu?.tracker;
-    return { ...this._stats, liveGpuBytes: tracker?.live ?? 0, liveGpuObjects: tracker?.liveObjects ?? 0 };
+    const t = this.gpu?.tracker;
+    return { ...this._stats, dropped: this.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0 };
   }
   get isReady(): boolean { return this.ready; }
-  get isPlaying(): boolean { return this.playing; }
-  /** the loaded pack's manifest (for the demo page's readouts), or null */
-  get manifest(): LoadedPack['manifest'] | null { return this.pack?.manifest ?? null; }
+  get isPlaying(): boolean { return this.playback?.playing ?? false; }
+  get manifest(): LoadedPack['manifest'] | null { return this.head?.manifest ?? null; }
+  /** Test hooks: the current GPUDevice and its memory tracker (null while there is no device); lose the device. */
+  get gpuDevice(): GPUDevice | null { return this.gpu?.device ?? null; }
+  get gpuMemory(): GpuMemoryTracker | null { return this.gpu?.tracker ?? null; }
+  simulateDeviceLoss(): void { this.gpu?.device.destroy(); }
 
   override render() {
+    const m = this.head?.manifest;
+    const s = this._stats;
+    const badge = !m ? null : !this.srEngine ? { text: this.statusText ? 'bicubic (SR loading)' : 'bicubic', late: true }
+      : s.shown === 'bicubic' && this.isPlaying ? { text: 'SR behind (bicubic)', late: true } : { text: `SR (${this.srEngine.name})`, late: false };
     return html`
-      <canvas part="canvas" width="320" height="180"></canvas>
-      ${this.statusText && !this.errorMessage ? html`<div class="status">${this.statusText}
-        ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
-      ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}
-      ${this.notice && !this.errorMessage ? html`<div class="notice" role="status">${this.notice}</div>` : ''}`;
-  }
-
-  override firstUpdated(): void {
-    this.canvas = this.renderRoot.querySelector('canvas');
-  }
-
-  override updated(changed: PropertyValues<this>): void {
-    if (changed.has('src' as keyof DydcaPlayer) && this.src) this.reload();
-    else if (changed.has('engine' as keyof DydcaPlayer) && changed.get('engine' as keyof DydcaPlayer) !== undefined && this.ready) this.switchEngine();
-    if (changed.has('overlay' as keyof DydcaPlayer) && this.overlay !== 'psnr') {
-      // hr.mp4 is streamed only for the PSNR overlay; its failure, shown while the overlay was on, goes with it.
-      this.hrStream?.close(); this.hrStream = null;
-      if (this.errorFromOverlay) { this.errorMessage = ''; this.errorFromOverlay = false; }
-    }
-    if ((changed.has('compare' as keyof DydcaPlayer) || changed.has('overlay' as keyof DydcaPlayer) || changed.has('split' as keyof DydcaPlayer)) && this.ready && !this.playing) {
-      this.enqueue(() => this.renderFrame(this.current));
-    }
+      <div class="stage" @pointerdown=${this.pointerDown} @pointermove=${this.pointerMove} @pointerup=${() => { this.dragging = false; }}>
+        <canvas part="canvas" width="320" height="180"></canvas>
+        ${this.statusText && !this.errorMessage ? html`<div class="status" role="status">${this.statusText}
+          ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
+        ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}
+        ${this.notice && !this.errorMessage ? html`<div class="notice" role="status">${this.notice}</div>` : ''}
+      </div>
+      ${this.controls && m ? controlsTemplate({ playing: this.isPlaying, frame: s.frame, frames: m.frames, fps: m.fps, compare: this.compare,
+        lens: this.lens, overlay: this.overlay, badge }, (a) => this.act(a), (f) => void this.seek(f / m.fps)) : ''}`;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Re-appended after a removal (which released everything): load again, at the frame it showed.
-    if (this.hasUpdated && this.src && !this.ready) this.reload();
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    this.addEventListener('keydown', this.onKey);
+    if (this.hasUpdated && this.src && !this.ready) this.reload(); // re-appended after a removal
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKey);
     this.generation++;
     this.ready = false;
-    this.playing = false;
     this.playAfterReady = false;
-    this.cancelTick();
+    this.playback?.pause();
     this.setNotice('');
-    // A detached element keeps nothing: engine, streams (their downloads are aborted), textures and the device.
-    // Connected again, it acquires a new device when it reloads.
-    this.enqueue(() => this.teardown({ releaseDevice: true }));
+    // A detached element keeps nothing: engine, streams (downloads aborted), textures and the device.
+    void this.queue.enqueue(() => this.teardown({ releaseDevice: true }));
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    const had = (k: string) => changed.has(k as keyof DydcaPlayer);
+    if (had('src') && this.src) { this.loadedAt = performance.now(); this._stats = emptyStats(this._stats.engine); this.reload(); }
+    else if (had('engine') && changed.get('engine' as keyof DydcaPlayer) !== undefined && this.pipeline) this.startEngine(this.generation);
+    if (had('overlay') && this.overlay !== 'psnr') {
+      this.pipeline?.psnr.close(); // hr.mp4 is streamed only for the PSNR overlay
+      if (this.errorFromOverlay) { this.errorMessage = ''; this.errorFromOverlay = false; }
+    }
+    if ((had('compare') || had('overlay') || had('split') || had('lens')) && !this.isPlaying) this.reshow();
   }
 
   play(): void {
-    if (!this.ready) { this.playAfterReady = true; return; }
-    if (this.playing) return;
-    if (this.current >= this.pack!.manifest.frames - 1) this.current = -1;
-    this.playing = true;
-    this.clock = { startMs: performance.now(), startFrame: this.current + 1 };
-    this.cancelTick();
-    void this.tick(this.generation, ++this.loop);
+    if (!this.pipeline || !this.playback) { this.playAfterReady = true; return; }
+    this.playback.play();
+    this.tickle++;
   }
 
-  pause(): void { this.playing = false; this.playAfterReady = false; this.cancelTick(); }
+  pause(): void { this.playAfterReady = false; this.playback?.pause(); this.tickle++; }
 
   /**
-   * Shows the frame at `seconds` (the nearest frame; times before the start or after the end are clamped to the
-   * first or last frame) and playing continues from there. Anything but a finite number throws a TypeError and
-   * changes nothing. Before the pack is ready the time is kept and shown once it is. Resolves when the frame is
-   * shown, or when a later seek took its place.
+   * Shows the nearest frame to `seconds` (clamped to the video); playing continues from there. Anything but a finite
+   * number throws a TypeError. Before the pack is open the time is kept. Resolves when shown or superseded.
    */
   seek(seconds: number): Promise<void> {
     if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
       throw new TypeError(`seek(${typeof seconds === 'string' ? JSON.stringify(seconds) : String(seconds)}): the time must be a finite number of seconds from the start`);
     }
-    if (!this.ready || !this.pack) { this.pendingSeek = seconds; return Promise.resolve(); }
-    const index = this.frameAtTime(seconds);
+    const playback = this.playback;
+    if (!this.pipeline || !playback) { this.pendingSeek = seconds; return Promise.resolve(); }
+    const index = playback.clock.frameAtTime(seconds);
     const token = ++this.seekToken;
-    return this.enqueue(async () => {
-      if (token !== this.seekToken) return;
-      await this.renderFrame(index);
-      this.clock = { startMs: performance.now(), startFrame: index + 1 };
+    return this.queue.enqueue(async () => {
+      if (token === this.seekToken) await this.renderFrame(index);
     }, { resolveOnLoss: true });
   }
 
-  private frameAtTime(seconds: number): number {
-    const m = this.pack!.manifest;
-    return Math.max(0, Math.min(m.frames - 1, Math.round(seconds * m.fps)));
-  }
-
-  /** Test and debugging hook: lose the GPU device as a driver reset would (the player recovers). */
-  simulateDeviceLoss(): void { this.gpu?.device.destroy(); }
-
-  /** Test hook: the player's current GPUDevice, or null while it has none (before load, after removal). */
-  get gpuDevice(): GPUDevice | null { return this.gpu?.device ?? null; }
-
-  /** Test hook: the tracker of the current device's live GPU bytes and objects, or null while there is no device. */
-  get gpuMemory(): GpuMemoryTracker | null { return this.gpu?.tracker ?? null; }
-
-  /** Test hook: RGBA8 pixels of the last SR frame (`sr`), its bicubic (`bicubic`) or the HR reference (`hr`). */
+  /** Test hook: RGBA8 pixels of the last SR frame (`sr`), the last bicubic (`bicubic`) or the HR reference (`hr`). */
   async readFrame(which: 'sr' | 'bicubic' | 'hr' = 'sr'): Promise<Uint8Array> {
     let out: Uint8Array = new Uint8Array();
-    await this.enqueue(async () => {
-      if (!this.gpu || !this.textures) throw new Error('player not ready');
-      const tex = which === 'sr' ? this.textures.sr : which === 'bicubic' ? this.textures.bicubic : this.textures.hrRef;
-      out = await readTextureRgba(this.gpu.device, tex);
+    await this.queue.enqueue(async () => {
+      if (!this.pipeline) throw new Error('player not ready');
+      out = await this.pipeline.read(which);
     });
     return out;
   }
@@ -244,188 +184,245 @@ export class DydcaPlayer extends LitElement {
   /** Test hook: run the current engine on a given LR frame (RGBA8, the pack's LR size) with frame `layoutOf`'s patches. */
   async superResolve(rgba: Uint8Array<ArrayBuffer>, layoutOf = 0): Promise<Uint8Array> {
     let out: Uint8Array = new Uint8Array();
-    await this.enqueue(async () => {
-      if (!this.gpu || !this.textures || !this.srEngine || !this.pack) throw new Error('player not ready');
-      const { lr, sr } = this.textures;
-      this.gpu.device.queue.writeTexture({ texture: lr }, rgba, { bytesPerRow: lr.width * 4 }, [lr.width, lr.height]);
-      await this.srEngine.run({ lr, hr: sr, patches: this.pack.layouts[layoutOf] });
-      out = await readTextureRgba(this.gpu.device, sr);
+    await this.queue.enqueue(async () => {
+      const { pipeline, srEngine, pack } = this;
+      if (!pipeline || !srEngine || !pack) throw new Error('player not ready');
+      pipeline.writeLr(rgba);
+      await pipeline.srChunk(srEngine, pack.layouts[layoutOf]);
+      out = await pipeline.read('sr');
     });
     return out;
   }
 
-  // ---- loading -------------------------------------------------------------------------------------
-
-  /**
-   * Runs `job` after all queued work. With `resolveOnLoss` (callers that only wait for completion, e.g. seek) the
-   * returned promise resolves when the job failed because the device was lost: the player recovers from that.
-   */
-  private enqueue(job: () => Promise<void>, opts: { resolveOnLoss?: boolean } = {}): Promise<void> {
-    let gpu: PlayerGpu | null = null;
-    const run = this.work.then(() => { gpu = this.gpu; return job(); });
-    this.work = run.catch((e: unknown) => this.report(e, gpu));
-    return opts.resolveOnLoss ? run.catch(async (e: unknown) => { if (!(await this.failedOnLoss(gpu))) throw e; }) : run;
-  }
-
-  /** Whether a job that failed lost its device (the one it started on, or the current one). */
-  private failedOnLoss(gpuAtStart: PlayerGpu | null): Promise<boolean> {
-    const devices = [gpuAtStart?.device, this.gpu?.device].filter((d): d is GPUDevice => !!d);
-    // Work on a destroyed device fails (mapAsync AbortError, ...) before or after `lost` resolves: wait briefly for it.
-    return devices.length > 0 ? lostWithin(devices, 250) : Promise.resolve(false);
-  }
-
-  /** A job failed: show it and emit `error`, unless its device was lost (watchDevice recovers) or the element is gone. */
-  private async report(e: unknown, gpuAtStart: PlayerGpu | null): Promise<void> {
-    if (await this.failedOnLoss(gpuAtStart)) {
-      console.warn(`dydca-player: GPU work failed with the device lost, recovering: ${e instanceof Error ? e.message : String(e)}`);
-      return;
+  private act(a: PlayerAction): void {
+    const m = this.head?.manifest;
+    switch (a.kind) {
+      case 'toggle-play': if (this.isPlaying) this.pause(); else this.play(); break;
+      case 'step': this.pause(); if (m) void this.seek(Math.max(0, this._stats.frame + a.frames) / m.fps); break;
+      case 'engine': this.engine = a.engine; break;
+      case 'toggle-compare': this.compare = !this.compare; break;
+      case 'cycle-overlay': this.overlay = OVERLAYS[(OVERLAYS.indexOf(this.overlay) + 1) % OVERLAYS.length]; break;
+      case 'toggle-lens': this.lens = !this.lens; break;
+      case 'fullscreen': if (document.fullscreenElement) void document.exitFullscreen(); else void this.requestFullscreen?.().catch(() => undefined); break;
     }
-    if (!this.isConnected) return;
-    this.fail(e);
+    this.dispatchEvent(new CustomEvent('viewchange', { detail: { engine: this.engine, compare: this.compare, overlay: this.overlay, lens: this.lens } }));
   }
 
-  private reload(afterReady?: () => void): void {
+  private onKey = (e: KeyboardEvent): void => {
+    if (e.ctrlKey || e.metaKey || e.altKey || (e.composedPath()[0] as HTMLElement)?.tagName === 'INPUT') return;
+    const a = keyAction(e.key);
+    if (!a) return;
+    e.preventDefault();
+    this.act(a);
+  };
+
+  /** Compare: drag the split line. Lens: the magnified region follows the pointer. */
+  private pointerDown = (e: PointerEvent): void => {
+    if (!this.compare || (e.target as HTMLElement).tagName !== 'CANVAS') return;
+    this.dragging = true;
+    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+    this.pointerMove(e);
+  };
+
+  private pointerMove = (e: PointerEvent): void => {
+    const canvas = this.renderRoot.querySelector('canvas');
+    if (!canvas) return;
+    const box = canvas.getBoundingClientRect();
+    const fx = Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
+    if (this.dragging) this.split = fx;
+    if (this.lens) { this.lensAt = { x: fx * canvas.width, y: Math.min(1, Math.max(0, (e.clientY - box.top) / box.height)) * canvas.height }; if (!this.isPlaying) this.reshow(); }
+  };
+
+  private view(): ViewOptions {
+    const c = this.renderRoot.querySelector('canvas');
+    const w = c?.width ?? 0, h = c?.height ?? 0;
+    const size = Math.max(16, Math.round(Math.min(w / 4, h / 2.5)));
+    const lens: LensView | null = this.lens ? { x: this.lensAt?.x ?? w / 2, y: this.lensAt?.y ?? h / 2, size, zoom: 4 } : null;
+    return { compare: this.compare, split: this.split, overlay: this.overlay, lens };
+  }
+
+  /** Shows the current frame again with the new view (SR is not recomputed when it is there). */
+  private reshow(): void {
+    if (this.reshowQueued || !this.pipeline) return;
+    this.reshowQueued = true;
+    void this.queue.enqueue(async () => {
+      this.reshowQueued = false;
+      const p = this.pipeline;
+      const f = this._stats.frame;
+      if (!p || f < 0 || this.isPlaying) return;
+      if (p.srFrame === f) this.shown(await p.show(f, 'sr', this.view()), null); else await this.renderFrame(f);
+    });
+  }
+
+  private reload(): void {
     const generation = ++this.generation;
     this.ready = false;
-    const wasPlaying = this.playing || this.playAfterReady || this.autoplay;
-    this.playing = false;
+    const wasPlaying = this.isPlaying || this.playAfterReady || this.autoplay;
+    this.playback?.pause();
     this.errorMessage = '';
-    this.enqueue(async () => {
+    void this.queue.enqueue(async () => {
       await this.teardown();
       try {
-        await this.load(generation);
+        await this.open(generation);
       } catch (e) {
-        // A failed load keeps nothing it allocated (textures, engine, streams): the page gets its GPU memory back.
-        if (generation === this.generation) await this.teardown();
+        if (generation === this.generation) await this.teardown(); // a failed load keeps nothing it allocated
         throw e;
       }
       if (generation !== this.generation) return;
-      this.ready = true;
-      this.statusText = '';
-      this.progress = null;
-      this.dispatchEvent(new CustomEvent('ready', { detail: { manifest: this.pack!.manifest } }));
-      afterReady?.();
+      this.startEngine(generation);
       if (wasPlaying) queueMicrotask(() => this.play());
     });
   }
 
-  private async load(generation: number): Promise<void> {
-    // After a device loss the pack is still good: only GPU state is re-created.
-    const pack = this.recovery?.state === 'recovering' && this.pack?.manifestUrl === this.src
-      ? this.pack : await loadPack(this.src, (m) => { this.statusText = m; }, {
-        allowedOrigins: parseAllowedOrigins(this.allowedOrigins),
-        // the device's limit where there is one, else WebGPU's default (acquireGpu asks for no higher one)
-        maxTextureSize: this.gpu?.device.limits.maxTextureDimension2D ?? 8192,
-      });
+  /** The poster: manifest, device, LR stream and the first frame with bicubic, before the model is even fetched. */
+  private async open(generation: number): Promise<void> {
+    const progress = (what: string, loaded: number, total: number | null) => {
+      this.statusText = `downloading ${what}: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`;
+      this.progress = total ? loaded / total : null;
+    };
+    const policy = { allowedOrigins: parseAllowedOrigins(this.allowedOrigins), maxTextureSize: this.gpu?.device.limits.maxTextureDimension2D ?? 8192 };
+    const recovering = this.recovery?.state === 'recovering' && this.head?.manifestUrl === this.src;
+    const head = recovering ? this.head! : await openPack(this.src, policy, progress);
     if (generation !== this.generation) return;
-    this.pack = pack;
-    const m = pack.manifest;
+    if (!recovering) this.pack = null;
+    this.head = head;
+    const m = head.manifest;
     if (!this.gpu) {
       this.statusText = 'starting WebGPU';
-      // Probe before the player's device exists: the defect breaks readback on devices alive when a canvas draws.
-      // A canvas keeps the context type it was first given, so the mode is decided once per element.
+      // Probe before the player's device exists; a canvas keeps its first context type, so decide once per element.
       if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= (await webgpuCanvasBreaksReadback()) ? 'readback' : 'webgpu-canvas';
       this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) });
       this.watchDevice(this.gpu);
     }
-    const device = this.gpu.device;
-    this.statusText = 'opening video stream';
-    this.lrStream = new VideoFrameStream(pack.lrUrl, m.fps);
-    await this.lrStream.open({ width: m.lr.width, height: m.lr.height, what: 'LR' });
-    const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.STORAGE_BINDING;
-    const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC;
-    this.textures = {
-      lr: device.createTexture({ label: 'lr-frame', size: [m.lr.width, m.lr.height], format: 'rgba8unorm', usage: frameUsage }),
-      sr: device.createTexture({ label: 'sr-frame', size: [m.hr.width, m.hr.height], format: 'rgba8unorm', usage: hrUsage }),
-      bicubic: device.createTexture({ label: 'bicubic-frame', size: [m.hr.width, m.hr.height], format: 'rgba8unorm', usage: hrUsage }),
-      hrRef: device.createTexture({ label: 'hr-reference', size: [m.hr.width, m.hr.height], format: 'rgba8unorm', usage: frameUsage }),
+    this.statusText = 'opening the video stream';
+    this.pipeline = await FramePipeline.open(this.gpu.device, head, this.renderRoot.querySelector('canvas')!, this.presentMode ?? 'webgpu-canvas');
+    this.pipeline.layouts = async (i) => (await this.body()).layouts[i];
+    this.playback = new PlaybackLoop(this.playbackHost(), m.fps, m.frames);
+    const start = this.pendingSeek !== null ? this.playback.clock.frameAtTime(this.pendingSeek) : Math.min(Math.max(0, this._stats.frame), m.frames - 1);
+    this.pendingSeek = null;
+    this.statusText = `decoding frame ${start}`;
+    this.playback.moveTo(start);
+    this.shown(await this.pipeline.show(start, 'bicubic', this.view()), null);
+    this.dispatchEvent(new CustomEvent('poster', { detail: { manifest: m } }));
+  }
+
+  private playbackHost() {
+    return {
+      pipeline: () => this.pipeline, engine: () => this.srEngine, view: () => this.view(),
+      layout: async (i: number) => (await this.body()).layouts[i],
+      enqueue: (job: () => Promise<void>) => this.queue.enqueue(job),
+      shown: (f: ShownFrame, sr: FrameResult | null) => this.shown(f, sr),
+      ended: () => { this.tickle++; this.dispatchEvent(new CustomEvent('ended')); },
+      waitForEverySrFrame: () => this.waitForSr,
     };
-    this.bicubic = new BicubicUpscaler(device, m.scale);
-    this.meter = new PsnrMeter(device);
-    const canvas = this.canvas!;
-    canvas.width = m.hr.width;
-    canvas.height = m.hr.height;
-    this.presenter = new FramePresenter(device, canvas, this.presentMode ?? 'webgpu-canvas');
-    // Where a WebGPU canvas breaks readback, importing video frames on the GPU does too: copy them through the CPU.
-    this.importer = new FrameImporter(device, this.presentMode === 'readback' ? 'cpu-copy' : 'external-texture');
-    await this.startEngine(generation);
-    if (generation !== this.generation) return;
-    if (this.pendingSeek !== null) { this.current = this.frameAtTime(this.pendingSeek); this.pendingSeek = null; }
-    await this.renderFrame(Math.min(this.current, m.frames - 1));
   }
 
-  private async startEngine(generation: number): Promise<void> {
-    const gpu = this.gpu!;
-    const name: EngineName = isEngineName(this.engine) ? this.engine : 'compiled';
-    if (name !== this.engine) throw new Error(`unknown engine '${this.engine}'; use one of ${ENGINE_NAMES.join(', ')}`);
-    this.statusText = `compiling ${name} engine`;
-    this.progress = 0;
-    gpu.tracker.resetPeak();
-    const engine = await createEngine(name, gpu.device, this.pack!.model);
-    try {
-      await engine.prepare((fraction, message) => { this.progress = fraction; this.statusText = `compiling ${name} engine: ${message}`; });
-    } catch (e) {
-      engine.dispose(); // what prepare() allocated before it failed
-      throw new Error(`The ${name} engine cannot use the model ${this.pack!.modelUrl}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (generation !== this.generation) { engine.dispose(); return; }
-    this.srEngine = engine;
-    this._stats = { ...this._stats, engine: name };
-    this.progress = null;
-    this.statusText = '';
+  private bodyPromise: Promise<LoadedPack> | null = null;
+  /** patches.json and the model: fetched once per pack, after the poster. */
+  private body(): Promise<LoadedPack> {
+    const head = this.head!;
+    if (this.pack?.manifestUrl === head.manifestUrl) return Promise.resolve(this.pack);
+    this.bodyPromise ??= loadPackBody(head, (what, loaded, total) => {
+      if (!this.srEngine) this.statusText = `downloading ${what}: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`;
+    }).then((p) => { if (this.head === head) this.pack = p; return p; }).finally(() => { this.bodyPromise = null; });
+    return this.bodyPromise;
   }
 
-  private switchEngine(): void {
+  /** Prepares the selected engine while frames play on with bicubic; installs it when ready (the latest start wins). */
+  private startEngine(generation: number): void {
+    const epoch = ++this.engineEpoch;
+    const name = this.engine;
+    const live = () => generation === this.generation && epoch === this.engineEpoch;
+    void (async () => {
+      if (!isEngineName(name)) throw new Error(`unknown engine '${name}'; use one of ${ENGINE_NAMES.join(', ')}`);
+      await this.queue.enqueue(async () => { this.srEngine?.dispose(); this.srEngine = null; this.gpu?.tracker.resetPeak(); this.setNotice(''); });
+      const pack = await this.body();
+      if (!live() || !this.gpu) return;
+      this.statusText = `compiling the ${name} engine`;
+      this.progress = 0;
+      const engine = await createEngine(name, this.gpu.device, pack.model);
+      try {
+        await engine.prepare((fraction, message) => { if (live()) { this.progress = fraction; this.statusText = `compiling the ${name} engine: ${message}`; } });
+      } catch (e) {
+        engine.dispose();
+        throw new Error(`The ${name} engine cannot use the model ${pack.modelUrl}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      await this.queue.enqueue(async () => {
+        if (!live()) { engine.dispose(); return; }
+        this.srEngine = engine;
+        this._stats = { ...this._stats, engine: name };
+        this.statusText = '';
+        this.progress = null;
+        if (!this.isPlaying) await this.renderFrame(Math.max(0, this._stats.frame));
+        const first = !this.ready;
+        this.ready = true;
+        if (first) this.dispatchEvent(new CustomEvent('ready', { detail: { manifest: pack.manifest } }));
+        else this.dispatchEvent(new CustomEvent('enginechange', { detail: { engine: name } }));
+        if (this.recovery?.state === 'recovering') this.recovered();
+        if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
+      });
+    })().catch((e: unknown) => { if (live()) this.queue.enqueue(() => Promise.reject(e)); });
+  }
+
+  /** Shows frame `index` with SR when an engine is ready (whole, however long it takes), else with bicubic. */
+  private async renderFrame(index: number): Promise<void> {
+    const { pipeline, srEngine, playback } = this;
+    if (!pipeline || !playback) return;
     const generation = this.generation;
-    this.enqueue(async () => {
-      if (generation !== this.generation || !this.gpu) return;
-      this.setNotice('');
-      this.srEngine?.dispose();
-      this.srEngine = null;
-      await this.startEngine(generation);
-      if (!this.playing) await this.renderFrame(this.current);
-      this.dispatchEvent(new CustomEvent('enginechange', { detail: { engine: this.engine } }));
-    });
+    let result: FrameResult | null = null;
+    if (srEngine) result = await pipeline.superResolve(index, srEngine, (await this.body()).layouts[index]);
+    if (generation !== this.generation) return;
+    const shown = await pipeline.show(index, srEngine ? 'sr' : 'bicubic', this.view());
+    playback.moveTo(index);
+    this.shown(shown, result);
   }
 
-  /**
-   * Device loss: the player re-creates its device and engine and resumes at the frame it showed. A loss during that
-   * recovery or within REPEATED_LOSS_WINDOW_MS after it falls back to bicubic (the engine may be what breaks the
-   * device); one more while already on bicubic is reported as an error. None of this emits `error` until then.
-   */
+  private shown(f: ShownFrame, sr: FrameResult | null): void {
+    const now = performance.now();
+    this.presentedAt = [...this.presentedAt.filter((t) => now - t < 1000), now];
+    const s = this._stats;
+    const gpu = this.gpu;
+    const sr1 = f.kind === 'sr';
+    this._stats = {
+      ...s, frame: f.index, time: f.index / (this.head?.manifest.fps ?? 1), fps: this.presentedAt.length, srMs: sr ? sr.gpuMs ?? sr.wallMs : s.srMs,
+      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: this.pack?.layouts[f.index]?.length ?? 0, shown: f.kind,
+      srFrames: s.srFrames + (sr1 ? 1 : 0), bicubicFrames: s.bicubicFrames + (sr1 ? 0 : 1),
+      startupMs: s.startupMs ?? (sr1 ? now - this.loadedAt : null),
+      peakGpuBytes: gpu?.tracker.peak ?? 0, liveGpuBytes: gpu?.tracker.live ?? 0, liveGpuObjects: gpu?.tracker.liveObjects ?? 0,
+    };
+    if (this.overlay === 'psnr' && this.pipeline?.psnr.missing) this.setNotice(this.pipeline.psnr.missing);
+    this.dispatchEvent(new CustomEvent('frame', { detail: this.stats }));
+  }
+
+  /** Device loss: re-create device and engine, resume at the frame shown; repeated losses: bicubic, then an error. */
   private watchDevice(gpu: PlayerGpu): void {
     void gpu.device.lost.then((info) => {
-      // The player destroys its own device only after letting go of it (teardown on removal): anything else is a loss.
-      if (this.gpu !== gpu || !this.isConnected) return;
+      if (this.gpu !== gpu || !this.isConnected) return; // teardown lets go of the device before destroying it
       this.gpu = null;
-      const frame = Math.max(0, this.current);
+      const frame = Math.max(0, this._stats.frame);
       const reason = info.message || info.reason;
-      const previous = this.recovery;
-      const repeated = previous !== null && (previous.state === 'recovering' || performance.now() - previous.at < REPEATED_LOSS_WINDOW_MS);
-      const losses = repeated ? previous.losses + 1 : 1;
-      if (repeated && this.engine === 'bicubic' && losses > 2) {
+      const d = onDeviceLoss(this.recovery, performance.now(), this.engine === 'bicubic');
+      if (d.action === 'fail') {
         this.recovery = null;
         this.generation++;
-        this.cancelTick();
-        this.fail(new Error(`The GPU device was lost ${losses} times within ${REPEATED_LOSS_WINDOW_MS / 1000} s (last: ${reason}), even on the bicubic engine. Reload the page; if it keeps happening, update the GPU driver or use another browser.`));
+        this.playback?.pause();
+        this.fail(new Error(`The GPU device was lost ${d.losses} times within ${REPEATED_LOSS_WINDOW_MS / 1000} s (last: ${reason}), even on the bicubic engine. Reload the page; if it keeps happening, update the GPU driver or use another browser.`));
         return;
       }
-      const fallback = repeated && this.engine !== 'bicubic';
-      if (fallback) this.engine = 'bicubic';
-      this.recovery = { state: 'recovering', losses };
-      this.setNotice(fallback
+      if (d.action === 'fallback') this.engine = 'bicubic';
+      this.recovery = { state: 'recovering', losses: d.losses };
+      this.setNotice(d.action === 'fallback'
         ? `GPU device lost again within ${REPEATED_LOSS_WINDOW_MS / 1000} s (${reason}); continuing with the bicubic engine (no super-resolution). Pick an engine to try it again.`
         : `GPU device lost (${reason}); re-creating it and resuming at frame ${frame}`);
-      this.dispatchEvent(new CustomEvent('devicelost', { detail: { message: reason, frame, fallback: fallback ? 'bicubic' : null } }));
-      this.reload(() => {
-        this.recovery = { state: 'resumed', at: performance.now(), losses };
-        if (fallback) {
-          this.dispatchEvent(new CustomEvent('enginechange', { detail: { engine: this.engine } }));
-        } else {
-          this.setNotice(`The GPU device was lost and re-created; resumed at frame ${this.current}`, 'fade');
-        }
-      });
+      this.dispatchEvent(new CustomEvent('devicelost', { detail: { message: reason, frame, fallback: d.action === 'fallback' ? 'bicubic' : null } }));
+      this.reload();
     });
+  }
+
+  private recovered(): void {
+    const losses = this.recovery?.losses ?? 1;
+    this.recovery = { state: 'resumed', at: performance.now(), losses };
+    if (this.engine !== 'bicubic' || losses < 2) this.setNotice(`The GPU device was lost and re-created; resumed at frame ${this._stats.frame}`, 'fade');
   }
 
   private setNotice(text: string, lifetime: 'keep' | 'fade' = 'keep'): void {
@@ -435,23 +432,11 @@ export class DydcaPlayer extends LitElement {
     if (text && lifetime === 'fade') this.noticeTimer = setTimeout(() => { this.noticeTimer = null; this.notice = ''; }, NOTICE_MS);
   }
 
-  private cancelTick(): void {
-    if (this.tickTimer !== null) clearTimeout(this.tickTimer);
-    if (this.tickFrame !== null) cancelAnimationFrame(this.tickFrame);
-    this.tickTimer = null;
-    this.tickFrame = null;
-  }
-
   private async teardown(opts: { releaseDevice?: boolean } = {}): Promise<void> {
-    this.lrStream?.close(); this.lrStream = null;
-    this.hrStream?.close(); this.hrStream = null;
+    this.playback?.pause();
+    this.engineEpoch++;
     this.srEngine?.dispose(); this.srEngine = null;
-    this.bicubic?.dispose(); this.bicubic = null;
-    this.presenter?.dispose(); this.presenter = null;
-    this.meter = null;
-    this.importer = null;
-    if (this.textures) for (const t of Object.values(this.textures)) t.destroy();
-    this.textures = null;
+    this.pipeline?.dispose(); this.pipeline = null;
     if (this.gpu) {
       await this.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);
       this.gpu.tracker.resetPeak();
@@ -463,124 +448,15 @@ export class DydcaPlayer extends LitElement {
     }
   }
 
-  // ---- playback ------------------------------------------------------------------------------------
-
-  private async tick(generation: number, loop: number): Promise<void> {
-    this.tickTimer = null;
-    this.tickFrame = null;
-    if (!this.playing || generation !== this.generation || loop !== this.loop || !this.pack) return;
-    const m = this.pack.manifest;
-    const due = this.clock.startFrame + Math.floor(((performance.now() - this.clock.startMs) * m.fps) / 1000);
-    const next = Math.max(this.current + 1, due);
-    if (next >= m.frames) {
-      this.playing = false;
-      this.dispatchEvent(new CustomEvent('ended'));
-      return;
-    }
-    const dueAtMs = this.clock.startMs + ((next - this.clock.startFrame) * 1000) / m.fps;
-    const wait = dueAtMs - performance.now();
-    if (wait > 1) { this.tickTimer = setTimeout(() => void this.tick(generation, loop), wait); return; }
-    // A failed frame is reported by the work queue (or recovered from, on device loss): the loop just stops.
-    try {
-      await this.enqueue(async () => {
-        // The frame is chosen when the job runs: a seek queued before it has moved the clock, and must win.
-        if (!this.playing || generation !== this.generation || loop !== this.loop) return;
-        const at = Math.max(this.current + 1, this.clock.startFrame + Math.floor(((performance.now() - this.clock.startMs) * m.fps) / 1000));
-        if (at >= m.frames) return; // the next tick ends playback
-        this._stats.dropped += at - (this.current + 1);
-        await this.renderFrame(at);
-      });
-    } catch { return; }
-    if (!this.playing || generation !== this.generation || loop !== this.loop) return;
-    this.tickFrame = requestAnimationFrame(() => void this.tick(generation, loop));
-  }
-
-  private async renderFrame(index: number): Promise<void> {
-    const { gpu, pack, textures, srEngine, lrStream } = this;
-    if (!gpu || !pack || !textures || !srEngine || !lrStream || index < 0) return;
-    const generation = this.generation;
-    const m = pack.manifest;
-    const device = gpu.device;
-    const frame = await lrStream.frameAt(index);
-    if (generation !== this.generation) return;
-    await this.importer!.import(frame, textures.lr);
-    const patches = pack.layouts[index];
-    const result = await srEngine.run({ lr: textures.lr, hr: textures.sr, patches });
-    const measure = this.overlay === 'psnr';
-    if (measure || this.compare) {
-      const encoder = device.createCommandEncoder({ label: 'bicubic-reference' });
-      this.bicubic!.encode(encoder, textures.lr, textures.bicubic);
-      device.queue.submit([encoder.finish()]);
-    }
-    let psnr: number | null = null;
-    let psnrBicubic: number | null = null;
-    if (measure) {
-      try {
-        if (!this.hrStream) {
-          this.hrStream = new VideoFrameStream(pack.hrUrl, m.fps);
-          await this.hrStream.open({ width: m.hr.width, height: m.hr.height, what: 'HR' });
-        }
-        const hrFrame = await this.hrStream.frameAt(index);
-        await this.importer!.import(hrFrame, textures.hrRef);
-        [psnr, psnrBicubic] = await this.meter!.measure(textures.hrRef, [textures.sr, textures.bicubic]);
-      } catch (e) {
-        // Turning the overlay on again retries with a new stream.
-        this.hrStream?.close(); this.hrStream = null;
-        throw new OverlayError(`PSNR overlay: ${e instanceof Error ? e.message : String(e)}. Turn the overlay off to keep watching without it.`);
-      }
-    }
-    if (generation !== this.generation) return;
-    await this.presenter!.present(textures.sr, textures.bicubic, {
-      splitX: this.compare ? Math.round(Math.min(1, Math.max(0, this.split)) * m.hr.width) : null,
-      showPatches: this.overlay === 'patches', patches, scale: m.scale,
-    });
-    const now = performance.now();
-    this.presentedAt = [...this.presentedAt.filter((t) => now - t < 1000), now];
-    this.current = index;
-    this._stats = {
-      ...this._stats,
-      frame: index, time: index / m.fps, fps: this.presentedAt.length, srMs: result.gpuMs ?? result.wallMs,
-      psnr, psnrBicubic, engine: srEngine.name, patches: patches.length,
-      peakGpuBytes: gpu.tracker.peak, liveGpuBytes: gpu.tracker.live, liveGpuObjects: gpu.tracker.liveObjects,
-    };
-    this.dispatchEvent(new CustomEvent('frame', { detail: this.stats }));
-  }
-
   private fail(e: unknown): void {
     const message = e instanceof Error ? e.message : String(e);
-    this.playing = false;
+    this.playback?.pause();
     this.statusText = '';
     this.progress = null;
     this.errorMessage = message;
-    this.errorFromOverlay = e instanceof OverlayError;
+    this.errorFromOverlay = e instanceof PsnrOverlayError;
     this.dispatchEvent(new CustomEvent('error', { detail: { message }, composed: true }));
   }
-}
-
-/** Whether any of `devices` is (or within `ms` becomes) lost. */
-async function lostWithin(devices: GPUDevice[], ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); });
-  try {
-    return await Promise.race([...devices.map((d) => d.lost.then(() => true)), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function readTextureRgba(device: GPUDevice, tex: GPUTexture): Promise<Uint8Array> {
-  const rowBytes = Math.ceil((tex.width * 4) / 256) * 256;
-  const buffer = device.createBuffer({ label: 'readback', size: rowBytes * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  const encoder = device.createCommandEncoder();
-  encoder.copyTextureToBuffer({ texture: tex }, { buffer, bytesPerRow: rowBytes }, [tex.width, tex.height]);
-  device.queue.submit([encoder.finish()]);
-  await buffer.mapAsync(GPUMapMode.READ);
-  const mapped = new Uint8Array(buffer.getMappedRange());
-  const out = new Uint8Array(tex.width * tex.height * 4);
-  for (let y = 0; y < tex.height; y++) out.set(mapped.subarray(y * rowBytes, y * rowBytes + tex.width * 4), y * tex.width * 4);
-  buffer.unmap();
-  buffer.destroy();
-  return out;
 }
 
 if (!customElements.get('dydca-player')) customElements.define('dydca-player', DydcaPlayer);

@@ -10,9 +10,12 @@ export const presentKernel: KernelSource = {
   label: 'present', code: shaderSource,
   bindings: [texture('sr', 0), texture('bicubic', 1), storage('patches', 2, 'array<u32>'), uniform('view', 3, 'View')],
 };
-import type { PatchRect } from '../runtime/engine.js';
+import type { PatchRect } from '../format/patch.js';
 
-export interface PresentOptions { splitX: number | null; showPatches: boolean; patches: PatchRect[]; scale: number }
+/** The zoom lens: magnify the region around (x, y) (HR px) `zoom` times into a panel of two size x size squares. */
+export interface LensView { x: number; y: number; size: number; zoom: number }
+
+export interface PresentOptions { splitX: number | null; showPatches: boolean; patches: PatchRect[]; scale: number; lens: LensView | null }
 
 export type PresentMode = 'webgpu-canvas' | 'readback';
 
@@ -43,9 +46,10 @@ export class FramePresenter {
       fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
-    this.view = device.createBuffer({ label: 'present-view', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.view = device.createBuffer({ label: 'present-view', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
+  /** `sr` is what the frame shows (SR, or bicubic for a frame SR was late for); `bicubic` the left of the split and lens. */
   async present(sr: GPUTexture, bicubic: GPUTexture, opts: PresentOptions): Promise<void> {
     const patches = opts.showPatches ? opts.patches : [];
     const flat = new Uint32Array(Math.max(5, patches.length * 5));
@@ -55,7 +59,9 @@ export class FramePresenter {
       this.patchBuffer = this.device.createBuffer({ label: 'present-patches', size: flat.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     }
     this.device.queue.writeBuffer(this.patchBuffer, 0, flat);
-    this.device.queue.writeBuffer(this.view, 0, new Int32Array([opts.splitX ?? -1, opts.showPatches ? 1 : 0, patches.length, opts.scale]));
+    this.device.queue.writeBuffer(this.view, 0, new Int32Array([
+      opts.splitX ?? -1, opts.showPatches ? 1 : 0, patches.length, opts.scale,
+      Math.round(opts.lens?.x ?? 0), Math.round(opts.lens?.y ?? 0), Math.round(opts.lens?.size ?? 0), Math.round(opts.lens?.zoom ?? 1)]));
     const bindGroup = bindGroupFor(this.device, this.layout, presentKernel, { sr, bicubic, patches: this.patchBuffer, view: this.view });
     let view: GPUTextureView;
     if (this.context) {

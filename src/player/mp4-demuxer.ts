@@ -10,6 +10,9 @@ export class Mp4Demuxer {
   config: VideoDecoderConfig | null = null;
   complete = false;
   error: Error | null = null;
+  /** bytes downloaded so far, and the file's size where the server said it (for "loading in words") */
+  bytesLoaded = 0;
+  bytesTotal: number | null = null;
   private waiters: (() => void)[] = [];
   private readonly abort = new AbortController();
 
@@ -61,6 +64,8 @@ export class Mp4Demuxer {
     try {
       const response = await fetchOk(this.url, 'video', { signal: this.abort.signal });
       if (!response.body) throw new Error(`The video at ${this.url} came with no body (HTTP ${response.status}); check the server`);
+      const declared = Number(response.headers.get('content-length'));
+      this.bytesTotal = declared > 0 ? declared : null;
       const reader = response.body.getReader();
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -73,6 +78,7 @@ export class Mp4Demuxer {
         const copy = value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
         file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy, offset));
         offset += value.byteLength;
+        this.bytesLoaded = offset;
       }
       file.flush();
       this.complete = true;

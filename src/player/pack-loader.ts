@@ -1,21 +1,30 @@
-// Fetches and checks a pack for playback: manifest (schema from src/pack/manifest.ts), patches.json (every frame
-// must tile the LR frame exactly: src/pack/patch-layout.ts) and model.onnx; errors say which file and what is wrong.
+// Fetches and checks a pack for playback in two steps: openPack (the manifest: enough for the poster frame) and
+// loadPackBody (patches.json, every frame tiling the LR frame exactly, and model.onnx, with byte progress);
+// errors say which file and what is wrong. Limits are the format's (src/format/manifest.ts MANIFEST_LIMITS).
 // It is also where the player's trust policy lives: every file a manifest names must lie in the pack's folder, or on
 // an origin the page allowed, and every size is bounded before anything is allocated for it.
-import { manifestProblems, type PackManifest } from '../format/manifest.js';
+import { MANIFEST_LIMITS, manifestProblems, type PackManifest } from '../format/manifest.js';
 import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
 import type { EngineModel, PatchRect } from '../runtime/engine.js';
 
-export interface LoadedPack {
+/** What the manifest says: enough to show the poster frame (bicubic) while the rest downloads. */
+export interface PackHead {
   manifestUrl: string;
   manifest: PackManifest;
-  /** per frame, the patches in LR px */
-  layouts: PatchRect[][];
-  model: EngineModel;
   modelUrl: string;
+  patchesUrl: string;
   lrUrl: string;
   hrUrl: string;
 }
+
+export interface LoadedPack extends PackHead {
+  /** per frame, the patches in LR px */
+  layouts: PatchRect[][];
+  model: EngineModel;
+}
+
+/** Download progress: what, bytes so far and the total where the server said it (Content-Length). */
+export type LoadProgress = (what: string, loaded: number, total: number | null) => void;
 
 export class PackError extends Error {}
 
@@ -26,11 +35,12 @@ export interface PackPolicy {
   maxTextureSize: number;
 }
 
-/** Byte caps per file: a hostile or broken server must not make the page buffer gigabytes before we notice. */
-export const maxFileBytes = { manifest: 1 << 20, patches: 64 << 20, model: 256 << 20 } as const;
+/** Byte caps per file (the format's): a hostile or broken server must not make the page buffer gigabytes. */
+export const maxFileBytes = {
+  manifest: MANIFEST_LIMITS.maxManifestBytes, patches: MANIFEST_LIMITS.maxPatchesFileBytes, model: MANIFEST_LIMITS.maxModelBytes,
+} as const;
 /** Frame rates outside this range are not video (and very low rates overflow the playback timer). */
 const fpsRange = [0.01, 1000] as const;
-const maxHalo = 64;
 
 /** Parses the `allowed-origins` attribute: origins separated by spaces or commas, e.g. "https://cdn.example.com". */
 export function parseAllowedOrigins(list: string | null | undefined): string[] {
@@ -114,7 +124,7 @@ export async function fetchOk(url: string, what: string, init?: RequestInit): Pr
 }
 
 /** The body, refused as soon as it is known to exceed `maxBytes` (from Content-Length, else while streaming). */
-async function readBounded(response: Response, url: string, what: string, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+async function readBounded(response: Response, url: string, what: string, maxBytes: number, onProgress?: LoadProgress): Promise<Uint8Array<ArrayBuffer>> {
   const tooBig = (n: number | string): PackError => new PackError(`The ${what} at ${url} is ${n} bytes; the player takes at most ${maxBytes} bytes for it. Is this the right file?`);
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) { void response.body?.cancel(); throw tooBig(declared); }
@@ -129,6 +139,7 @@ async function readBounded(response: Response, url: string, what: string, maxByt
       total += value.byteLength;
       if (total > maxBytes) { void reader.cancel(); throw tooBig(`more than ${maxBytes}`); }
       chunks.push(value);
+      onProgress?.(what, total, declared > 0 ? declared : null);
     }
   } catch (e) {
     if (e instanceof PackError) throw e;
@@ -140,8 +151,8 @@ async function readBounded(response: Response, url: string, what: string, maxByt
   return out;
 }
 
-async function fetchJson(url: string, what: string, maxBytes: number): Promise<unknown> {
-  const text = new TextDecoder().decode(await readBounded(await fetchOk(url, what), url, what, maxBytes));
+async function fetchJson(url: string, what: string, maxBytes: number, onProgress?: LoadProgress): Promise<unknown> {
+  const text = new TextDecoder().decode(await readBounded(await fetchOk(url, what), url, what, maxBytes, onProgress));
   try { return JSON.parse(text); } catch {
     throw new PackError(`The ${what} at ${url} is not valid JSON`);
   }
@@ -161,7 +172,6 @@ export function playbackProblems(m: PackManifest, maxTextureSize: number): strin
     }
   }
   if (!(m.fps >= fpsRange[0] && m.fps <= fpsRange[1])) problems.push(`fps ${m.fps} is outside ${fpsRange[0]}..${fpsRange[1]}`);
-  if (m.halo > maxHalo) problems.push(`halo ${m.halo} is larger than ${maxHalo} LR px`);
   m.model.paths.forEach((p, i) => {
     const [h, w] = p.patch;
     if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1 || h > m.lr.height || w > m.lr.width) {
@@ -191,10 +201,10 @@ export function parsePatches(json: unknown, manifest: PackManifest): PatchRect[]
   });
 }
 
-export async function loadPack(manifestUrl: string, onProgress: (message: string) => void, policy: PackPolicy = { allowedOrigins: [], maxTextureSize: 8192 }): Promise<LoadedPack> {
+/** The manifest, checked, and the URLs of the files it names (each checked against the trust policy, none fetched). */
+export async function openPack(manifestUrl: string, policy: PackPolicy = { allowedOrigins: [], maxTextureSize: 8192 }, onProgress?: LoadProgress): Promise<PackHead> {
   const absolute = checkManifestUrl(manifestUrl, policy);
-  onProgress('loading manifest');
-  const json = await fetchJson(absolute, 'pack manifest', maxFileBytes.manifest);
+  const json = await fetchJson(absolute, 'pack manifest', maxFileBytes.manifest, onProgress);
   const problems = manifestProblems(json);
   if (problems.length > 0) throw new PackError(`Malformed manifest ${manifestUrl}: ${problems.join('; ')}`);
   const manifest = json as PackManifest;
@@ -202,14 +212,26 @@ export async function loadPack(manifestUrl: string, onProgress: (message: string
   if (unplayable.length > 0) throw new PackError(`Cannot play the pack ${manifestUrl}: ${unplayable.join('; ')}`);
   // Every file is checked before the first one is fetched: a refused URL is never requested.
   const at = (file: string, what: string): string => resolvePackFile(file, what, absolute, policy);
-  const urls = { patches: at(manifest.patches.file, 'patch layout'), model: at(manifest.model.file, 'model'), lr: at(manifest.lr.file, 'LR video'), hr: at(manifest.hr.file, 'HR reference video') };
-  onProgress('loading patch layout');
-  const layouts = parsePatches(await fetchJson(urls.patches, 'patch layout', maxFileBytes.patches), manifest);
-  onProgress('loading model');
-  const onnx = await readBounded(await fetchOk(urls.model, 'model'), urls.model, 'model', maxFileBytes.model);
   return {
-    manifestUrl, manifest, layouts,
-    model: { onnx, scale: manifest.scale, halo: manifest.halo, paths: manifest.model.paths.map((p) => ({ id: p.id, patch: p.patch })) },
-    modelUrl: urls.model, lrUrl: urls.lr, hrUrl: urls.hr,
+    manifestUrl, manifest,
+    patchesUrl: at(manifest.patches.file, 'patch layout'), modelUrl: at(manifest.model.file, 'model'),
+    lrUrl: at(manifest.lr.file, 'LR video'), hrUrl: at(manifest.hr.file, 'HR reference video'),
   };
+}
+
+/** The patch layout and the model (fetched side by side), checked against the manifest. */
+export async function loadPackBody(head: PackHead, onProgress?: LoadProgress): Promise<LoadedPack> {
+  const { manifest } = head;
+  const [layoutJson, onnx] = await Promise.all([
+    fetchJson(head.patchesUrl, 'patch layout', maxFileBytes.patches, onProgress),
+    fetchOk(head.modelUrl, 'model').then((r) => readBounded(r, head.modelUrl, 'model', maxFileBytes.model, onProgress)),
+  ]);
+  return {
+    ...head, layouts: parsePatches(layoutJson, manifest),
+    model: { onnx, scale: manifest.scale, halo: manifest.halo, paths: manifest.model.paths.map((p) => ({ id: p.id, patch: p.patch })) },
+  };
+}
+
+export async function loadPack(manifestUrl: string, policy?: PackPolicy, onProgress?: LoadProgress): Promise<LoadedPack> {
+  return loadPackBody(await openPack(manifestUrl, policy, onProgress), onProgress);
 }

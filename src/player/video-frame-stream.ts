@@ -18,7 +18,30 @@ export class VideoFrameStream {
   private lastOutput = -1;
   private outputWaiters: (() => void)[] = [];
 
-  constructor(url: string, private readonly fps: number) { this.demuxer = new Mp4Demuxer(url); }
+  /** streams decoding the same demuxer (fork()): the download is closed with the last of them */
+  private readonly users: Set<VideoFrameStream>;
+
+  constructor(source: string | VideoFrameStream, private readonly fps: number) {
+    if (typeof source === 'string') {
+      this.demuxer = new Mp4Demuxer(source);
+      this.users = new Set([this]);
+    } else {
+      this.demuxer = source.demuxer;
+      this.users = source.users;
+      this.users.add(this);
+      this.config = source.config;
+      if (this.config) this.resetDecoder(0);
+    }
+  }
+
+  /**
+   * A second decoder over the same download: its own position in the video (e.g. SR decoding ahead of the frames
+   * shown), no second fetch. Call after open().
+   */
+  fork(): VideoFrameStream {
+    if (!this.config) throw new Error('VideoFrameStream: open() before fork()');
+    return new VideoFrameStream(this, this.fps);
+  }
 
   /** `expected`: the size the manifest claims; a mismatch is refused before anyone allocates for the claim. */
   async open(expected?: { width: number; height: number; what: string }): Promise<void> {
@@ -108,9 +131,12 @@ export class VideoFrameStream {
   }
 
   get sampleCount(): number { return this.demuxer.samples.length; }
+  /** download progress of the video file */
+  get bytes(): { loaded: number; total: number | null } { return { loaded: this.demuxer.bytesLoaded, total: this.demuxer.bytesTotal }; }
 
   close(): void {
-    this.demuxer.close();
+    this.users.delete(this);
+    if (this.users.size === 0) this.demuxer.close();
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     for (const f of this.decoded.values()) f.close();
     this.decoded.clear();

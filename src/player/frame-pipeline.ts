@@ -1,0 +1,125 @@
+// One loaded pack on one GPU device: the frame textures, the two decode lanes over one download of lr.mp4 (the
+// frames shown and the frames SR works ahead on), frame import, bicubic, SR in chunks, overlays and presenting.
+// The element and the playback loop decide which frame to show and how; this says how a frame gets on screen.
+import type { PatchRect } from '../format/patch.js';
+import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
+import type { FrameResult, SREngine } from '../runtime/engine.js';
+import { readTextureRgba } from '../runtime/texture-readback.js';
+import { FrameImporter } from './frame-importer.js';
+import { FramePresenter, type LensView, type PresentMode } from './frame-presenter.js';
+import type { PackHead } from './pack-loader.js';
+import { PsnrOverlay } from './psnr-overlay.js';
+import { VideoFrameStream } from './video-frame-stream.js';
+
+/** What the viewer asked to see on top of the frame. */
+export interface ViewOptions { compare: boolean; split: number; overlay: 'none' | 'psnr' | 'patches'; lens: LensView | null }
+
+export interface ShownFrame { index: number; kind: 'sr' | 'bicubic'; psnr: number | null; psnrBicubic: number | null }
+
+export class FramePipeline {
+  /** lrShown: frames shown with bicubic; lrSr: the frame SR works on; sr: its output; hrRef: the PSNR reference */
+  readonly textures: { lrShown: GPUTexture; lrSr: GPUTexture; sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture };
+  private readonly shownLane: VideoFrameStream;
+  private readonly srLane: VideoFrameStream;
+  private readonly importer: FrameImporter;
+  private readonly bicubic: BicubicUpscaler;
+  private readonly presenter: FramePresenter;
+  readonly psnr: PsnrOverlay;
+  /** the frame whose SR is in `sr` (complete), or -1 */
+  srFrame = -1;
+  /** the patch layout of a frame, once patches.json is here (the poster comes before it) */
+  layouts: ((index: number) => Promise<PatchRect[]>) | null = null;
+
+  static async open(device: GPUDevice, head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode): Promise<FramePipeline> {
+    const m = head.manifest;
+    const stream = new VideoFrameStream(head.lrUrl, m.fps);
+    try {
+      await stream.open({ width: m.lr.width, height: m.lr.height, what: 'LR' });
+      return new FramePipeline(device, head, canvas, mode, stream);
+    } catch (e) { stream.close(); throw e; }
+  }
+
+  private constructor(private readonly device: GPUDevice, readonly head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, stream: VideoFrameStream) {
+    const m = head.manifest;
+    this.shownLane = stream;
+    this.srLane = stream.fork();
+    const lrUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.STORAGE_BINDING;
+    const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC;
+    const tex = (label: string, w: number, h: number, usage: number) => device.createTexture({ label, size: [w, h], format: 'rgba8unorm', usage });
+    this.textures = {
+      lrShown: tex('lr-frame-shown', m.lr.width, m.lr.height, lrUsage), lrSr: tex('lr-frame-sr', m.lr.width, m.lr.height, lrUsage),
+      sr: tex('sr-frame', m.hr.width, m.hr.height, hrUsage), bicubic: tex('bicubic-frame', m.hr.width, m.hr.height, hrUsage),
+      hrRef: tex('hr-reference', m.hr.width, m.hr.height, lrUsage),
+    };
+    canvas.width = m.hr.width;
+    canvas.height = m.hr.height;
+    this.presenter = new FramePresenter(device, canvas, mode);
+    // Where a WebGPU canvas breaks readback, importing video frames on the GPU does too: copy them through the CPU.
+    this.importer = new FrameImporter(device, mode === 'readback' ? 'cpu-copy' : 'external-texture');
+    this.bicubic = new BicubicUpscaler(device, m.scale);
+    this.psnr = new PsnrOverlay(device, this.importer, head.hrUrl, this.textures.hrRef, m.fps);
+  }
+
+  /** Decodes frame `index` for SR into lrSr (the SR lane decodes ahead of the frames shown). */
+  async decodeForSr(index: number): Promise<void> {
+    await this.importer.import(await this.srLane.frameAt(index), this.textures.lrSr);
+    this.srFrame = -1;
+  }
+
+  /** SR of `patches` of the frame in lrSr into `sr`: one GPU submission (a frame may take several: SrPacer). */
+  srChunk(engine: SREngine, patches: PatchRect[]): Promise<FrameResult> {
+    return engine.run({ lr: this.textures.lrSr, hr: this.textures.sr, patches });
+  }
+
+  /** Decode and SR of frame `index`, whole, in one submission. */
+  async superResolve(index: number, engine: SREngine, patches: PatchRect[]): Promise<FrameResult> {
+    await this.decodeForSr(index);
+    const result = await this.srChunk(engine, patches);
+    this.srFrame = index;
+    return result;
+  }
+
+  /** Shows frame `index`: its SR (in `sr`, from superResolve) or, for `bicubic`, decoded on the shown lane. */
+  async show(index: number, kind: 'sr' | 'bicubic', view: ViewOptions): Promise<ShownFrame> {
+    const { textures } = this;
+    const lr = kind === 'sr' ? textures.lrSr : textures.lrShown;
+    if (kind === 'bicubic') await this.importer.import(await this.shownLane.frameAt(index), lr);
+    const shown = kind === 'sr' ? textures.sr : textures.bicubic;
+    const encoder = this.device.createCommandEncoder({ label: 'bicubic' });
+    this.bicubic.encode(encoder, lr, textures.bicubic);
+    this.device.queue.submit([encoder.finish()]);
+    let psnr: number | null = null;
+    let psnrBicubic: number | null = null;
+    if (view.overlay === 'psnr') {
+      const values = await this.psnr.measure(index, kind === 'sr' ? [textures.sr, textures.bicubic] : [textures.bicubic]);
+      [psnr, psnrBicubic] = kind === 'sr' ? values : [null, values[0]];
+    }
+    const m = this.head.manifest;
+    await this.presenter.present(shown, textures.bicubic, {
+      splitX: view.compare ? Math.round(Math.min(1, Math.max(0, view.split)) * m.hr.width) : null,
+      showPatches: view.overlay === 'patches', patches: view.overlay === 'patches' && this.layouts ? await this.layouts(index) : [], scale: m.scale, lens: view.lens,
+    });
+    return { index, kind, psnr, psnrBicubic };
+  }
+
+  read(which: 'sr' | 'bicubic' | 'hr'): Promise<Uint8Array> {
+    const t = which === 'sr' ? this.textures.sr : which === 'bicubic' ? this.textures.bicubic : this.textures.hrRef;
+    return readTextureRgba(this.device, t);
+  }
+
+  /** Writes RGBA8 pixels as the LR frame SR works on (test hook). */
+  writeLr(rgba: Uint8Array<ArrayBuffer>): void {
+    const lr = this.textures.lrSr;
+    this.device.queue.writeTexture({ texture: lr }, rgba, { bytesPerRow: lr.width * 4 }, [lr.width, lr.height]);
+    this.srFrame = -1;
+  }
+
+  dispose(): void {
+    this.shownLane.close();
+    this.srLane.close();
+    this.psnr.close();
+    this.bicubic.dispose();
+    this.presenter.dispose();
+    for (const t of Object.values(this.textures)) t.destroy();
+  }
+}

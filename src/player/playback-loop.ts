@@ -1,0 +1,151 @@
+// Playing on the video's clock. Every due frame is shown on time: with its SR when SR for it finished before it was
+// due, else with bicubic (counted, and said by the badge), so a slow GPU never slows the video down. SR works ahead
+// on the frame SrPacer picks, in chunks queued between the frames shown. "Wait for every SR frame" instead shows
+// every frame with SR and lets the video run slower (for analysis on slow machines).
+import type { PatchRect } from '../format/patch.js';
+import type { FrameResult, SREngine } from '../runtime/engine.js';
+import { FrameClock } from './frame-clock.js';
+import type { FramePipeline, ShownFrame, ViewOptions } from './frame-pipeline.js';
+import { SrPacer } from './sr-pacer.js';
+
+export interface PlaybackHost {
+  pipeline(): FramePipeline | null;
+  /** the SR engine, or null while it compiles (frames are shown with bicubic meanwhile) */
+  engine(): SREngine | null;
+  layout(index: number): Promise<PatchRect[]>;
+  view(): ViewOptions;
+  /** runs GPU work after everything queued before it (loads, switches, other frames) */
+  enqueue(job: () => Promise<void>): Promise<void>;
+  /** a frame reached the screen (SR result when it was shown with SR) */
+  shown(frame: ShownFrame, sr: FrameResult | null): void;
+  ended(): void;
+  waitForEverySrFrame(): boolean;
+}
+
+export class PlaybackLoop {
+  readonly clock: FrameClock;
+  readonly pacer: SrPacer;
+  playing = false;
+  /** the frame on screen, -1 before the first */
+  current = -1;
+  /** frames skipped because neither SR nor bicubic could be shown in their period */
+  dropped = 0;
+  private loop = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** SR working ahead: the frame it works on, and the SR result once complete */
+  private ahead: { target: number; loop: number; result: FrameResult | null; engine: SREngine } | null = null;
+
+  constructor(private readonly host: PlaybackHost, fps: number, frames: number) {
+    this.clock = new FrameClock(fps, frames);
+    this.pacer = new SrPacer(1000 / fps);
+  }
+
+  play(): void {
+    if (this.playing) return;
+    if (this.current >= this.clock.frames - 1) this.current = -1;
+    this.playing = true;
+    // the frame on screen counts as shown now: the next one is due one period later
+    this.clock.anchorAt(Math.max(0, this.current), performance.now() - (this.current < 0 ? 1000 / this.clock.fps : 0));
+    this.schedule(++this.loop, 0);
+    this.ahead = null;
+    this.workAhead(this.loop, Math.max(0, this.current));
+  }
+
+  pause(): void { this.playing = false; this.loop++; this.cancel(); }
+
+  /** Moves the clock to `frame` (a seek or a frame shown while paused): playing continues from there. */
+  moveTo(frame: number): void {
+    this.current = frame;
+    this.clock.anchorAt(frame, performance.now());
+    this.ahead = null;
+  }
+
+  cancel(): void { if (this.timer !== null) clearTimeout(this.timer); this.timer = null; }
+
+  private schedule(loop: number, delayMs: number): void {
+    this.cancel();
+    this.timer = setTimeout(() => { this.timer = null; void this.tick(loop); }, Math.max(0, delayMs));
+  }
+
+  private live(loop: number): boolean { return this.playing && loop === this.loop; }
+
+  private async tick(loop: number): Promise<void> {
+    if (!this.live(loop)) return;
+    const { clock } = this;
+    const due = clock.dueFrame(performance.now());
+    if (due <= this.current) { this.schedule(loop, clock.dueAt(this.current + 1) - performance.now()); return; }
+    if (due >= clock.frames) { this.playing = false; this.host.ended(); return; }
+    try {
+      if (this.host.waitForEverySrFrame() && this.host.engine()) await this.showEverySrFrame(loop);
+      else await this.showOnTime(loop, due);
+    } catch { return; } // reported by the work queue (or recovered from, on device loss): the loop stops
+    if (!this.live(loop)) return;
+    this.schedule(loop, clock.dueAt(this.current + 1) - performance.now());
+  }
+
+  /** The due frame, SR if SR finished it, else bicubic; then SR is set to work ahead if it is idle. */
+  private async showOnTime(loop: number, due: number): Promise<void> {
+    const ahead = this.ahead;
+    const srReady = ahead !== null && ahead.target === due && ahead.result !== null && ahead.engine === this.host.engine();
+    await this.host.enqueue(async () => {
+      const pipeline = this.host.pipeline();
+      if (!this.live(loop) || !pipeline) return;
+      const kind = srReady && pipeline.srFrame === due ? 'sr' : 'bicubic';
+      const shown = await pipeline.show(due, kind, this.host.view());
+      this.dropped += due - this.current - 1;
+      this.current = due;
+      this.host.shown(shown, kind === 'sr' ? ahead!.result : null);
+    });
+    if (ahead && ahead.target <= due) this.ahead = null;
+    if (!this.ahead) this.workAhead(loop, due);
+  }
+
+  /** Starts SR on the frame the pacer picks; its chunks queue between the frames shown. Not awaited. */
+  private workAhead(loop: number, due: number): void {
+    const engine = this.host.engine();
+    if (!engine) return;
+    const target = this.pacer.nextTarget(this.current, due, performance.now(), (f) => this.clock.dueAt(f), this.clock.frames);
+    if (target === null) return;
+    const ahead = { target, loop, result: null as FrameResult | null, engine };
+    this.ahead = ahead;
+    const stale = () => this.ahead !== ahead || !this.live(loop) || this.host.engine() !== engine || !this.host.pipeline();
+    void (async () => {
+      const start = performance.now();
+      const patches = await this.host.layout(target);
+      await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target); });
+      let gpuMs: number | null = 0;
+      for (let at = 0; at < patches.length && !stale();) {
+        const n = this.pacer.patchesPerChunk(patches.length - at);
+        const chunk = patches.slice(at, at + n);
+        await this.host.enqueue(async () => {
+          if (stale()) return;
+          const t = performance.now();
+          const r = await this.host.pipeline()!.srChunk(engine, chunk);
+          this.pacer.recordChunk(n, performance.now() - t);
+          gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
+        });
+        at += n;
+      }
+      if (stale()) return;
+      this.pacer.recordFrame(performance.now() - start);
+      this.host.pipeline()!.srFrame = target;
+      ahead.result = { gpuMs, wallMs: performance.now() - start };
+    })().catch(() => { if (this.ahead === ahead) this.ahead = null; });
+  }
+
+  /** The next frame with SR, however long it takes; the clock restarts from it. */
+  private async showEverySrFrame(loop: number): Promise<void> {
+    const next = this.current + 1;
+    const patches = await this.host.layout(next);
+    await this.host.enqueue(async () => {
+      const pipeline = this.host.pipeline();
+      const engine = this.host.engine();
+      if (!this.live(loop) || !pipeline || !engine) return;
+      const result = await pipeline.superResolve(next, engine, patches);
+      const shown = await pipeline.show(next, 'sr', this.host.view());
+      this.current = next;
+      this.clock.anchorAt(next, performance.now());
+      this.host.shown(shown, result);
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// The `stats` the player element reports (the contract's fields plus documented extensions: docs/player.md).
+import type { EngineName } from '../runtime/engine.js';
+
+export interface PlayerStats {
+  frame: number;
+  time: number;
+  /** frames presented per second over the last second of playback */
+  fps: number;
+  /** GPU time of SR for the last SR frame, or its wall time where the engine has no timestamp queries */
+  srMs: number;
+  /** PSNR of the shown SR frame (null when the frame was shown with bicubic, or without the PSNR overlay) */
+  psnr: number | null;
+  psnrBicubic: number | null;
+  engine: EngineName;
+  patches: number;
+  peakGpuBytes: number;
+  liveGpuBytes: number;
+  /** ms from `src` set to the first SR frame shown (null until then) */
+  startupMs: number | null;
+  /** frames shown with SR */
+  srFrames: number;
+  /** frames shown with bicubic because SR was late (or not ready yet: the poster) */
+  bicubicFrames: number;
+  /** extension: how the frame on screen was made */
+  shown: 'sr' | 'bicubic' | null;
+  /** extension: frames skipped because neither SR nor bicubic could be shown in their period */
+  dropped: number;
+  /** extension: GPU buffers, textures and query sets alive on the player's device (GpuMemoryTracker) */
+  liveGpuObjects: number;
+}
+
+export const emptyStats = (engine: EngineName): PlayerStats => ({
+  frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
+  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, dropped: 0, liveGpuObjects: 0,
+});
+
+/** Bytes as people read them. */
+export const formatBytes = (n: number): string => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${Math.max(0, n / 1024).toFixed(0)} KiB`);
+
+/** m:ss.s */
+export const formatTime = (seconds: number): string => {
+  const m = Math.floor(seconds / 60);
+  return `${m}:${(seconds - 60 * m).toFixed(1).padStart(4, '0')}`;
+};

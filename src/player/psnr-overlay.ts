@@ -1,0 +1,44 @@
+// The PSNR overlay's GPU side: streams hr.mp4 (only while the overlay is on: nothing is fetched otherwise), imports
+// the frame shown into the HR reference texture and measures the shown frame and its bicubic against it.
+// A pack whose hr.mp4 is missing (HTTP 404) plays on: PSNR is null and `missing` says why.
+import { FrameImporter } from './frame-importer.js';
+import { PsnrMeter } from './psnr-meter.js';
+import { VideoFrameStream } from './video-frame-stream.js';
+
+export class PsnrOverlayError extends Error {}
+
+export class PsnrOverlay {
+  private stream: VideoFrameStream | null = null;
+  private readonly meter: PsnrMeter;
+  /** why there is no PSNR (the pack has no HR reference), or null */
+  missing: string | null = null;
+
+  constructor(private readonly device: GPUDevice, private readonly importer: FrameImporter, private readonly hrUrl: string,
+    private readonly hrRef: GPUTexture, private readonly fps: number) {
+    this.meter = new PsnrMeter(device);
+  }
+
+  /** PSNR of each of `candidates` against HR frame `index`, or nulls when the pack has no HR reference. */
+  async measure(index: number, candidates: GPUTexture[]): Promise<(number | null)[]> {
+    if (this.missing) return candidates.map(() => null);
+    try {
+      if (!this.stream) {
+        this.stream = new VideoFrameStream(this.hrUrl, this.fps);
+        await this.stream.open({ width: this.hrRef.width, height: this.hrRef.height, what: 'HR' });
+      }
+      await this.importer.import(await this.stream.frameAt(index), this.hrRef);
+      return await this.meter.measure(this.hrRef, candidates);
+    } catch (e) {
+      this.close(); // turning the overlay on again retries with a new stream
+      const message = e instanceof Error ? e.message : String(e);
+      if (/HTTP 404/.test(message)) {
+        this.missing = `This pack has no HR reference (${this.hrUrl}: HTTP 404), so there is no PSNR to show.`;
+        return candidates.map(() => null);
+      }
+      throw new PsnrOverlayError(`PSNR overlay: ${message}. Turn the overlay off to keep watching without it.`);
+    }
+  }
+
+  /** Stops streaming hr.mp4 (the overlay was turned off). */
+  close(): void { this.stream?.close(); this.stream = null; }
+}
