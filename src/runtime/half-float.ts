@@ -30,3 +30,13 @@ export function toHalfArray(values: Float32Array): Uint16Array {
   for (let i = 0; i < values.length; i++) out[i] = toHalfBits(values[i]);
   return out;
 }
+
+/** IEEE half bits -> float32 value (tests read packed-f16 buffers back). */
+export function fromHalfBits(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
