@@ -308,11 +308,12 @@ test('device loss during playback recovers without an error event or an uncaught
   expect(w.pageErrors).toEqual([]);
 });
 
-test('a PSNR overlay failure (hr.mp4 missing) shows, and goes away when the overlay is turned off', async ({ page }) => {
-  const w = await openDemo(page, { files: { 'hr.mp4': null } });
+test('a PSNR overlay failure (hr.mp4 broken) shows, and goes away when the overlay is turned off', async ({ page }) => {
+  // (a pack without hr.mp4, HTTP 404, plays on with PSNR null: e2e/player-product.spec.ts)
+  const w = await openDemo(page, { routes: (p) => p.route('**/e2e-pack/hr.mp4', (r) => r.fulfill({ status: 500, body: 'broken' })) });
   await waitReady(page);
   await page.locator('#overlay').selectOption('psnr');
-  await expectAlert(page, /PSNR overlay: Could not load the video at http:\/\/[^ ]+\/e2e-pack\/hr\.mp4: HTTP 404.*Turn the overlay off/);
+  await expectAlert(page, /PSNR overlay: Could not load the video at http:\/\/[^ ]+\/e2e-pack\/hr\.mp4: HTTP 500.*Turn the overlay off/);
   await page.locator('#overlay').selectOption('none');
   await expect(page.locator('dydca-demo-app dydca-player [role=alert]')).toHaveCount(0);
   // and the player works on

@@ -58,6 +58,7 @@ export class PlaybackLoop {
     this.current = frame;
     this.clock.anchorAt(frame, performance.now());
     this.ahead = null;
+    if (this.playing) { this.schedule(this.loop, 1000 / this.clock.fps); this.workAhead(this.loop, frame); }
   }
 
   cancel(): void { if (this.timer !== null) clearTimeout(this.timer); this.timer = null; }
@@ -77,27 +78,31 @@ export class PlaybackLoop {
     if (due >= clock.frames) { this.playing = false; this.host.ended(); return; }
     try {
       if (this.host.waitForEverySrFrame() && this.host.engine()) await this.showEverySrFrame(loop);
-      else await this.showOnTime(loop, due);
+      else await this.showOnTime(loop);
     } catch { return; } // reported by the work queue (or recovered from, on device loss): the loop stops
     if (!this.live(loop)) return;
     this.schedule(loop, clock.dueAt(this.current + 1) - performance.now());
   }
 
   /** The due frame, SR if SR finished it, else bicubic; then SR is set to work ahead if it is idle. */
-  private async showOnTime(loop: number, due: number): Promise<void> {
-    const ahead = this.ahead;
-    const srReady = ahead !== null && ahead.target === due && ahead.result !== null && ahead.engine === this.host.engine();
+  private async showOnTime(loop: number): Promise<void> {
+    let due = -1;
     await this.host.enqueue(async () => {
       const pipeline = this.host.pipeline();
       if (!this.live(loop) || !pipeline) return;
-      const kind = srReady && pipeline.srFrame === due ? 'sr' : 'bicubic';
-      const shown = await pipeline.show(due, kind, this.host.view());
+      // chosen when the job runs: a seek queued before it has moved the clock, and must win
+      due = Math.max(this.current + 1, this.clock.dueFrame(performance.now()));
+      if (due >= this.clock.frames) return; // the next tick ends playback
+      const ahead = this.ahead;
+      const srReady = ahead !== null && ahead.target === due && ahead.result !== null && ahead.engine === this.host.engine() && pipeline.srFrame === due;
+      const shown = await pipeline.show(due, srReady ? 'sr' : 'bicubic', this.host.view());
       this.dropped += due - this.current - 1;
       this.current = due;
-      this.host.shown(shown, kind === 'sr' ? ahead!.result : null);
+      this.host.shown(shown, srReady ? ahead.result : null);
     });
-    if (ahead && ahead.target <= due) this.ahead = null;
-    if (!this.ahead) this.workAhead(loop, due);
+    if (due < 0 || !this.live(loop)) return;
+    if (this.ahead && this.ahead.target <= this.current) this.ahead = null;
+    if (!this.ahead) this.workAhead(loop, this.current);
   }
 
   /** Starts SR on the frame the pacer picks; its chunks queue between the frames shown. Not awaited. */

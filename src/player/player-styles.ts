@@ -1,0 +1,13 @@
+// The player element's look: the stage (canvas, status, error, notice layers) and its controls bar.
+import { css } from 'lit';
+import { controlsStyles } from './player-controls.js';
+
+export const playerStyles = [controlsStyles, css`
+  :host { display: block; position: relative; background: #000; color: #eee; font: 14px system-ui, sans-serif; outline: none; }
+  .stage { position: relative; touch-action: none; }
+  canvas { display: block; width: 100%; height: auto; image-rendering: pixelated; }
+  :host([compare]) canvas { cursor: ew-resize; } :host([lens]) canvas { cursor: zoom-in; }
+  .status, .error { position: absolute; left: 0; right: 0; top: 0; padding: 12px; background: rgba(0, 0, 0, 0.75); }
+  .error { color: #ff8080; border: 1px solid #ff4040; }
+  .notice { position: absolute; left: 0; right: 0; bottom: 0; padding: 8px 12px; background: rgba(40, 30, 0, 0.85); color: #ffd966; }
+  progress { width: 100%; }`];
