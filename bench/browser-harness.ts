@@ -2,15 +2,15 @@
 // bench/page/ in Debian's headless Chromium with WebGPU on (SwiftShader here), and calls window.dydcaHarness.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
-import type { EngineCheck, EngineTiming, HarnessEngine, HarnessFrame, HarnessModel } from './page/harness.js';
+import type { BenchOptions, EngineCheck, EngineTiming, HarnessEngine, HarnessFrame, HarnessModel } from './page/harness.js';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface Harness {
   check(model: HarnessModel, frame: HarnessFrame, engines: HarnessEngine[], withHr?: boolean): Promise<EngineCheck[]>;
-  bench(model: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], repeats: number): Promise<EngineTiming[]>;
+  bench(model: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], options: BenchOptions): Promise<EngineTiming[]>;
   adapterInfo(): Promise<Record<string, unknown>>;
-  fmaPeak(): Promise<{ gflops: number; ms: number }>;
+  fmaPeak(repeats?: number): Promise<{ gflops: number; ms: number; samples: number[] }>;
   timeKernel(code: string, arenaBytes: number, weightBytes: number, dispatch: [number, number, number], params?: number[]): Promise<number>;
   profile(model: HarnessModel, frame: HarnessFrame): Promise<{ kernel: string; ms: number; macs: number }[]>;
   close(): Promise<void>;
@@ -45,7 +45,7 @@ export async function openHarness(): Promise<Harness> {
       check: (...a) => call('check', ...a),
       bench: (...a) => call('bench', ...a),
       adapterInfo: () => call('adapterInfo'),
-      fmaPeak: () => call('fmaPeak'),
+      fmaPeak: (...a) => call('fmaPeak', ...a),
       profile: (...a) => call('profile', ...a),
       timeKernel: (...a) => call('timeKernel', ...a),
       close: async () => { await b.close(); await server.close(); },

@@ -4,10 +4,11 @@ import * as ortWeb from 'onnxruntime-web/wasm';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { CompiledEngine } from '../../src/runtime/compiled-engine.js';
 import { createEngine } from '../../src/runtime/create-engine.js';
-import type { EngineModel, EngineName, PatchRect, SREngine } from '../../src/runtime/engine.js';
+import type { EngineModel, EngineName, FrameJob, PatchRect, SREngine } from '../../src/runtime/engine.js';
 import { GpuMemoryTracker } from '../../src/runtime/gpu-memory.js';
 import { NaiveEngine } from '../../src/runtime/naive-engine.js';
 import { readTextureRgba } from '../../src/runtime/texture-readback.js';
+import { timeEnginesInterleaved, type EngineTimingResult } from '../engine-timing.js';
 import { measureFmaPeak } from './fma-peak.js';
 
 export interface HarnessModel { onnxB64: string; scale: number; halo: number; paths: EngineModel['paths'] }
@@ -37,7 +38,7 @@ function engineModel(m: HarnessModel): EngineModel { return { onnx: b64(m.onnxB6
 function frameTextures(device: GPUDevice, f: HarnessFrame, s: number): { lr: GPUTexture; hr: GPUTexture } {
   const lr = device.createTexture({ size: [f.width, f.height], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC });
   device.queue.writeTexture({ texture: lr }, b64(f.rgbaB64), { bytesPerRow: f.width * 4 }, [f.width, f.height]);
-  const hr = device.createTexture({ size: [f.width * s, f.height * s], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC });
+  const hr = device.createTexture({ size: [f.width * s, f.height * s], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST });
   return { lr, hr };
 }
 
@@ -49,12 +50,14 @@ async function makeEngine(name: HarnessEngine, device: GPUDevice, model: EngineM
   return createEngine(name, device, model);
 }
 
-/** onnxruntime-web's wasm EP on CPU-gathered patches: the CPU reference a user without a GPU would pick. */
+/**
+ * onnxruntime-web's wasm EP on CPU-gathered patches: the CPU reference a user without a GPU would pick. Its
+ * run() reads the CPU copy of the job's LR frame and uploads the quantised HR patches, as a player would.
+ */
 class OrtWasmEngine implements SREngine {
   readonly name = 'ort' as const;
   private session: ortWeb.InferenceSession | null = null;
-  frame: HarnessFrame | null = null;
-  constructor(private readonly model: EngineModel) {}
+  constructor(private readonly model: EngineModel, private readonly cpuFrames = new Map<GPUTexture, HarnessFrame>()) {}
   async prepare(): Promise<void> {
     ortWeb.env.wasm.wasmPaths = { wasm: ortWasmUrl };
     ortWeb.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1;
@@ -89,9 +92,22 @@ class OrtWasmEngine implements SREngine {
     }
     return f.patches.map((p) => out.get(p)!);
   }
-  async run(): Promise<{ gpuMs: null; wallMs: number }> {
+  async run(job: FrameJob): Promise<{ gpuMs: null; wallMs: number }> {
+    const frame = this.cpuFrames.get(job.lr);
+    if (!frame) throw new Error('ort-wasm: no CPU copy of this LR frame');
     const start = performance.now();
-    await this.runPatches(this.frame!, b64(this.frame!.rgbaB64));
+    const outs = await this.runPatches(frame, b64(frame.rgbaB64));
+    const s = this.model.scale;
+    const device = (await gpu()).device;
+    job.patches.forEach((p, i) => {
+      const w = s * p.w, h = s * p.h, plane = w * h, px = new Uint8Array(plane * 4);
+      for (let k = 0; k < plane; k++) {
+        for (let c = 0; c < 3; c++) px[k * 4 + c] = Math.round(255 * Math.min(1, Math.max(0, outs[i][c * plane + k])));
+        px[k * 4 + 3] = 255;
+      }
+      device.queue.writeTexture({ texture: job.hr, origin: [s * p.x, s * p.y] }, px, { bytesPerRow: w * 4 }, [w, h]);
+    });
+    await device.queue.onSubmittedWorkDone();
     return { gpuMs: null, wallMs: performance.now() - start };
   }
   dispose(): void { void this.session?.release(); }
@@ -124,49 +140,41 @@ async function check(m: HarnessModel, f: HarnessFrame, engines: HarnessEngine[],
   return results;
 }
 
-export interface EngineTiming { engine: HarnessEngine; frameMs: number[]; gpuMs: (number | null)[]; peakGpuBytes: number; prepareMs: number; fusedOps?: string[]; arenaBytes?: number; naiveBytes?: number; error?: string }
+export interface EngineTiming extends EngineTimingResult { fusedOps?: string[]; arenaBytes?: number; naiveBytes?: number }
+export interface BenchOptions { timed: number; warmup: number; referenceB64: string[] | null }
 
-/** Times each engine over `repeats` runs of each frame; peak GPU bytes held from creation to the last frame. */
-async function bench(m: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], repeats: number): Promise<EngineTiming[]> {
+const f32FromB64 = (s: string) => { const b = b64(s); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
+
+/**
+ * The fair bench (../engine-timing.ts): engines prepared one after another, then `timed` frames interleaved
+ * round-robin after `warmup` frames each; accuracy of the timed pipeline (the HR texture) against the reference.
+ */
+async function bench(m: HarnessModel, frames: HarnessFrame[], engines: HarnessEngine[], o: BenchOptions): Promise<EngineTiming[]> {
   const { device, tracker } = await gpu();
   const model = engineModel(m);
-  const textures = frames.map((f) => frameTextures(device, f, m.scale));
-  const out: EngineTiming[] = [];
-  for (const name of engines) {
-    log(`bench ${name}`);
-    const base = tracker.live;
-    tracker.resetPeak();
-    const t0 = performance.now();
-    try {
-      const engine = await makeEngine(name, device, model);
-      await engine.prepare();
-      const prepareMs = performance.now() - t0;
-      const frameMs: number[] = [], gpuMs: (number | null)[] = [];
-      for (let r = -1; r < repeats; r++) {
-        for (let i = 0; i < frames.length; i++) {
-          if (engine instanceof OrtWasmEngine) engine.frame = frames[i];
-          const res = await engine.run({ ...textures[i], patches: frames[i].patches });
-          if (r >= 0) { frameMs.push(res.wallMs); gpuMs.push(res.gpuMs); }
-        }
-      }
-      const t: EngineTiming = { engine: name, frameMs, gpuMs, peakGpuBytes: tracker.peak - base, prepareMs };
-      if (engine instanceof CompiledEngine) {
-        t.fusedOps = engine.plans.flatMap((p) => [`${p.shapeClass.path}:${p.shapeClass.patchW}x${p.shapeClass.patchH}: ${p.fusedOps.join(' -> ')}`]);
-        t.arenaBytes = Math.max(...engine.plans.map((p) => p.memory.arenaBytes));
-        t.naiveBytes = Math.max(...engine.plans.map((p) => p.memory.naiveBytes));
-        (t as EngineTiming & { macsPerFrame: number[] }).macsPerFrame = frames.map((f) => f.patches.reduce((s, p) => {
-          const plan = engine.plans.find((q) => q.shapeClass.path === p.path && q.shapeClass.patchH === p.h && q.shapeClass.patchW === p.w)!;
-          return s + plan.kernels.reduce((a, k) => a + k.macsPerPatch, 0);
-        }, 0));
-      }
-      engine.dispose();
-      out.push(t);
-    } catch (e) {
-      out.push({ engine: name, frameMs: [], gpuMs: [], peakGpuBytes: tracker.peak - base, prepareMs: performance.now() - t0, error: String((e as Error).stack ?? e) });
-    }
+  const jobs = frames.map((f) => ({ ...frameTextures(device, f, m.scale), patches: f.patches }));
+  const cpuFrames = new Map(jobs.map((j, i) => [j.lr, frames[i]]));
+  const plans = new Map<string, Partial<EngineTiming>>();
+  try {
+    const results = await timeEnginesInterleaved(device, engines.map((name) => ({
+      name,
+      make: async () => (name === 'ort-wasm' ? new OrtWasmEngine(model, cpuFrames) : makeEngine(name, device, model)),
+    })), jobs, {
+      timed: o.timed, warmup: o.warmup, scale: m.scale, tracker, log,
+      reference: o.referenceB64 ? o.referenceB64.map(f32FromB64) : null,
+      inspect: (name, engine) => {
+        if (!(engine instanceof CompiledEngine)) return;
+        plans.set(name, {
+          fusedOps: engine.plans.map((p) => `${p.shapeClass.path}:${p.shapeClass.patchW}x${p.shapeClass.patchH}: ${p.fusedOps.join(' -> ')}`),
+          arenaBytes: Math.max(...engine.plans.map((p) => p.memory.arenaBytes)),
+          naiveBytes: Math.max(...engine.plans.map((p) => p.memory.naiveBytes)),
+        });
+      },
+    });
+    return results.map((r) => ({ ...r, ...plans.get(r.engine) }));
+  } finally {
+    for (const j of jobs) { j.lr.destroy(); j.hr.destroy(); }
   }
-  for (const t of textures) { t.lr.destroy(); t.hr.destroy(); }
-  return out;
 }
 
 async function adapterInfo(): Promise<Record<string, unknown>> {
@@ -175,7 +183,14 @@ async function adapterInfo(): Promise<Record<string, unknown>> {
   return { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, features: [...device.features], crossOriginIsolated: self.crossOriginIsolated };
 }
 
-async function fmaPeak(): Promise<{ gflops: number; ms: number }> { return measureFmaPeak((await gpu()).device); }
+/** The adapter's FMA peak: the best of `repeats` measurements (one alone moved 3.5-8.9 GFLOP/s between runs here). */
+async function fmaPeak(repeats = 1): Promise<{ gflops: number; ms: number; samples: number[] }> {
+  const { device } = await gpu();
+  const runs = [];
+  for (let i = 0; i < repeats; i++) runs.push(await measureFmaPeak(device));
+  const best = runs.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return { ...best, samples: runs.map((r) => r.gflops) };
+}
 
 /** Per-kernel wall times of the compiled engine on one frame. */
 async function profile(m: HarnessModel, f: HarnessFrame): Promise<{ kernel: string; ms: number; macs: number }[]> {
