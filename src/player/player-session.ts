@@ -1,0 +1,243 @@
+// The player's work for one element, apart from the DOM: the pack (poster first, then the body), the GPU device and
+// its recovery, the frame pipeline, the playback loop and the SR engine, all GPU work in one queue. The element
+// (dydca-player.ts) owns the properties and what is drawn; it hears back through SessionHost.
+import type { EngineName, FrameResult } from '../runtime/engine.js';
+import { acquireGpu, type PlayerGpu } from './gpu-device.js';
+import { loadPackBody, openPack, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
+import type { PresentMode } from './frame-presenter.js';
+import { webgpuCanvasBreaksReadback } from './canvas-readback-probe.js';
+import { FramePipeline, type ShownFrame, type ViewOptions } from './frame-pipeline.js';
+import { PlaybackLoop } from './playback-loop.js';
+import { WorkQueue } from './work-queue.js';
+import { onDeviceLoss, REPEATED_LOSS_WINDOW_MS, type LossState } from './device-loss.js';
+import { formatBytes } from './player-stats.js';
+import { EngineSlot } from './engine-slot.js';
+
+export interface SessionHost {
+  readonly src: string;
+  engine: EngineName;
+  readonly allowedOrigins: string;
+  readonly waitForSr: boolean;
+  readonly isConnected: boolean;
+  canvas(): HTMLCanvasElement | null;
+  view(): ViewOptions;
+  /** the frame on screen, -1 before the first */
+  currentFrame(): number;
+  status(text: string, progress?: number | null): void;
+  notice(text: string, lifetime?: 'keep' | 'fade'): void;
+  fail(e: unknown): void;
+  emit(name: string, detail?: unknown): void;
+  shown(frame: ShownFrame, sr: FrameResult | null): void;
+}
+
+export class PlayerSession {
+  gpu: PlayerGpu | null = null;
+  head: PackHead | null = null;
+  pack: LoadedPack | null = null;
+  pipeline: FramePipeline | null = null;
+  playback: PlaybackLoop | null = null;
+  readonly engines = new EngineSlot();
+  ready = false;
+  private bodyLoad: Promise<LoadedPack> | null = null;
+  private presentMode: PresentMode | null = null;
+  private readonly queue: WorkQueue;
+  /** bumped on every (re)load and removal so stale async work can tell it is stale */
+  private generation = 0;
+  private playAfterReady = false;
+  private recovery: LossState = null;
+  private seekToken = 0;
+  private pendingSeek: number | null = null;
+  private reshowQueued = false;
+
+  constructor(private readonly host: SessionHost) {
+    this.queue = new WorkQueue(() => this.gpu?.device ?? null, (e) => { if (host.isConnected) host.fail(e); });
+  }
+
+  get isPlaying(): boolean { return this.playback?.playing ?? false; }
+
+  play(): void { if (this.playback) this.playback.play(); else this.playAfterReady = true; }
+
+  pause(): void { this.playAfterReady = false; this.playback?.pause(); }
+
+  seek(seconds: number): Promise<void> {
+    if (!this.playback) { this.pendingSeek = seconds; return Promise.resolve(); }
+    const index = this.playback.clock.frameAtTime(seconds);
+    const token = ++this.seekToken;
+    return this.queue.enqueue(async () => { if (token === this.seekToken) await this.renderFrame(index); }, { resolveOnLoss: true });
+  }
+
+  /** Runs `fn` with the pipeline after all queued GPU work (test hooks). */
+  async withPipeline<T>(fn: (p: FramePipeline, pack: LoadedPack | null) => Promise<T>): Promise<T> {
+    let out: T | undefined;
+    await this.queue.enqueue(async () => { if (!this.pipeline) throw new Error('player not ready'); out = await fn(this.pipeline, this.pack); });
+    return out!;
+  }
+
+  /** Shows the current frame again with the new view (SR is not recomputed when it is there). */
+  reshow(): void {
+    if (this.reshowQueued || !this.pipeline) return;
+    this.reshowQueued = true;
+    void this.queue.enqueue(async () => {
+      this.reshowQueued = false;
+      const p = this.pipeline, f = this.host.currentFrame();
+      if (!p || f < 0 || this.isPlaying) return;
+      if (p.srFrame === f) this.host.shown(await p.show(f, 'sr', this.host.view()), null); else await this.renderFrame(f);
+    });
+  }
+
+  reload(autoplay: boolean): void {
+    const generation = ++this.generation;
+    const wasPlaying = this.isPlaying || this.playAfterReady || autoplay;
+    this.ready = false;
+    this.playback?.pause();
+    void this.queue.enqueue(async () => {
+      await this.teardown();
+      try { await this.open(generation); } catch (e) {
+        if (generation === this.generation) await this.teardown(); // a failed load keeps nothing it allocated
+        throw e;
+      }
+      if (generation !== this.generation) return;
+      this.startEngine();
+      if (wasPlaying) queueMicrotask(() => this.play());
+    });
+  }
+
+  /** The element was removed: stop at once and keep nothing (engine, streams, textures, the device). */
+  detach(): void {
+    this.generation++;
+    this.ready = this.playAfterReady = false;
+    this.playback?.pause();
+    void this.queue.enqueue(() => this.teardown({ releaseDevice: true }));
+  }
+
+  /** The poster: manifest, device, LR stream and the first frame with bicubic, before the model is even fetched. */
+  private async open(generation: number): Promise<void> {
+    const host = this.host;
+    const policy = { allowedOrigins: parseAllowedOrigins(host.allowedOrigins), maxTextureSize: this.gpu?.device.limits.maxTextureDimension2D ?? 8192 };
+    const recovering = this.recovery?.state === 'recovering' && this.head?.manifestUrl === host.src;
+    const head = recovering ? this.head! : await openPack(host.src, policy, (w, l, t) => this.downloading(w, l, t));
+    if (generation !== this.generation) return;
+    if (!recovering) this.pack = null;
+    this.head = head;
+    const m = head.manifest;
+    if (!this.gpu) {
+      host.status('starting WebGPU');
+      // Probe before the player's device exists; a canvas keeps its first context type, so decide once per element.
+      if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= (await webgpuCanvasBreaksReadback()) ? 'readback' : 'webgpu-canvas';
+      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) });
+      this.watchDevice(this.gpu);
+    }
+    host.status('opening the video stream');
+    this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas');
+    this.pipeline.layouts = async (i) => (await this.body()).layouts[i];
+    this.playback = new PlaybackLoop({
+      pipeline: () => this.pipeline, engine: () => this.engines.engine, view: () => host.view(),
+      layout: async (i) => (await this.body()).layouts[i], enqueue: (job) => this.queue.enqueue(job),
+      shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr, ended: () => host.emit('ended'),
+    }, m.fps, m.frames);
+    const start = this.pendingSeek !== null ? this.playback.clock.frameAtTime(this.pendingSeek) : Math.min(Math.max(0, host.currentFrame()), m.frames - 1);
+    this.pendingSeek = null;
+    host.status(`decoding frame ${start}`);
+    this.playback.moveTo(start);
+    host.shown(await this.pipeline.show(start, 'bicubic', host.view()), null);
+    host.emit('poster', { manifest: m });
+  }
+
+  private downloading(what: string, loaded: number, total: number | null): void {
+    if (!this.engines.engine) this.host.status(`downloading ${what}: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`, total ? loaded / total : null);
+  }
+
+  /** patches.json and the model: fetched once per pack, after the poster. */
+  private body(): Promise<LoadedPack> {
+    const head = this.head!;
+    if (this.pack?.manifestUrl === head.manifestUrl) return Promise.resolve(this.pack);
+    this.bodyLoad ??= loadPackBody(head, (w, l, t) => this.downloading(w, l, t))
+      .then((p) => { if (this.head === head) this.pack = p; return p; }).finally(() => { this.bodyLoad = null; });
+    return this.bodyLoad;
+  }
+
+  /** Prepares the selected engine while frames play on with bicubic, and installs it when ready (latest start wins). */
+  startEngine(): void {
+    if (!this.pipeline || !this.gpu) return; // a load or a device recovery in progress starts it when done
+    const generation = this.generation, host = this.host, name = host.engine;
+    let epoch = -1;
+    const live = () => generation === this.generation && this.engines.current(epoch);
+    void (async () => {
+      epoch = this.engines.begin(name);
+      await this.queue.enqueue(async () => { this.engines.release(); this.gpu?.tracker.resetPeak(); host.notice(''); });
+      const pack = await this.body();
+      if (!live() || !this.gpu) return;
+      host.status(`compiling the ${name} engine`, 0);
+      const engine = await this.engines.prepare(epoch, name, this.gpu.device, pack.model, pack.modelUrl,
+        (f, message) => host.status(`compiling the ${name} engine: ${message}`, f));
+      await this.queue.enqueue(async () => {
+        if (!engine || !live()) { engine?.dispose(); return; }
+        this.engines.engine = engine;
+        host.status('');
+        if (!this.isPlaying) await this.renderFrame(Math.max(0, host.currentFrame()));
+        host.emit(this.ready ? 'enginechange' : 'ready', this.ready ? { engine: name } : { manifest: pack.manifest });
+        this.ready = true;
+        if (this.recovery?.state === 'recovering') this.recovered();
+        if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
+      });
+    })().catch((e: unknown) => { if (generation === this.generation) void this.queue.enqueue(() => Promise.reject(e)); });
+  }
+
+  /** Frame `index` with SR when an engine is ready (whole, however long it takes), else with bicubic. */
+  private async renderFrame(index: number): Promise<void> {
+    const { pipeline, playback } = this, engine = this.engines.engine, generation = this.generation;
+    if (!pipeline || !playback) return;
+    const result = engine ? await pipeline.superResolve(index, engine, (await this.body()).layouts[index]) : null;
+    if (generation !== this.generation) return;
+    const shown = await pipeline.show(index, engine ? 'sr' : 'bicubic', this.host.view());
+    playback.moveTo(index);
+    this.host.shown(shown, result);
+  }
+
+  /** Device loss: re-create device and engine and resume at the frame shown (device-loss.ts says when not to). */
+  private watchDevice(gpu: PlayerGpu): void {
+    const host = this.host;
+    void gpu.device.lost.then((info) => {
+      if (this.gpu !== gpu || !host.isConnected) return; // teardown lets go of the device before destroying it
+      this.gpu = null;
+      const frame = Math.max(0, host.currentFrame()), reason = info.message || info.reason, w = REPEATED_LOSS_WINDOW_MS / 1000;
+      const d = onDeviceLoss(this.recovery, performance.now(), host.engine === 'bicubic');
+      if (d.action === 'fail') {
+        this.recovery = null;
+        this.generation++;
+        this.playback?.pause();
+        host.fail(new Error(`The GPU device was lost ${d.losses} times within ${w} s (last: ${reason}), even on the bicubic engine. Reload the page; if it keeps happening, update the GPU driver or use another browser.`));
+        return;
+      }
+      this.recovery = { state: 'recovering', losses: d.losses };
+      if (d.action === 'fallback') host.engine = 'bicubic'; // started by the reload below (startEngine needs a device)
+      host.notice(d.action === 'fallback'
+        ? `GPU device lost again within ${w} s (${reason}); continuing with the bicubic engine (no super-resolution). Pick an engine to try it again.`
+        : `GPU device lost (${reason}); re-creating it and resuming at frame ${frame}`);
+      host.emit('devicelost', { message: reason, frame, fallback: d.action === 'fallback' ? 'bicubic' : null });
+      this.reload(false);
+    });
+  }
+
+  private recovered(): void {
+    const losses = this.recovery?.losses ?? 1;
+    this.recovery = { state: 'resumed', at: performance.now(), losses };
+    if (this.host.engine === 'bicubic' && losses > 1) this.host.emit('enginechange', { engine: this.host.engine });
+    else this.host.notice(`The GPU device was lost and re-created; resumed at frame ${this.host.currentFrame()}`, 'fade');
+  }
+
+  private async teardown(opts: { releaseDevice?: boolean } = {}): Promise<void> {
+    this.playback?.pause();
+    this.engines.supersede();
+    this.engines.release();
+    this.pipeline?.dispose(); this.pipeline = null;
+    if (!this.gpu) return;
+    await this.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);
+    this.gpu.tracker.resetPeak();
+    if (opts.releaseDevice) {
+      const { device } = this.gpu;
+      this.gpu = null; // first, so watchDevice does not take this for a loss
+      device.destroy();
+    }
+  }
+}
