@@ -70,6 +70,8 @@ export interface PlannedKernel {
   params(count: number): KernelParams;
   /** multiply-accumulates per patch (for GFLOP/s) */
   macsPerPatch: number;
+  /** the conv layer as generated (conv kernels only): what a tiling tuner times */
+  convSpec?: ConvKernelSpec;
 }
 
 export interface ShapeClassPlan {
@@ -135,7 +137,7 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
     const res = node.inputs[FUSED_CONV.residual];
     const outShape = shapeOf(shapes, node.outputs[0]).slice(1).map((d) => dimValue(d)!);
     return {
-      kind: 'conv', readsLR,
+      kind: 'conv', readsLR, convSpec: spec,
       generate: () => convKernel(spec, options.convTiling?.(spec)),
       params: (n) => ({
         inOff: readsLR ? 0 : unitElems(x) * n, outOff: unitElems(node.outputs[0]) * n, resOff: res ? unitElems(res) * n : 0,

@@ -17,6 +17,7 @@ import { groupPatchesByShape } from '../format/patch.js';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
 import type { KernelProgram } from './kernel-program.js';
+import { adapterKey, gpuKernelTimer, tilingFor, tuneConvTilings, type TilingStore } from './conv-tuner.js';
 import { cachedProgram, compilePrograms, defaultCompileConcurrency } from './pipeline-cache.js';
 
 export interface CompiledEngineOptions {
@@ -26,6 +27,11 @@ export interface CompiledEngineOptions {
   convTiling?: (spec: ConvKernelSpec) => ConvTiling | undefined;
   /** pipeline compiles in flight at once (default: ./pipeline-cache.ts defaultCompileConcurrency) */
   compileConcurrency?: number;
+  /**
+   * Per-adapter conv tiling tuner (./conv-tuner.ts): a store of remembered choices; the first prepare on an adapter
+   * times each layer type's candidates (several more pipeline compiles), later ones read the store. Off by default.
+   */
+  tune?: TilingStore;
 }
 
 const UNIFORM_SLOT = 256;
@@ -90,7 +96,15 @@ export class CompiledEngine implements SREngine {
     }
     // plan every class first (CPU, milliseconds), then compile the distinct pipelines of all of them together
     const classes = this.engineModel.paths.map((p) => ({ path: p.id, patchH: p.patch[0], patchW: p.patch[1] }));
-    const planned = classes.map((cls) => this.planClass(cls));
+    let planned = classes.map((cls) => this.planClass(cls));
+    if (this.opts.tune && !this.tuned) {
+      onProgress?.(0, 'tuning conv tilings');
+      const specs = planned.flatMap((p) => p.plan.kernels.flatMap((k) => (k.convSpec ? [k.convSpec] : [])));
+      const tuned = await tuneConvTilings(specs, adapterKey(this.device), this.opts.tune, gpuKernelTimer(this.device));
+      this.tuned = (spec) => tilingFor(tuned, spec);
+      this.planned.clear();
+      planned = classes.map((cls) => this.planClass(cls));
+    }
     await compilePrograms(this.device, planned.flatMap((p) => p.kernels), this.opts.compileConcurrency ?? defaultCompileConcurrency(),
       (done, total) => onProgress?.(total ? done / total : 1, `compiling pipelines: ${done} of ${total}`));
     await Promise.all(classes.map((cls) => this.classRuntime(cls)));
@@ -98,6 +112,8 @@ export class CompiledEngine implements SREngine {
   }
 
   private readonly planned = new Map<string, { plan: ShapeClassPlan; kernels: GeneratedKernel[] }>();
+  /** the tuner's tilings, once prepare() has tuned */
+  private tuned: ((spec: ConvKernelSpec) => ConvTiling) | null = null;
 
   /** The class's plan and generated kernels (no GPU work). */
   private planClass(cls: ShapeClass): { plan: ShapeClassPlan; kernels: GeneratedKernel[] } {
@@ -106,7 +122,7 @@ export class CompiledEngine implements SREngine {
     if (!p) {
       this.model ??= readModel(this.engineModel.onnx);
       this.weights ??= packWeights(this.model.graph);
-      const plan = compileShapeClass(this.model, cls, this.engineModel.scale, this.engineModel.halo, this.weights, this.precision, { convTiling: this.opts.convTiling });
+      const plan = compileShapeClass(this.model, cls, this.engineModel.scale, this.engineModel.halo, this.weights, this.precision, { convTiling: this.tuned ?? this.opts.convTiling });
       p = { plan, kernels: plan.kernels.map((k) => k.generate('texture')) };
       this.planned.set(key, p);
     }
