@@ -5,15 +5,13 @@
 import { test, expect, type Page } from '@playwright/test';
 import type { DydcaPlayer, PlayerStats } from '../src/player/dydca-player.js';
 import type { LoadedPack } from '../src/player/pack-loader.js';
-import { ensureTestPack, readPackFile, routePack, testPackUrl } from './test-pack.js';
+import { ensureTestPack, layoutOverrides, readPackFile, routePack, testPackUrl } from './test-pack.js';
 
 type PackManifest = LoadedPack['manifest'];
-interface PatchesFile { frames: [number, number, number, number, number][][] }
 
 test.beforeAll(() => { test.setTimeout(900_000); ensureTestPack(); });
 
 const manifest = (): PackManifest => JSON.parse(readPackFile('manifest.json').toString()) as PackManifest;
-const patchesFile = (): PatchesFile => JSON.parse(readPackFile('patches.json').toString()) as PatchesFile;
 
 interface PageWatch { pageErrors: string[]; consoleErrors: string[]; requests: string[] }
 
@@ -190,14 +188,13 @@ test.describe('seek', () => {
 test('a manifest listing more frames than lr.mp4 has: seeking past the video is an error naming both counts', async ({ page }) => {
   const m = manifest();
   const extra = m.frames + 2;
-  const patches = patchesFile();
   const files = {
     'manifest.json': withManifest((mm) => {
       mm.frames = extra;
       mm.metrics.psnrSRPerFrame = Array.from({ length: extra }, () => 30);
       mm.metrics.psnrBicubicPerFrame = Array.from({ length: extra }, () => 28);
     }),
-    'patches.json': JSON.stringify({ frames: Array.from({ length: extra }, (_, i) => patches.frames[i % m.frames]) }),
+    ...layoutOverrides((frames) => Array.from({ length: extra }, (_, i) => frames[i % m.frames])),
   };
   const w = await openDemo(page, { files });
   await waitReady(page);
@@ -208,15 +205,15 @@ test('a manifest listing more frames than lr.mp4 has: seeking past the video is 
 });
 
 test('a site fallback page (HTML, HTTP 200) in place of a pack file is named as such', async ({ page }) => {
-  await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/patches.json', (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' })) });
-  await expectAlert(page, /The patch layout at http:\/\/[^ ]+\/e2e-pack\/patches\.json is an HTML page, not the file .*check that the file is in the pack/);
+  // patches.json, or its first segment where the pack has segments
+  await openDemo(page, { routes: (pg) => pg.route(/\/e2e-pack\/patches[-0-9]*\.json$/, (r) => r.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' })) });
+  await expectAlert(page, /The patch layout (segment )?at http:\/\/[^ ]+\/e2e-pack\/patches[-0-9]*\.json is an HTML page, not the file .*check that the file is in the pack/);
 });
 
 test('compiled engine: a 32x32 patch plus 16x16 patches renders the same first frame as ort (arena not destroyed mid-pass)', async ({ page }) => {
-  const patches = patchesFile();
   // One 32x32 patch (path 0) and four 16x16 (path 1): the second class needs a bigger arena than the first.
-  patches.frames[0] = [[0, 0, 32, 32, 0], [32, 0, 16, 16, 1], [48, 0, 16, 16, 1], [32, 16, 16, 16, 1], [48, 16, 16, 16, 1]];
-  const w = await openDemo(page, { engine: 'compiled', files: { 'patches.json': JSON.stringify(patches) } });
+  const files = layoutOverrides((frames) => { frames[0] = [[0, 0, 32, 32, 0], [32, 0, 16, 16, 1], [48, 0, 16, 16, 1], [32, 16, 16, 16, 1], [48, 16, 16, 16, 1]]; });
+  const w = await openDemo(page, { engine: 'compiled', files });
   await waitReady(page);
   const compiled = await readFrame(page);
   await page.locator('#engine').selectOption('ort');
@@ -416,9 +413,8 @@ test.describe('sizes are checked before anything is allocated, and a failed load
   });
 
   test('a patch whose size is not its path\'s is refused', async ({ page }) => {
-    const patches = patchesFile();
-    patches.frames[2][0][4] = 0; // a 16x16 patch on path 0, which serves 32x32
-    await openDemo(page, { files: { 'patches.json': JSON.stringify(patches) } });
+    // a 16x16 patch on path 0, which serves 32x32
+    await openDemo(page, { files: layoutOverrides((frames) => { frames[2][0][4] = 0; }) });
     await expectAlert(page, /Bad patch layout in frame 2: patch 0 is 16x16 but path 0 serves 32x32 patches/);
   });
 

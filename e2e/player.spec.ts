@@ -10,7 +10,7 @@ import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
 import { waitReady, withPlayer } from './player-page.js';
-import { ensureTestPack, readPackFile, routePack, testPackUrl } from './test-pack.js';
+import { ensureTestPack, layoutOverrides, readPackFile, routePack, testPackUrl } from './test-pack.js';
 
 const root = resolve(import.meta.dirname, '..');
 // The compiled engines exist once src/runtime/create-engine.ts has landed; until then they are not tested here.
@@ -188,9 +188,7 @@ test.describe('error paths show a message and emit error', () => {
   });
 
   test('bad patch layout (overlapping patches)', async ({ page }) => {
-    const patches = JSON.parse(readPackFile('patches.json').toString()) as PatchesFile;
-    patches.frames[1] = [...patches.frames[1], patches.frames[1][0]];
-    await openPlayer(page, { files: { 'patches.json': JSON.stringify(patches) } });
+    await openPlayer(page, { files: layoutOverrides((frames) => { frames[1] = [...frames[1], frames[1][0]]; }) });
     await expectError(page, /Bad patch layout in frame 1: patches 0 and \d+ overlap/);
   });
 

@@ -55,6 +55,22 @@ export function ensureTestPack(scale: TestPackScale = 2): string {
 
 export function readPackFile(name: string): Buffer { return readFileSync(join(testPackDir, name)); }
 
+type LayoutFrames = [number, number, number, number, number][][];
+
+/**
+ * routePack overrides that replace the x2 test pack's patch layout in every form the pack holds it: patches.json
+ * and, where the manifest lists them (patches.segments), its segment files.
+ */
+export function layoutOverrides(edit: (frames: LayoutFrames) => LayoutFrames | void): Record<string, string> {
+  const manifest = JSON.parse(readPackFile('manifest.json').toString()) as { patches: { segments?: { frames: number; files: string[] } } };
+  const whole = JSON.parse(readPackFile('patches.json').toString()) as { frames: LayoutFrames };
+  whole.frames = edit(whole.frames) ?? whole.frames;
+  const out: Record<string, string> = { 'patches.json': JSON.stringify(whole) };
+  const seg = manifest.patches.segments;
+  seg?.files.forEach((f, k) => { out[f] = JSON.stringify({ firstFrame: k * seg.frames, frames: whole.frames.slice(k * seg.frames, (k + 1) * seg.frames) }); });
+  return out;
+}
+
 const contentTypes: Record<string, string> = { json: 'application/json', mp4: 'video/mp4', onnx: 'application/octet-stream' };
 
 /**

@@ -1,6 +1,6 @@
 // manifestProblems: a valid manifest passes, and each broken field is named.
 import { describe, expect, it } from 'vitest';
-import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest } from './manifest.js';
+import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, segmentPatches, type PackManifest, type PatchesFile } from './manifest.js';
 import { validateLayout, type PatchTuple } from './patch-layout.js';
 
 const valid = {
@@ -93,5 +93,44 @@ describe('localFileProblems: a pack read from disk names plain files inside its 
   ])('%s', (_name, m, want) => {
     expect(manifestProblems(m)).toEqual([]);
     expect(localFileProblems(m as unknown as PackManifest).join('; ')).toMatch(want);
+  });
+});
+
+describe('patch layout segments (manifest extension)', () => {
+  const layout = { frames: [[[0, 0, 32, 32, 0], [32, 0, 32, 32, 0]], [[0, 0, 32, 32, 0], [32, 0, 32, 32, 0]]] } as PatchesFile;
+  const m = structuredClone(valid) as unknown as PackManifest;
+
+  it('segmentPatches cuts the layout into files of N frames, the last one shorter', () => {
+    const three = { frames: [...layout.frames, layout.frames[0]] };
+    const { segments, files } = segmentPatches(three, 2);
+    expect(segments).toEqual({ frames: 2, files: ['patches-00000.json', 'patches-00001.json'] });
+    expect([...files.values()].map((f) => [f.firstFrame, f.frames.length])).toEqual([[0, 2], [2, 1]]);
+  });
+
+  it('a manifest with segments is valid, and names them as its files', () => {
+    const withSegments = { ...m, patches: { file: 'patches.json', segments: { frames: 1, files: ['patches-00000.json', 'patches-00001.json'] } } };
+    expect(manifestProblems(withSegments)).toEqual([]);
+    expect(localFileProblems({ ...withSegments, patches: { ...withSegments.patches, segments: { frames: 1, files: ['a.json', '../b.json'] } } }))
+      .toEqual([expect.stringMatching(/patches\.segments\.files\[1\] must be a plain file name/)]);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['too few files', { frames: 1, files: ['a.json'] }, /patches\.segments must be/],
+    ['zero frames', { frames: 0, files: [] }, /patches\.segments must be/],
+    ['a file name with a control character', { frames: 2, files: ['a\u0001.json'] }, /patches\.segments\.files\[0\]/],
+  ])('refuses %s', (_name, segments, pattern) => {
+    expect(manifestProblems({ ...m, patches: { file: 'patches.json', segments } }).join('; ')).toMatch(pattern);
+  });
+
+  it.each<[string, unknown, number, RegExp | null]>([
+    ['a good segment', { firstFrame: 1, frames: [layout.frames[1]] }, 1, null],
+    ['the wrong first frame', { firstFrame: 0, frames: [layout.frames[1]] }, 1, /"firstFrame": 1/],
+    ['too many frames', { firstFrame: 0, frames: layout.frames }, 0, /2 frames listed; segment 0 holds 1/],
+    ['overlapping patches', { firstFrame: 0, frames: [[[0, 0, 32, 32, 0], [0, 0, 32, 32, 0]]] }, 0, /frame 0: .*overlap/],
+    ['an unknown path', { firstFrame: 1, frames: [[[0, 0, 32, 32, 0], [32, 0, 32, 32, 7]]] }, 1, /frame 1: patch path 7/],
+  ])('patchSegmentProblem: %s', (_name, json, index, pattern) => {
+    const seg = { ...m, patches: { file: 'patches.json', segments: { frames: 1, files: ['a.json', 'b.json'] } } };
+    const problem = patchSegmentProblem(json, seg, index);
+    if (pattern === null) expect(problem).toBeNull(); else expect(problem).toMatch(pattern);
   });
 });

@@ -19,7 +19,11 @@ export interface PackManifest {
   method: 'dydca' | 'nas' | 'stdo';
   /** baselines: `files[k]` is a single-path model serving path id k; `file` = files[0] */
   model: { file: string; files?: string[]; paths: ManifestPath[] };
-  patches: { file: string };
+  /**
+   * `file`: the whole layout (patches.json). Extension `segments`: the same layout cut into files of `frames` frames
+   * each (the last may be shorter), so a player fetches only the part it plays (docs/pack-format.md).
+   */
+  patches: { file: string; segments?: PatchSegments };
   split: { scorer: 'bicubic' | 'trained'; basePatch: number; levels: number; thresholds: number[] };
   /** `seconds`: wall-clock training time; `trainer`: which trainer ran; `budgetSeconds`: --train-seconds, null when bounded by steps */
   training: { steps: number; batchSize: number; learningRate: number; seconds: number; trainer?: 'ort' | 'tfjs-wasm'; budgetSeconds?: number | null };
@@ -33,6 +37,23 @@ export interface PackManifest {
 }
 
 export interface PatchesFile { frames: [number, number, number, number, number][][] }
+
+export interface PatchSegments { frames: number; files: string[] }
+
+/** One segment file of the patch layout: frames firstFrame .. firstFrame + frames.length - 1. */
+export interface PatchSegmentFile { firstFrame: number; frames: PatchesFile['frames'] }
+
+/** Seconds of video per patch-layout segment the packer writes. */
+export const PATCH_SEGMENT_SECONDS = 10;
+
+/** The segment files of a layout: `frames` per segment, names patches-00000.json, ... */
+export function segmentPatches(file: PatchesFile, framesPerSegment: number): { segments: PatchSegments; files: Map<string, PatchSegmentFile> } {
+  const files = new Map<string, PatchSegmentFile>();
+  for (let first = 0, k = 0; first < file.frames.length; first += framesPerSegment, k++) {
+    files.set(`patches-${String(k).padStart(5, '0')}.json`, { firstFrame: first, frames: file.frames.slice(first, first + framesPerSegment) });
+  }
+  return { segments: { frames: framesPerSegment, files: [...files.keys()] }, files };
+}
 
 /**
  * Bounds on what an untrusted manifest may claim, checked before anything is allocated or read from it
@@ -84,7 +105,8 @@ function isFileReference(name: unknown): name is string {
 /** Every file a (schema-valid) manifest names, with where it is named. */
 export function namedFiles(m: PackManifest): [where: string, name: string][] {
   return [['lr.file', m.lr.file], ['hr.file', m.hr.file], ['model.file', m.model.file],
-    ...(m.model.files ?? []).map((f, i): [string, string] => [`model.files[${i}]`, f]), ['patches.file', m.patches.file]];
+    ...(m.model.files ?? []).map((f, i): [string, string] => [`model.files[${i}]`, f]), ['patches.file', m.patches.file],
+    ...(m.patches.segments?.files ?? []).map((f, i): [string, string] => [`patches.segments.files[${i}]`, f])];
 }
 
 /** Problems with the files a schema-valid manifest names, for a reader that opens them from the pack folder on disk. */
@@ -144,8 +166,17 @@ export function manifestProblems(m: unknown): string[] {
       });
     }
   }
-  if (isObj(m.patches)) fileName(m.patches.file, 'patches.file');
-  else need(false, 'patches must be {file}');
+  if (isObj(m.patches)) {
+    fileName(m.patches.file, 'patches.file');
+    const seg = m.patches.segments;
+    if (seg !== undefined) {
+      const files = isObj(seg) && Array.isArray(seg.files) ? seg.files as unknown[] : null;
+      const count = isObj(seg) && intIn(seg.frames, 1, L.maxFrames) && intIn(m.frames, 1, L.maxFrames) ? Math.ceil((m.frames as number) / (seg.frames as number)) : -1;
+      need(count > 0 && files !== null && files.length === count,
+        `patches.segments must be {frames: 1..${L.maxFrames}, files: [one file name per segment of that many frames]}`);
+      if (count > 0 && files !== null && files.length === count) files.forEach((f, i) => fileName(f, `patches.segments.files[${i}]`));
+    }
+  } else need(false, 'patches must be {file}');
   need(intIn(m.halo, 0, L.maxHalo), `halo must be an integer in 0..${L.maxHalo}`);
   if (intIn(m.halo, 0, L.maxHalo) && Number.isFinite(minSide)) {
     need((m.halo as number) === 0 || (m.halo as number) < minSide, `halo ${m.halo} must be smaller than the smallest patch side (${minSide})`);
@@ -166,27 +197,43 @@ export function manifestProblems(m: unknown): string[] {
  * first problem, or null. Bounds are checked before the per-pixel tiling check allocates anything.
  */
 export function patchesProblem(json: unknown, m: PackManifest): string | null {
-  const L = MANIFEST_LIMITS;
   const frames = (json as { frames?: unknown } | null)?.frames;
   if (!Array.isArray(frames)) return 'expected {"frames": [[[x, y, w, h, path], ...], ...]}';
   if (frames.length !== m.frames) return `${frames.length} frames listed; the manifest says ${m.frames}`;
+  return framesProblem(frames, m, 0);
+}
+
+/** The same checks for segment `index` of a segmented layout (manifest `patches.segments`). */
+export function patchSegmentProblem(json: unknown, m: PackManifest, index: number): string | null {
+  const seg = m.patches.segments;
+  if (!seg) return 'the manifest lists no patch segments';
+  const first = index * seg.frames;
+  const want = Math.min(seg.frames, m.frames - first);
+  const j = json as { firstFrame?: unknown; frames?: unknown } | null;
+  if (!Array.isArray(j?.frames) || j.firstFrame !== first) return `expected {"firstFrame": ${first}, "frames": [...]}`;
+  if (j.frames.length !== want) return `${j.frames.length} frames listed; segment ${index} holds ${want}`;
+  return framesProblem(j.frames, m, first);
+}
+
+function framesProblem(frames: unknown[], m: PackManifest, firstFrame: number): string | null {
+  const L = MANIFEST_LIMITS;
   const minSide = Math.min(...m.model.paths.map((p) => Math.min(p.patch[0], p.patch[1])));
   // a frame of W x H holds at most this many patches no smaller than the smallest path's (edge cells rounded up)
   const perFrame = Math.min(L.maxPatchesPerFrame, Math.ceil(m.lr.width / minSide) * Math.ceil(m.lr.height / minSide));
   let total = 0;
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i] as unknown;
-    if (!Array.isArray(f)) return `frame ${i} is not a list of patches`;
-    if (f.length > perFrame) return `frame ${i} lists ${f.length} patches; at most ${perFrame} fit a ${m.lr.width}x${m.lr.height} frame`;
+    if (!Array.isArray(f)) return `frame ${firstFrame + i} is not a list of patches`;
+    if (f.length > perFrame) return `frame ${firstFrame + i} lists ${f.length} patches; at most ${perFrame} fit a ${m.lr.width}x${m.lr.height} frame`;
     total += f.length;
     if (total > L.maxTotalPatches) return `more than ${L.maxTotalPatches} patches in all`;
   }
   const pathCount = m.model.files?.length ?? m.model.paths.length;
   for (let i = 0; i < frames.length; i++) {
     const bad = validateLayout(frames[i] as PatchTuple[], m.lr.width, m.lr.height);
-    if (bad) return `frame ${i}: ${bad.message}`;
+    if (bad) return `frame ${firstFrame + i}: ${bad.message}`;
     const stray = (frames[i] as PatchTuple[]).find((p) => p[4] < 0 || p[4] >= pathCount);
-    if (stray) return `frame ${i}: patch path ${stray[4]} is not one of the model's ${pathCount} paths`;
+    if (stray) return `frame ${firstFrame + i}: patch path ${stray[4]} is not one of the model's ${pathCount} paths`;
   }
   return null;
 }

@@ -16,7 +16,7 @@ import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
 import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
 import { killFfmpegChildren } from './ffmpeg-process.js';
 import { ingestVideo, localVideoFile } from './ingest.js';
-import type { PackManifest, PatchesFile } from '../format/manifest.js';
+import { PATCH_SEGMENT_SECONDS, segmentPatches, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
 import { mean, psnrRgb8 } from '../format/psnr.js';
 import { ssimRgb8 } from '../format/ssim.js';
@@ -154,6 +154,9 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
 
     const patchesFile: PatchesFile = { frames: patches.map((ps) => ps.map((p) => [p.x, p.y, p.w, p.h, p.path])) };
     writeFileSync(join(atomic.temp, 'patches.json'), JSON.stringify(patchesFile));
+    // the same layout in segments of PATCH_SEGMENT_SECONDS: a player fetches the part it plays, not the whole video's
+    const segmented = segmentPatches(patchesFile, Math.max(1, Math.round(src.fps * PATCH_SEGMENT_SECONDS)));
+    for (const [name, seg] of segmented.files) writeFileSync(join(atomic.temp, name), JSON.stringify(seg));
     const manifest: PackManifest = {
       format: 'dydca-pack/1',
       source: { file: basename(opts.input), sha256: await sha256File(input) },
@@ -162,7 +165,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       hr: { width: src.crop.width, height: src.crop.height, file: 'hr.mp4', codec: readCodecString(hrFile), lossless: false },
       method: opts.method,
       model: { file: modelFiles[0], ...(modelFiles.length > 1 ? { files: modelFiles } : {}), paths: manifestModelPaths },
-      patches: { file: 'patches.json' },
+      patches: { file: 'patches.json', segments: segmented.segments },
       split: { scorer: opts.scorer, basePatch: opts.basePatch, levels: opts.paths, thresholds: split.thresholds },
       training: {
         steps: stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1),
@@ -173,6 +176,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     writeFileSync(join(atomic.temp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const bytes: Record<string, number> = {};
     for (const f of ['lr.mp4', 'hr.mp4', ...modelFiles, 'patches.json', 'manifest.json']) bytes[f] = statSync(join(atomic.temp, f)).size;
+    bytes[`patches-*.json (${segmented.segments.files.length} segments)`] = segmented.segments.files.reduce((n, f) => n + statSync(join(atomic.temp, f)).size, 0);
     atomic.commit();
     return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1), warnings: src.warnings };
   } catch (e) {

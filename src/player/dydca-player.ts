@@ -129,11 +129,11 @@ export class DydcaPlayer extends LitElement {
 
   /** Test hook: the current engine on given LR pixels (RGBA8, the pack's LR size) with frame `layoutOf`'s patches. */
   superResolve(rgba: Uint8Array<ArrayBuffer>, layoutOf = 0): Promise<Uint8Array> {
-    return this.session.withPipeline(async (p, pack) => {
+    return this.session.withPipeline(async (p) => {
       const engine = this.session.engines.engine;
-      if (!engine || !pack) throw new Error('player not ready');
+      if (!engine) throw new Error('player not ready');
       p.writeLr(rgba);
-      await p.srChunk(engine, pack.layouts[layoutOf]);
+      await p.srChunk(engine, await this.session.layout(layoutOf));
       return p.read('sr');
     });
   }
@@ -159,7 +159,7 @@ export class DydcaPlayer extends LitElement {
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
     this._stats = {
       ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs: sr ? sr.gpuMs ?? sr.wallMs : s.srMs,
-      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: this.session.pack?.layouts[f.index]?.length ?? 0, shown: f.kind,
+      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: this.session.layouts?.cached(f.index)?.length ?? 0, shown: f.kind,
       engine: this.session.engines.engine?.name ?? s.engine,
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,

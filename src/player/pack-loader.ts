@@ -13,13 +13,13 @@ export interface PackHead {
   manifest: PackManifest;
   modelUrl: string;
   patchesUrl: string;
+  /** the layout's segment files (manifest extension `patches.segments`), or null: the whole patches.json */
+  segmentUrls: string[] | null;
   lrUrl: string;
   hrUrl: string;
 }
 
 export interface LoadedPack extends PackHead {
-  /** per frame, the patches in LR px */
-  layouts: PatchRect[][];
   model: EngineModel;
 }
 
@@ -186,8 +186,25 @@ export function parsePatches(json: unknown, manifest: PackManifest): PatchRect[]
   const frames = (json as { frames?: unknown } | null)?.frames;
   if (!Array.isArray(frames)) throw new PackError('Malformed patches.json: expected {"frames": [[[x, y, w, h, path], ...], ...]}');
   if (frames.length !== manifest.frames) throw new PackError(`Malformed patches.json: ${frames.length} frames listed, the manifest says ${manifest.frames}`);
+  return parseLayoutFrames(frames, manifest, 0);
+}
+
+/** Checks one segment file of a segmented layout (manifest `patches.segments`); returns its frames' layouts. */
+export function parsePatchSegment(json: unknown, manifest: PackManifest, index: number, url: string): PatchRect[][] {
+  const seg = manifest.patches.segments!;
+  const first = index * seg.frames;
+  const want = Math.min(seg.frames, manifest.frames - first);
+  const j = json as { firstFrame?: unknown; frames?: unknown } | null;
+  if (!Array.isArray(j?.frames) || j.firstFrame !== first || j.frames.length !== want) {
+    throw new PackError(`Malformed patch layout segment ${url}: expected {"firstFrame": ${first}, "frames": [${want} frames]}`);
+  }
+  return parseLayoutFrames(j.frames, manifest, first);
+}
+
+function parseLayoutFrames(frames: unknown[], manifest: PackManifest, firstFrame: number): PatchRect[][] {
   const paths = manifest.model.paths;
-  return frames.map((frame: unknown, i) => {
+  return frames.map((frame: unknown, n) => {
+    const i = firstFrame + n;
     if (!Array.isArray(frame)) throw new PackError(`Bad patch layout in frame ${i}: not a list of patches`);
     const problem = validateLayout(frame as PatchTuple[], manifest.lr.width, manifest.lr.height);
     if (problem) throw new PackError(`Bad patch layout in frame ${i}: ${problem.message}`);
@@ -215,21 +232,27 @@ export async function openPack(manifestUrl: string, policy: PackPolicy = { allow
   return {
     manifestUrl, manifest,
     patchesUrl: at(manifest.patches.file, 'patch layout'), modelUrl: at(manifest.model.file, 'model'),
+    segmentUrls: manifest.patches.segments?.files.map((f) => at(f, 'patch layout segment')) ?? null,
     lrUrl: at(manifest.lr.file, 'LR video'), hrUrl: at(manifest.hr.file, 'HR reference video'),
   };
 }
 
-/** The patch layout and the model (fetched side by side), checked against the manifest. */
+/** The model (the layout comes per frame from PatchLayoutSource). */
 export async function loadPackBody(head: PackHead, onProgress?: LoadProgress): Promise<LoadedPack> {
   const { manifest } = head;
-  const [layoutJson, onnx] = await Promise.all([
-    fetchJson(head.patchesUrl, 'patch layout', maxFileBytes.patches, onProgress),
-    fetchOk(head.modelUrl, 'model').then((r) => readBounded(r, head.modelUrl, 'model', maxFileBytes.model, onProgress)),
-  ]);
-  return {
-    ...head, layouts: parsePatches(layoutJson, manifest),
-    model: { onnx, scale: manifest.scale, halo: manifest.halo, paths: manifest.model.paths.map((p) => ({ id: p.id, patch: p.patch })) },
-  };
+  const onnx = await readBounded(await fetchOk(head.modelUrl, 'model'), head.modelUrl, 'model', maxFileBytes.model, onProgress);
+  return { ...head, model: { onnx, scale: manifest.scale, halo: manifest.halo, paths: manifest.model.paths.map((p) => ({ id: p.id, patch: p.patch })) } };
+}
+
+/** patches.json (the whole layout), checked. */
+export async function loadWholeLayout(head: PackHead, onProgress?: LoadProgress): Promise<PatchRect[][]> {
+  return parsePatches(await fetchJson(head.patchesUrl, 'patch layout', maxFileBytes.patches, onProgress), head.manifest);
+}
+
+/** Segment `index` of a segmented layout, checked. */
+export async function loadLayoutSegment(head: PackHead, index: number): Promise<PatchRect[][]> {
+  const url = head.segmentUrls![index];
+  return parsePatchSegment(await fetchJson(url, 'patch layout segment', maxFileBytes.patches), head.manifest, index, url);
 }
 
 export async function loadPack(manifestUrl: string, policy?: PackPolicy, onProgress?: LoadProgress): Promise<LoadedPack> {

@@ -108,7 +108,7 @@ export class PlaybackLoop {
   /** Starts SR on the frame the pacer picks; its chunks queue between the frames shown. Not awaited. */
   private workAhead(loop: number, due: number): void {
     const engine = this.host.engine();
-    if (!engine) return;
+    if (!engine || !this.pacer.mayRun(performance.now())) return;
     const target = this.pacer.nextTarget(this.current, due, performance.now(), (f) => this.clock.dueAt(f), this.clock.frames);
     if (target === null) return;
     const ahead = { target, loop, result: null as FrameResult | null, engine };
@@ -120,13 +120,15 @@ export class PlaybackLoop {
       await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target); });
       let gpuMs: number | null = 0;
       for (let at = 0; at < patches.length && !stale();) {
+        // a chunk that would hold up the frames shown waits (SrPacer.mayRun): give this frame up
+        if (at > 0 && !this.pacer.keepsUp) { if (this.ahead === ahead) this.ahead = null; return; }
         const n = this.pacer.patchesPerChunk(patches.length - at);
         const chunk = patches.slice(at, at + n);
         await this.host.enqueue(async () => {
           if (stale()) return;
           const t = performance.now();
           const r = await this.host.pipeline()!.srChunk(engine, chunk);
-          this.pacer.recordChunk(n, performance.now() - t);
+          this.pacer.recordChunk(n, performance.now() - t, performance.now());
           gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
         });
         at += n;

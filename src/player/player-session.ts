@@ -12,6 +12,8 @@ import { WorkQueue } from './work-queue.js';
 import { onDeviceLoss, REPEATED_LOSS_WINDOW_MS, type LossState } from './device-loss.js';
 import { formatBytes } from './player-stats.js';
 import { EngineSlot } from './engine-slot.js';
+import { PatchLayoutSource } from './patch-layout-source.js';
+import type { PatchRect } from '../format/patch.js';
 
 export interface SessionHost {
   readonly src: string;
@@ -34,6 +36,7 @@ export class PlayerSession {
   gpu: PlayerGpu | null = null;
   head: PackHead | null = null;
   pack: LoadedPack | null = null;
+  layouts: PatchLayoutSource | null = null;
   pipeline: FramePipeline | null = null;
   playback: PlaybackLoop | null = null;
   readonly engines = new EngineSlot();
@@ -45,6 +48,8 @@ export class PlayerSession {
   private generation = 0;
   private playAfterReady = false;
   private recovery: LossState = null;
+  /** the last device loss switched to bicubic */
+  private fellBack = false;
   private seekToken = 0;
   private pendingSeek: number | null = null;
   private reshowQueued = false;
@@ -129,10 +134,11 @@ export class PlayerSession {
     }
     host.status('opening the video stream');
     this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas');
-    this.pipeline.layouts = async (i) => (await this.body()).layouts[i];
+    this.layouts = new PatchLayoutSource(head);
+    this.pipeline.layouts = (i) => this.layout(i);
     this.playback = new PlaybackLoop({
       pipeline: () => this.pipeline, engine: () => this.engines.engine, view: () => host.view(),
-      layout: async (i) => (await this.body()).layouts[i], enqueue: (job) => this.queue.enqueue(job),
+      layout: (i) => this.layout(i), enqueue: (job) => this.queue.enqueue(job),
       shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr, ended: () => host.emit('ended'),
     }, m.fps, m.frames);
     const start = this.pendingSeek !== null ? this.playback.clock.frameAtTime(this.pendingSeek) : Math.min(Math.max(0, host.currentFrame()), m.frames - 1);
@@ -141,13 +147,21 @@ export class PlayerSession {
     this.playback.moveTo(start);
     host.shown(await this.pipeline.show(start, 'bicubic', host.view()), null);
     host.emit('poster', { manifest: m });
+    // after a device loss: the frame it showed is back (with bicubic until the engine is, playing on if it was)
+    if (recovering && !this.fellBack) host.notice(`The GPU device was lost and re-created; resumed at frame ${start}`, 'fade');
   }
 
   private downloading(what: string, loaded: number, total: number | null): void {
     if (!this.engines.engine) this.host.status(`downloading ${what}: ${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`, total ? loaded / total : null);
   }
 
-  /** patches.json and the model: fetched once per pack, after the poster. */
+  /** Frame `index`'s patch layout (fetched per segment as playback needs it). */
+  layout(index: number): Promise<PatchRect[]> {
+    if (!this.layouts) return Promise.reject(new Error('player not ready'));
+    return this.layouts.frame(index);
+  }
+
+  /** The model: fetched once per pack, after the poster. */
   private body(): Promise<LoadedPack> {
     const head = this.head!;
     if (this.pack?.manifestUrl === head.manifestUrl) return Promise.resolve(this.pack);
@@ -164,7 +178,11 @@ export class PlayerSession {
     const live = () => generation === this.generation && this.engines.current(epoch);
     void (async () => {
       epoch = this.engines.begin(name);
-      await this.queue.enqueue(async () => { this.engines.release(); this.gpu?.tracker.resetPeak(); host.notice(''); });
+      await this.queue.enqueue(async () => {
+        this.engines.release();
+        this.gpu?.tracker.resetPeak();
+        if (this.recovery?.state !== 'recovering') host.notice(''); // a chosen engine clears the fallback notice
+      });
       const pack = await this.body();
       if (!live() || !this.gpu) return;
       host.status(`compiling the ${name} engine`, 0);
@@ -180,14 +198,21 @@ export class PlayerSession {
         if (this.recovery?.state === 'recovering') this.recovered();
         if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
       });
-    })().catch((e: unknown) => { if (generation === this.generation) void this.queue.enqueue(() => Promise.reject(e)); });
+    })().catch((e: unknown) => {
+      if (generation !== this.generation) return;
+      // the first engine failing fails the load, and a failed load keeps nothing it allocated (the poster included)
+      void this.queue.enqueue(async () => { if (!this.ready && generation === this.generation) await this.teardown(); throw e; });
+    });
   }
 
   /** Frame `index` with SR when an engine is ready (whole, however long it takes), else with bicubic. */
   private async renderFrame(index: number): Promise<void> {
     const { pipeline, playback } = this, engine = this.engines.engine, generation = this.generation;
     if (!pipeline || !playback) return;
-    const result = engine ? await pipeline.superResolve(index, engine, (await this.body()).layouts[index]) : null;
+    const patches = engine ? await this.layout(index) : [];
+    const result = engine ? await pipeline.superResolve(index, engine, patches) : null;
+    // what SR costs here, known before playing: SrPacer decides whether SR can keep up
+    if (result) playback.pacer.recordChunk(patches.length, result.wallMs, performance.now());
     if (generation !== this.generation) return;
     const shown = await pipeline.show(index, engine ? 'sr' : 'bicubic', this.host.view());
     playback.moveTo(index);
@@ -210,6 +235,7 @@ export class PlayerSession {
         return;
       }
       this.recovery = { state: 'recovering', losses: d.losses };
+      this.fellBack = d.action === 'fallback';
       if (d.action === 'fallback') host.engine = 'bicubic'; // started by the reload below (startEngine needs a device)
       host.notice(d.action === 'fallback'
         ? `GPU device lost again within ${w} s (${reason}); continuing with the bicubic engine (no super-resolution). Pick an engine to try it again.`
@@ -219,11 +245,11 @@ export class PlayerSession {
     });
   }
 
+  /** The engine is back after a device loss: a loss from now on is "soon after" (REPEATED_LOSS_WINDOW_MS). */
   private recovered(): void {
     const losses = this.recovery?.losses ?? 1;
     this.recovery = { state: 'resumed', at: performance.now(), losses };
-    if (this.host.engine === 'bicubic' && losses > 1) this.host.emit('enginechange', { engine: this.host.engine });
-    else this.host.notice(`The GPU device was lost and re-created; resumed at frame ${this.host.currentFrame()}`, 'fade');
+    if (this.fellBack) this.host.emit('enginechange', { engine: this.host.engine });
   }
 
   private async teardown(opts: { releaseDevice?: boolean } = {}): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameClock } from './frame-clock.js';
-import { SrPacer } from './sr-pacer.js';
+import { PROBE_EVERY_MS, SrPacer } from './sr-pacer.js';
 
 describe('SrPacer', () => {
   const clock = new FrameClock(20, 100); // 50 ms a frame
@@ -40,17 +40,33 @@ describe('SrPacer', () => {
     expect(p.estimateMs).toBeCloseTo(130);
   });
 
-  it('chunks: a few patches at first, then about half a frame period of GPU time each', () => {
+  it('chunks: one patch at first, then about half a frame period of GPU time each', () => {
     const p = new SrPacer(50);
-    expect(p.patchesPerChunk(100)).toBe(8);
-    expect(p.patchesPerChunk(3)).toBe(3);
-    p.recordChunk(8, 80); // 10 ms a patch
+    expect(p.patchesPerChunk(100)).toBe(1);
+    p.recordChunk(8, 80, 0); // 10 ms a patch
     expect(p.patchesPerChunk(100)).toBe(2);
     const fast = new SrPacer(50);
-    fast.recordChunk(8, 0.8); // 0.1 ms a patch: a whole frame in one submission
+    fast.recordChunk(8, 0.8, 0); // 0.1 ms a patch: a whole frame in one submission
     expect(fast.patchesPerChunk(100)).toBe(100);
     const slow = new SrPacer(50);
-    slow.recordChunk(1, 5000);
+    slow.recordChunk(1, 5000, 0);
     expect(slow.patchesPerChunk(100)).toBe(1);
+  });
+
+  it('SR that cannot fit one patch in a frame period waits while playing, but probes every PROBE_EVERY_MS', () => {
+    const p = new SrPacer(50);
+    expect(p.keepsUp).toBe(true);
+    expect(p.mayRun(0)).toBe(true);
+    p.recordChunk(1, 40, 0); // fits
+    expect(p.mayRun(10)).toBe(true);
+    p.recordChunk(1, 2000, 1000); // moving average now above 50 ms a patch: that was the probe
+    expect(p.keepsUp).toBe(false);
+    expect(p.mayRun(1001)).toBe(false);
+    expect(p.mayRun(1000 + PROBE_EVERY_MS - 1)).toBe(false);
+    expect(p.mayRun(1000 + PROBE_EVERY_MS)).toBe(true); // the next probe
+    expect(p.mayRun(1000 + PROBE_EVERY_MS + 1)).toBe(false);
+    for (let i = 0; i < 30; i++) p.recordChunk(1, 5, 0); // the machine got faster
+    expect(p.keepsUp).toBe(true);
+    expect(p.mayRun(1000 + PROBE_EVERY_MS + 2)).toBe(true);
   });
 });

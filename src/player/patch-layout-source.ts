@@ -1,0 +1,52 @@
+// The patch layout of a frame, fetched only as far as playback needs it: with a segmented layout (manifest
+// `patches.segments`) the segment holding the frame (and the next one, ahead of time), a few kept; otherwise the
+// whole patches.json once. Time to the first SR frame then does not grow with the video's length.
+import type { PatchRect } from '../format/patch.js';
+import { loadLayoutSegment, loadWholeLayout, type LoadProgress, type PackHead } from './pack-loader.js';
+
+/** Segments kept in memory (the one playing, the next, and one behind for short seeks back). */
+const KEPT_SEGMENTS = 4;
+
+export class PatchLayoutSource {
+  private whole: Promise<PatchRect[][]> | null = null;
+  private readonly segments = new Map<number, Promise<PatchRect[][]>>();
+  private readonly ready = new Map<number, PatchRect[][]>();
+
+  constructor(private readonly head: PackHead, private readonly onProgress?: LoadProgress) {}
+
+  /** Frame `index`'s patches (LR px). */
+  async frame(index: number): Promise<PatchRect[]> {
+    const seg = this.head.manifest.patches.segments;
+    if (!seg || !this.head.segmentUrls) {
+      this.whole ??= loadWholeLayout(this.head, this.onProgress).then((l) => { this.ready.set(0, l); return l; });
+      return (await this.whole)[index];
+    }
+    const k = Math.floor(index / seg.frames);
+    const frames = await this.segment(k);
+    // the next segment is fetched while this one plays
+    if (index - k * seg.frames >= seg.frames / 2 && k + 1 < this.head.segmentUrls.length) void this.segment(k + 1).catch(() => undefined);
+    return frames[index - k * seg.frames];
+  }
+
+  /** Frame `index`'s patches if already here, else null (for stats, which must not wait). */
+  cached(index: number): PatchRect[] | null {
+    const seg = this.head.manifest.patches.segments;
+    if (!seg || !this.head.segmentUrls) return this.ready.get(0)?.[index] ?? null;
+    const k = Math.floor(index / seg.frames);
+    return this.ready.get(k)?.[index - k * seg.frames] ?? null;
+  }
+
+  private segment(k: number): Promise<PatchRect[][]> {
+    let p = this.segments.get(k);
+    if (!p) {
+      p = loadLayoutSegment(this.head, k).then((l) => { this.ready.set(k, l); return l; });
+      p.catch(() => { this.segments.delete(k); }); // a failed fetch is retried on the next ask
+      this.segments.set(k, p);
+      for (const old of [...this.segments.keys()].filter((x) => Math.abs(x - k) > 1).slice(0, Math.max(0, this.segments.size - KEPT_SEGMENTS))) {
+        this.segments.delete(old);
+        this.ready.delete(old);
+      }
+    }
+    return p;
+  }
+}
