@@ -64,7 +64,7 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
     const packed = await runDydca('pack', [clip, '--out', out, '--scale', String(scale), '--steps', '12', '--batch', '4', '--json']);
     expect(packed.stderr).toMatch(/\[done\]/);
     expect(packed.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['hr.mp4', 'lr.mp4', 'manifest.json', 'model.onnx', 'patches.json']);
+    expect(readdirSync(out).sort()).toEqual(['hr.mp4', 'lr.mp4', 'manifest.json', 'model.onnx', 'patches-00000.json', 'patches.json']);
 
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(manifestProblems(m)).toEqual([]);
