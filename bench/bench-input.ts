@@ -34,21 +34,22 @@ export function parseRegion(s: string): Region {
 const inside = (p: PatchRect, r: { w: number; h: number; x: number; y: number }) => p.x >= r.x && p.y >= r.y && p.x + p.w <= r.x + r.w && p.y + p.h <= r.y + r.h;
 
 /**
- * `auto`: the 64x64-aligned window of the first frame whose patches cover the most shape classes, then cost
- * the least (pixels grown by the halo): one window's worth of SR keeps every engine's 20+ frames within
- * minutes on SwiftShader.
+ * `auto`: the 32x32-aligned window of the first frame whose patches cover the most shape classes, then cost
+ * the least (pixels grown by the halo), else the 64x64 one: one small window of SR keeps every engine's 20+
+ * frames within minutes on SwiftShader.
  */
 function autoRegion(first: PatchRect[], width: number, height: number, halo: number): { w: number; h: number; x: number; y: number } {
   let best: { r: { w: number; h: number; x: number; y: number }; classes: number; cost: number } | null = null;
-  for (let y = 0; y + 64 <= height; y += 64) for (let x = 0; x + 64 <= width; x += 64) {
-    const r = { w: 64, h: 64, x, y };
+  for (const size of [32, 64]) for (let y = 0; y + size <= height; y += size) for (let x = 0; x + size <= width; x += size) {
+    if (best && size === 64) break;
+    const r = { w: size, h: size, x, y };
     const ps = first.filter((p) => inside(p, r));
     if (!ps.length) continue;
     const classes = new Set(ps.map((p) => `${p.path}:${p.w}x${p.h}`)).size;
     const cost = ps.reduce((s, p) => s + (p.w + 2 * halo) * (p.h + 2 * halo), 0);
     if (!best || classes > best.classes || (classes === best.classes && cost < best.cost)) best = { r, classes, cost };
   }
-  if (!best) throw new Error('no 64x64 window of the first frame holds a whole patch; pass --region WxH@X,Y or full');
+  if (!best) throw new Error('no 32x32 or 64x64 window of the first frame holds a whole patch; pass --region WxH@X,Y or full');
   return best.r;
 }
 

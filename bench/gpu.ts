@@ -4,7 +4,7 @@
 // (its first frame's layout tiled 2x2, a bottom row of 32x32 patches). Same fair timing as `npm run bench`
 // (bench/engine-timing.ts); onnxruntime-web needs a browser, so `ort` is timed by `npm run bench -- --region full`
 // where Chromium is present.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { create, globals } from 'webgpu';
 import { loadPack, macsPerFrame, parseRegion, referenceOutputs, type BenchInput } from './bench-input.js';
@@ -12,14 +12,16 @@ import { quantile, timeEnginesInterleaved } from './engine-timing.js';
 import { createEngine } from '../src/runtime/create-engine.js';
 import { isEngineName } from '../src/runtime/engine.js';
 import { GpuMemoryTracker } from '../src/runtime/gpu-memory.js';
+import { fileTilingStore } from '../src/runtime/tiling-file-store.js';
 
 const HELP = `npm run bench:gpu -- [options]   (Linux + a GPU with a Vulkan driver; no display needed)
-  --engines a,b     compiled, compiled-f16, compiled-naive, bicubic (default compiled,compiled-f16,bicubic)
+  --engines a,b     compiled, compiled-f16, compiled-naive (default compiled,compiled-f16)
   --pack DIR        the model (and, with --use-pack-frames, the frames) of a pack (default public/demo)
   --use-pack-frames time the pack's own full frames instead of the 960x544 frame
   --region R        with --use-pack-frames: full (default), auto, or WxH[@X,Y]
   --timed N         timed frames per engine, interleaved (default 30)
   --warmup N        warm-up frames per engine (default 3)
+  --tune FILE       tune the conv tilings on this adapter first (remembered in FILE; prepare ms then includes tuning)
   --no-check        skip the accuracy check against onnxruntime-node (a full frame takes seconds on the CPU)
   --help            this text
 Dawn takes the first adapter; VK_ICD_FILENAMES selects a Vulkan driver (SwiftShader for a dry run on a CPU).`;
@@ -50,11 +52,13 @@ async function main(): Promise<void> {
   if (process.argv.includes('--help')) { console.log(HELP); return; }
   const packDir = arg('pack') ?? 'public/demo';
   if (!existsSync(join(packDir, 'manifest.json'))) throw new Error(`no pack at ${packDir} (manifest.json missing); pass --pack DIR`);
-  const engines = (arg('engines') ?? 'compiled,compiled-f16,bicubic').split(',');
-  for (const e of engines) if (!isEngineName(e) || e === 'ort') throw new Error(`--engines: '${e}' is not an engine bench:gpu runs (ort needs a browser: npm run bench)`);
+  const engines = (arg('engines') ?? 'compiled,compiled-f16').split(',');
+  // ort needs a browser (onnxruntime-web); bicubic's shader is bundled by Vite: both are timed by `npm run bench`
+  for (const e of engines) if (!isEngineName(e) || e === 'ort' || e === 'bicubic') throw new Error(`--engines: '${e}' is not an engine bench:gpu runs (compiled, compiled-f16, compiled-naive; ort and bicubic: npm run bench)`);
   const timed = Number(arg('timed') ?? 30), warmup = Number(arg('warmup') ?? 3);
   const input = process.argv.includes('--use-pack-frames') ? loadPack(packDir, 1, parseRegion(arg('region') ?? 'full')) : fullHdInput(packDir);
   const frame = input.frames[0];
+  const tune = arg('tune');
   Object.assign(globalThis, globals);
   const gpu = create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -71,8 +75,8 @@ async function main(): Promise<void> {
     device.queue.writeTexture({ texture: lr }, frame.rgba as Uint8Array<ArrayBuffer>, { bytesPerRow: frame.width * 4 }, [frame.width, frame.height]);
     const hr = device.createTexture({ size: [frame.width * input.scale, frame.height * input.scale], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC });
     const model = { onnx: input.onnx, scale: input.scale, halo: input.halo, paths: input.paths };
-    const results = await timeEnginesInterleaved(device, engines.map((name) => ({ name, make: () => createEngine(name as never, device, model) })), [{ lr, hr, patches: frame.patches }], {
-      timed, warmup, scale: input.scale, tracker, reference: reference && engines.some((e) => e !== 'bicubic') ? reference : null, log: (m) => process.stderr.write(`${m}\n`),
+    const results = await timeEnginesInterleaved(device, engines.map((name) => ({ name, make: () => createEngine(name as never, device, model, tune ? { tune: fileTilingStore(tune) } : {}) })), [{ lr, hr, patches: frame.patches }], {
+      timed, warmup, scale: input.scale, tracker, reference, log: (m) => process.stderr.write(`${m}\n`),
     });
     const gflop = (2 * macsPerFrame(input, frame)) / 1e9;
     console.log(`${gflop.toFixed(1)} GFLOP per frame (model, halo included); ${warmup} warm-up + ${timed} timed frames per engine, interleaved`);
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       const med = quantile(r.frameMs, 0.5);
       const gpuMed = quantile(r.gpuMs.filter((g): g is number => g !== null), 0.5);
-      console.log(`| ${r.engine} | ${med ? fmt(1000 / med) : 'n/a'} | ${fmt(med)} | ${fmt(quantile(r.frameMs, 0.9))} | ${fmt(gpuMed)} | ${r.engine === 'bicubic' || !med ? 'n/a' : fmt(gflop / (med / 1000))} | ${fmt(r.prepareMs, 0)} | ${fmt(r.peakGpuBytes / 2 ** 20, 1)} | ${r.engine === 'bicubic' || r.maxAbsErr == null ? 'n/a' : r.maxAbsErr.toExponential(2)} |${r.error ? ` error: ${r.error.split('\n')[0]}` : ''}`);
+      console.log(`| ${r.engine} | ${med ? fmt(1000 / med) : 'n/a'} | ${fmt(med)} | ${fmt(quantile(r.frameMs, 0.9))} | ${fmt(gpuMed)} | ${med ? fmt(gflop / (med / 1000)) : 'n/a'} | ${fmt(r.prepareMs, 0)} | ${fmt(r.peakGpuBytes / 2 ** 20, 1)} | ${r.maxAbsErr == null ? 'n/a' : r.maxAbsErr.toExponential(2)} |${r.error ? ` error: ${r.error.split('\n')[0]}` : ''}`);
     }
     lr.destroy(); hr.destroy();
   } finally {
