@@ -72,7 +72,7 @@ export class DydcaPlayer extends LitElement {
     return html`
       <div class="stage" @pointerdown=${this.ui.pointerDown} @pointermove=${this.ui.pointerMove} @pointerup=${this.ui.pointerUp}>
         <canvas part="canvas" width="320" height="180"></canvas>
-        ${this.statusText && !this.errorMessage ? html`<div class="status" role="status">${this.statusText}
+        ${this.statusText && !this.errorMessage ? html`<div class="status" aria-live="polite">${this.statusText}
           ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
         ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}
         ${this.noticeText && !this.errorMessage ? html`<div class="notice" role="status">${this.noticeText}</div>` : ''}

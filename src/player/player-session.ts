@@ -191,6 +191,7 @@ export class PlayerSession {
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
         this.engines.engine = engine;
+        this.playback?.pacer.reset(); // what the last engine cost says nothing about this one
         host.status('');
         if (!this.isPlaying) await this.renderFrame(Math.max(0, host.currentFrame()));
         host.emit(this.ready ? 'enginechange' : 'ready', this.ready ? { engine: name } : { manifest: pack.manifest });

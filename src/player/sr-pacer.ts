@@ -39,6 +39,9 @@ export class SrPacer {
 
   get estimateMs(): number | null { return this.frameMs; }
 
+  /** Forgets what was measured (another engine). */
+  reset(): void { this.frameMs = null; this.patchMs = null; this.lastProbeMs = -Infinity; }
+
   /** A whole frame's SR took `ms` of wall time (chunks and the bicubic frames between them included). */
   recordFrame(ms: number): void { this.frameMs = this.frameMs === null ? ms : this.frameMs + EMA_WEIGHT * (ms - this.frameMs); }
 
