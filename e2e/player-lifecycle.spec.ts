@@ -252,9 +252,15 @@ test('device loss mid-play: recovers at the same frame without error; a second l
   const lossAt = await logLength(page);
   await withPlayer(page, (p) => p.gpuDevice!.destroy(), null);
   await expect(notice).toHaveText(/GPU device lost .*re-creating it and resuming at frame \d+|re-created; resumed at frame \d+/, { timeout: 30_000 });
-  await waitLogFrame(page, lossAt, 's.engine === "compiled"');
+  // a frame may still be reported between destroy() and the device's lost promise: wait for one after the event
+  const lostAt = await page.waitForFunction((from) => {
+    const log = (window as unknown as { playerLog: { type: string }[] }).playerLog;
+    const i = log.findIndex((e, k) => k >= from && e.type === 'devicelost');
+    return i >= 0 ? i : null;
+  }, lossAt).then((h) => h.jsonValue() as Promise<number>);
+  await waitLogFrame(page, lostAt + 1, 's.engine === "compiled"');
   const log = await page.evaluate(() => (window as unknown as { playerLog: { type: string; frame: number; engine?: string }[] }).playerLog);
-  const lostIndex = log.findIndex((e, i) => i >= lossAt && e.type === 'devicelost');
+  const lostIndex = lostAt;
   expect(lostIndex).toBeGreaterThanOrEqual(0);
   const shownBefore = log.slice(0, lostIndex).filter((e) => e.type === 'frame').at(-1)!;
   const firstAfter = log.slice(lostIndex).find((e) => e.type === 'frame')!;

@@ -10,7 +10,7 @@ export interface ViewHost extends HTMLElement {
   engine: EngineName; compare: boolean; split: number; lens: boolean; overlay: (typeof OVERLAYS)[number];
   readonly isPlaying: boolean;
   readonly stats: { frame: number };
-  readonly manifest: { fps: number } | null;
+  readonly manifest: { fps: number; frames: number } | null;
   play(): void; pause(): void; seek(seconds: number): Promise<void>;
   canvas(): HTMLCanvasElement | null;
   /** show the current frame again with the new view (paused) */
@@ -23,6 +23,8 @@ const LENS_ZOOM = 4;
 export class PlayerView {
   private lensAt: { x: number; y: number } | null = null;
   private dragging = false;
+  /** the frame the last step asked for, until it is shown: steps faster than frames render add up */
+  private stepTo: number | null = null;
 
   constructor(private readonly host: ViewHost) {}
 
@@ -39,7 +41,14 @@ export class PlayerView {
     const h = this.host;
     switch (a.kind) {
       case 'toggle-play': if (h.isPlaying) h.pause(); else h.play(); break;
-      case 'step': h.pause(); if (h.manifest) void h.seek(Math.max(0, h.stats.frame + a.frames) / h.manifest.fps); break;
+      case 'step': {
+        h.pause();
+        if (!h.manifest) break;
+        const to = Math.max(0, Math.min(h.manifest.frames - 1, (this.stepTo ?? h.stats.frame) + a.frames));
+        this.stepTo = to;
+        void h.seek(to / h.manifest.fps).finally(() => { if (this.stepTo === to) this.stepTo = null; });
+        break;
+      }
       case 'engine': h.engine = a.engine; break;
       case 'toggle-compare': h.compare = !h.compare; break;
       case 'cycle-overlay': h.overlay = OVERLAYS[(OVERLAYS.indexOf(h.overlay) + 1) % OVERLAYS.length]; break;
