@@ -18,3 +18,15 @@ export async function waitReady(page: Page): Promise<void> {
     return p?.isReady === true && p.stats.frame >= 0;
   }, undefined, { timeout: 120_000 });
 }
+
+/** The player's canvas content as RGBA bytes (through a 2D canvas, as a user would see it). */
+export function canvasPixels(page: Page): Promise<number[]> {
+  return withPlayer(page, (p) => {
+    const c = p.shadowRoot!.querySelector('canvas')!;
+    const c2 = document.createElement('canvas');
+    c2.width = c.width; c2.height = c.height;
+    const ctx = c2.getContext('2d')!;
+    ctx.drawImage(c, 0, 0);
+    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
+  }, null);
+}

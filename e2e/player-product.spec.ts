@@ -5,7 +5,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import type { DydcaPlayer, PlayerStats } from '../src/player/dydca-player.js';
 import { ENGINE_NAMES } from '../src/runtime/engine.js';
-import { waitReady, withPlayer } from './player-page.js';
+import { canvasPixels, waitReady, withPlayer } from './player-page.js';
 import { ensureTestPack, routePack, testPackUrl } from './test-pack.js';
 
 test.beforeAll(() => { test.setTimeout(900_000); ensureTestPack(); });
@@ -134,20 +134,12 @@ test('controls and keys drive the element, and the page mirrors it both ways', a
 test('zoom lens: a panel of bicubic | SR magnified around the pointer', async ({ page }) => {
   await open(page, 'engine=ort');
   await waitReady(page);
-  const canvasPixels = () => withPlayer(page, (e) => {
-    const c = e.shadowRoot!.querySelector('canvas')!;
-    const c2 = document.createElement('canvas');
-    c2.width = c.width; c2.height = c.height;
-    const ctx = c2.getContext('2d')!;
-    ctx.drawImage(c, 0, 0);
-    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
-  }, null);
-  const plain = await canvasPixels();
+  const plain = await canvasPixels(page);
   await page.locator('#lens').check();
   const box = (await player(page).locator('canvas').boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.5);
   await expect.poll(async () => {
-    const lens = await canvasPixels();
+    const lens = await canvasPixels(page);
     // the panel (top right, away from the pointer): 2 x 25 px squares at x = 128 - 54 .. 124, y = 4 .. 29
     let changed = 0;
     for (let y = 4; y < 29; y++) for (let x = 74; x < 124; x++) { const i = (y * 128 + x) * 4; if (Math.abs(lens[i] - plain[i]) > 8) changed++; }

@@ -9,7 +9,7 @@ import type { EngineName } from '../src/runtime/engine.js';
 import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
-import { waitReady, withPlayer } from './player-page.js';
+import { canvasPixels, waitReady, withPlayer } from './player-page.js';
 import { ensureTestPack, layoutOverrides, readPackFile, routePack, testPackUrl } from './test-pack.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -40,17 +40,6 @@ function nextFrame(page: Page, predicateSrc = 'true'): Promise<PlayerStats> {
   }), predicateSrc);
 }
 
-/** The canvas content as RGBA bytes (through a 2D canvas, as a user would see it). */
-function canvasPixels(page: Page): Promise<number[]> {
-  return withPlayer(page, (p) => {
-    const c = p.shadowRoot!.querySelector('canvas')!;
-    const c2 = document.createElement('canvas');
-    c2.width = c.width; c2.height = c.height;
-    const ctx = c2.getContext('2d')!;
-    ctx.drawImage(c, 0, 0);
-    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
-  }, null);
-}
 
 const readFrame = (page: Page, which: 'sr' | 'bicubic' | 'hr') => withPlayer(page, async (p, w: 'sr' | 'bicubic' | 'hr') => Array.from(await p.readFrame(w)), which);
 
