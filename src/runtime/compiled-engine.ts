@@ -81,8 +81,8 @@ export class CompiledEngine implements SREngine {
 
   async prepare(onProgress?: (fraction: number, message: string) => void): Promise<void> {
     this.model ??= readModel(this.engineModel.onnx);
-    if (!this.weights) {
-      this.weights = packWeights(this.model.graph);
+    this.weights ??= packWeights(this.model.graph);
+    if (!this.weightBuffer) {
       const data = this.precision === 'f32' ? this.weights.data : toHalfArray(this.weights.data);
       this.weightBuffer = this.device.createBuffer({ label: 'compiled-weights', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
       this.device.queue.writeBuffer(this.weightBuffer, 0, data as Float32Array<ArrayBuffer>);
