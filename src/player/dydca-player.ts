@@ -166,6 +166,7 @@ export class DydcaPlayer extends LitElement {
     };
     const missing = this.overlay === 'psnr' ? this.session.pipeline?.psnr.missing : null;
     if (missing && this.noticeText !== missing) this.notice(missing);
+    this.tickle++; // the controls bar shows the new time and badge
     this.dispatchEvent(new CustomEvent('frame', { detail: this.stats }));
   }
 
