@@ -59,7 +59,7 @@ export class PlayerView {
   }
 
   readonly onKey = (e: KeyboardEvent): void => {
-    if (e.ctrlKey || e.metaKey || e.altKey || (e.composedPath()[0] as HTMLElement | undefined)?.tagName === 'INPUT') return;
+    if (e.ctrlKey || e.metaKey || e.altKey || keyBelongsToTarget(e)) return;
     const a = keyAction(e.key);
     if (!a) return;
     e.preventDefault();
@@ -89,4 +89,14 @@ export class PlayerView {
       if (!this.host.isPlaying) this.host.reshow();
     }
   };
+}
+
+/** Keys the focused control handles itself: typing in a text field, arrows on a slider, Space/Enter on a button. */
+function keyBelongsToTarget(e: KeyboardEvent): boolean {
+  const t = e.composedPath()[0] as HTMLInputElement | undefined;
+  if (!t?.tagName) return false;
+  const tag = t.tagName, type = tag === 'INPUT' ? t.type : '';
+  if (tag === 'TEXTAREA' || tag === 'SELECT' || t.isContentEditable || (tag === 'INPUT' && type !== 'range' && type !== 'checkbox')) return true;
+  if (type === 'range' && /^(Arrow|Home|End|Page)/.test(e.key)) return true;
+  return (tag === 'BUTTON' || type === 'checkbox') && (e.key === ' ' || e.key === 'Enter');
 }
