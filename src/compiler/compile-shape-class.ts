@@ -135,6 +135,7 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
       shift: constVector(fused, node.inputs[FUSED_CONV.shift]), input: readsLR ? { kind: 'lr', halo } : { kind: 'arena' }, precision,
     };
     const res = node.inputs[FUSED_CONV.residual];
+    const [outH, outW] = convOutputSize(spec);
     const outShape = shapeOf(shapes, node.outputs[0]).slice(1).map((d) => dimValue(d)!);
     return {
       kind: 'conv', readsLR, convSpec: spec,
@@ -142,7 +143,7 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
       params: (n) => ({
         inOff: readsLR ? 0 : unitElems(x) * n, outOff: unitElems(node.outputs[0]) * n, resOff: res ? unitElems(res) * n : 0,
         wOff: wOff(node.inputs[FUSED_CONV.w]), bOff: wOff(node.inputs[FUSED_CONV.b]), wOffB: 0, bOffB: 0, count: n,
-        inH, inW, outH: convOutputSize(spec)[0], outW: convOutputSize(spec)[1],
+        inH, inW, outH, outW,
       }),
       macsPerPatch: outShape[0] * outShape[1] * outShape[2] * inC * w.dims[2] * w.dims[3],
     };

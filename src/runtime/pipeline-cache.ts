@@ -35,10 +35,12 @@ export function cachedProgram(device: GPUDevice, kernel: KernelSource, entryPoin
 export async function compilePrograms(device: GPUDevice, kernels: readonly KernelSource[], concurrency: number,
   onProgress?: (done: number, total: number) => void): Promise<KernelProgram[]> {
   const all = [...new Map(kernels.map((k) => [keyOf(k, 'main'), k])).values()];
-  // cached (or in-flight) pipelines first: they count as done before anything new starts
-  const distinct = [...all.filter((k) => hasCachedProgram(device, k)), ...all.filter((k) => !hasCachedProgram(device, k))];
-  let done = distinct.length - all.filter((k) => !hasCachedProgram(device, k)).length, next = done;
-  await Promise.all(distinct.slice(0, done).map((k) => cachedProgram(device, k)));
+  const cached = all.filter((k) => hasCachedProgram(device, k));
+  const fresh = all.filter((k) => !hasCachedProgram(device, k));
+  // cached (or in-flight) pipelines count as done before anything new starts
+  await Promise.all(cached.map((k) => cachedProgram(device, k)));
+  const distinct = [...cached, ...fresh];
+  let done = cached.length, next = cached.length;
   const report = () => onProgress?.(done, distinct.length);
   report();
   const worker = async () => {
