@@ -1,6 +1,7 @@
-// Correctness of the compiled and compiled-naive engines in headless Chromium (WebGPU on SwiftShader):
-// float HR patches before 8-bit quantisation equal onnxruntime-node's output on the same patches, for
-// paths with B=2,3,4 blocks, several patch shapes (edge patches clamp the halo) and batch sizes.
+// Correctness of the compiled, compiled-f16 (packed halves where the adapter lacks shader-f16, as SwiftShader
+// does) and compiled-naive engines in headless Chromium (WebGPU on SwiftShader): float HR patches before 8-bit
+// quantisation equal onnxruntime-node's output on the same patches (f16 within 2e-2), for paths with B=2,3,4
+// blocks, several patch shapes (edge patches clamp the halo) and batch sizes.
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropCentre, gatherPatchBatch } from '../src/format/patch.js';
@@ -40,8 +41,8 @@ describe('engines vs onnxruntime-node (Chromium, WebGPU)', () => {
     const want = await reference(model.onnx, rgba, W, H, patches, halo, scale);
     const got = await harness.check({ onnxB64: toB64(model.onnx), scale, halo, paths: model.paths }, { width: W, height: H, rgbaB64: toB64(rgba), patches },
       ['compiled-f32', 'compiled-naive', 'compiled-f16']);
+    expect(got.map((r) => r.engine)).toEqual(['compiled-f32', 'compiled-naive', 'compiled-f16']);
     for (const r of got) {
-      if (r.skipped) continue;
       const tol = r.engine === 'compiled-f16' ? 2e-2 : 1e-4;
       const errs = r.outputs.map((o, i) => maxAbsDiff(Float32Array.from(o), want[i]));
       if (process.env.DEBUG_ENGINES) console.log(r.engine, errs);

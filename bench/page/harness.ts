@@ -113,7 +113,7 @@ class OrtWasmEngine implements SREngine {
   dispose(): void { void this.session?.release(); }
 }
 
-export interface EngineCheck { engine: HarnessEngine; outputs: number[][]; hr: number[] | null; skipped?: string }
+export interface EngineCheck { engine: HarnessEngine; outputs: number[][]; hr: number[] | null }
 
 /** Float outputs per patch (and the quantised HR frame) of each engine on one frame. */
 async function check(m: HarnessModel, f: HarnessFrame, engines: HarnessEngine[], withHr = false): Promise<EngineCheck[]> {
