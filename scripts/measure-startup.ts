@@ -57,13 +57,11 @@ async function main(): Promise<void> {
         });
         const page = await context.newPage();
         await page.goto(`http://127.0.0.1:${port}/?pack=${encodeURIComponent('/startup-pack/manifest.json')}&autoplay=0&engine=${engine}`);
-        const posterMs = await page.evaluate(() => new Promise<number>((done) => {
-          const poll = () => {
-            const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
-            if ((p?.stats.frame ?? -1) >= 0) done(performance.now()); else setTimeout(poll, 5);
-          };
-          poll();
-        }));
+        // (no named functions inside: tsx would wrap them in a helper the page does not have)
+        const posterMs = await page.waitForFunction(() => {
+          const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
+          return (p?.stats.frame ?? -1) >= 0 ? performance.now() : false;
+        }, undefined, { timeout: 300_000, polling: 5 }).then((h) => h.jsonValue() as Promise<number>);
         await page.waitForFunction(() => {
           const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
           return p?.isReady === true && p.stats.startupMs !== null;
