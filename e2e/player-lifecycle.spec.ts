@@ -140,6 +140,9 @@ const ledger = (page: Page) => page.evaluate(() => (window as unknown as { lifec
 async function pauseIdle(page: Page): Promise<{ bytes: number; objects: number; byLabel: Record<string, number> }> {
   return withPlayer(page, async (p) => {
     p.pause();
+    // the frame on screen with SR, whole: while playing SR may have run in smaller chunks (or not at all, when it
+    // cannot keep up), and the engine's buffers are sized by the largest batch it has run
+    await p.seek(p.stats.time);
     await p.readFrame('sr');
     const t = p.gpuMemory!;
     return { bytes: t.live, objects: t.liveObjects, byLabel: t.liveObjectsByLabel() };
