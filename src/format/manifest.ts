@@ -205,6 +205,14 @@ export function patchesProblem(json: unknown, m: PackManifest): string | null {
 
 /** The same checks for segment `index` of a segmented layout (manifest `patches.segments`). */
 export function patchSegmentProblem(json: unknown, m: PackManifest, index: number): string | null {
+  return patchSegmentHeaderProblem(json, m, index) ?? framesProblem((json as PatchSegmentFile).frames, m, (json as PatchSegmentFile).firstFrame);
+}
+
+/**
+ * Whether segment `index` says it holds the frames the manifest puts there (its first frame and count); a reader
+ * that checks every frame itself (the player, which also matches patch shapes to paths) needs only this.
+ */
+export function patchSegmentHeaderProblem(json: unknown, m: PackManifest, index: number): string | null {
   const seg = m.patches.segments;
   if (!seg) return 'the manifest lists no patch segments';
   const first = index * seg.frames;
@@ -212,7 +220,7 @@ export function patchSegmentProblem(json: unknown, m: PackManifest, index: numbe
   const j = json as { firstFrame?: unknown; frames?: unknown } | null;
   if (!Array.isArray(j?.frames) || j.firstFrame !== first) return `expected {"firstFrame": ${first}, "frames": [...]}`;
   if (j.frames.length !== want) return `${j.frames.length} frames listed; segment ${index} holds ${want}`;
-  return framesProblem(j.frames, m, first);
+  return null;
 }
 
 function framesProblem(frames: unknown[], m: PackManifest, firstFrame: number): string | null {

@@ -1,7 +1,7 @@
 // The player's SR engine: one installed at a time; starting another prepares it (while frames play on with
 // bicubic) and only the latest start installs its engine, the superseded ones are disposed.
 import { createEngine } from '../runtime/create-engine.js';
-import { ENGINE_NAMES, isEngineName, type EngineModel, type SREngine } from '../runtime/engine.js';
+import { ENGINE_NAMES, isEngineName, type EngineModel, type EngineName, type SREngine } from '../runtime/engine.js';
 
 export class EngineSlot {
   engine: SREngine | null = null;
@@ -20,9 +20,8 @@ export class EngineSlot {
   }
 
   /** Creates and prepares `name` for `model`; disposes it and returns null when superseded meanwhile. */
-  async prepare(epoch: number, name: string, device: GPUDevice, model: EngineModel, modelUrl: string,
+  async prepare(epoch: number, name: EngineName, device: GPUDevice, model: EngineModel, modelUrl: string,
     onProgress: (fraction: number, message: string) => void): Promise<SREngine | null> {
-    if (!isEngineName(name)) throw new Error(`unknown engine '${name}'`);
     const engine = await createEngine(name, device, model);
     try {
       await engine.prepare((f, m) => { if (this.current(epoch)) onProgress(f, m); });

@@ -85,9 +85,12 @@ export class FramePipeline {
     const lr = kind === 'sr' ? textures.lrSr : textures.lrShown;
     if (kind === 'bicubic') await this.importer.import(await this.shownLane.frameAt(index), lr);
     const shown = kind === 'sr' ? textures.sr : textures.bicubic;
-    const encoder = this.device.createCommandEncoder({ label: 'bicubic' });
-    this.bicubic.encode(encoder, lr, textures.bicubic);
-    this.device.queue.submit([encoder.finish()]);
+    // the bicubic frame: the frame itself when SR was late, else only for the split, the lens or its PSNR
+    if (kind === 'bicubic' || view.compare || view.lens || view.overlay === 'psnr') {
+      const encoder = this.device.createCommandEncoder({ label: 'bicubic' });
+      this.bicubic.encode(encoder, lr, textures.bicubic);
+      this.device.queue.submit([encoder.finish()]);
+    }
     let psnr: number | null = null;
     let psnrBicubic: number | null = null;
     if (view.overlay === 'psnr') {

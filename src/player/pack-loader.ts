@@ -3,7 +3,7 @@
 // errors say which file and what is wrong. Limits are the format's (src/format/manifest.ts MANIFEST_LIMITS).
 // It is also where the player's trust policy lives: every file a manifest names must lie in the pack's folder, or on
 // an origin the page allowed, and every size is bounded before anything is allocated for it.
-import { MANIFEST_LIMITS, manifestProblems, type PackManifest } from '../format/manifest.js';
+import { MANIFEST_LIMITS, manifestProblems, patchSegmentHeaderProblem, type PackManifest, type PatchSegmentFile } from '../format/manifest.js';
 import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
 import type { EngineModel, PatchRect } from '../runtime/engine.js';
 
@@ -191,14 +191,10 @@ export function parsePatches(json: unknown, manifest: PackManifest): PatchRect[]
 
 /** Checks one segment file of a segmented layout (manifest `patches.segments`); returns its frames' layouts. */
 export function parsePatchSegment(json: unknown, manifest: PackManifest, index: number, url: string): PatchRect[][] {
-  const seg = manifest.patches.segments!;
-  const first = index * seg.frames;
-  const want = Math.min(seg.frames, manifest.frames - first);
-  const j = json as { firstFrame?: unknown; frames?: unknown } | null;
-  if (!Array.isArray(j?.frames) || j.firstFrame !== first || j.frames.length !== want) {
-    throw new PackError(`Malformed patch layout segment ${url}: expected {"firstFrame": ${first}, "frames": [${want} frames]}`);
-  }
-  return parseLayoutFrames(j.frames, manifest, first);
+  const problem = patchSegmentHeaderProblem(json, manifest, index);
+  if (problem) throw new PackError(`Malformed patch layout segment ${url}: ${problem}`);
+  const { frames, firstFrame } = json as PatchSegmentFile;
+  return parseLayoutFrames(frames, manifest, firstFrame);
 }
 
 function parseLayoutFrames(frames: unknown[], manifest: PackManifest, firstFrame: number): PatchRect[][] {

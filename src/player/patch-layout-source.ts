@@ -16,24 +16,29 @@ export class PatchLayoutSource {
 
   /** Frame `index`'s patches (LR px). */
   async frame(index: number): Promise<PatchRect[]> {
-    const seg = this.head.manifest.patches.segments;
-    if (!seg || !this.head.segmentUrls) {
+    const { k, at, perSegment } = this.locate(index);
+    if (perSegment === null) {
       this.whole ??= loadWholeLayout(this.head, this.onProgress).then((l) => { this.ready.set(0, l); return l; });
-      return (await this.whole)[index];
+      return (await this.whole)[at];
     }
-    const k = Math.floor(index / seg.frames);
     const frames = await this.segment(k);
     // the next segment is fetched while this one plays
-    if (index - k * seg.frames >= seg.frames / 2 && k + 1 < this.head.segmentUrls.length) void this.segment(k + 1).catch(() => undefined);
-    return frames[index - k * seg.frames];
+    if (at >= perSegment / 2 && k + 1 < this.head.segmentUrls!.length) void this.segment(k + 1).catch(() => undefined);
+    return frames[at];
   }
 
   /** Frame `index`'s patches if already here, else null (for stats, which must not wait). */
   cached(index: number): PatchRect[] | null {
+    const { k, at } = this.locate(index);
+    return this.ready.get(k)?.[at] ?? null;
+  }
+
+  /** Which loaded list holds frame `index` (segment k, or 0: the whole layout) and where in it. */
+  private locate(index: number): { k: number; at: number; perSegment: number | null } {
     const seg = this.head.manifest.patches.segments;
-    if (!seg || !this.head.segmentUrls) return this.ready.get(0)?.[index] ?? null;
+    if (!seg || !this.head.segmentUrls) return { k: 0, at: index, perSegment: null };
     const k = Math.floor(index / seg.frames);
-    return this.ready.get(k)?.[index - k * seg.frames] ?? null;
+    return { k, at: index - k * seg.frames, perSegment: seg.frames };
   }
 
   private segment(k: number): Promise<PatchRect[][]> {

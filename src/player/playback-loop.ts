@@ -126,9 +126,8 @@ export class PlaybackLoop {
         const chunk = patches.slice(at, at + n);
         await this.host.enqueue(async () => {
           if (stale()) return;
-          const t = performance.now();
           const r = await this.host.pipeline()!.srChunk(engine, chunk);
-          this.pacer.recordChunk(n, performance.now() - t, performance.now());
+          this.pacer.recordChunk(n, r.wallMs, performance.now());
           gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
         });
         at += n;

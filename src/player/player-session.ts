@@ -72,9 +72,9 @@ export class PlayerSession {
   }
 
   /** Runs `fn` with the pipeline after all queued GPU work (test hooks). */
-  async withPipeline<T>(fn: (p: FramePipeline, pack: LoadedPack | null) => Promise<T>): Promise<T> {
+  async withPipeline<T>(fn: (p: FramePipeline) => Promise<T>): Promise<T> {
     let out: T | undefined;
-    await this.queue.enqueue(async () => { if (!this.pipeline) throw new Error('player not ready'); out = await fn(this.pipeline, this.pack); });
+    await this.queue.enqueue(async () => { if (!this.pipeline) throw new Error('player not ready'); out = await fn(this.pipeline); });
     return out!;
   }
 
@@ -134,7 +134,7 @@ export class PlayerSession {
     }
     host.status('opening the video stream');
     this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas');
-    this.layouts = new PatchLayoutSource(head);
+    if (!recovering || !this.layouts) this.layouts = new PatchLayoutSource(head); // CPU data: a device loss keeps it
     this.pipeline.layouts = (i) => this.layout(i);
     this.playback = new PlaybackLoop({
       pipeline: () => this.pipeline, engine: () => this.engines.engine, view: () => host.view(),
