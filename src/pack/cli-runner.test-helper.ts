@@ -1,7 +1,8 @@
 // Test helper: runs `dydca <command>` as a real child process, as the bin does (node with tsx's loader, one
 // process, so a signal reaches the CLI itself), capturing exit code, stdout and stderr. `spawnBin` runs
 // bin/dydca.mjs itself, the way `npx dydca` does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -31,4 +32,18 @@ export function runDydca(command: 'pack' | 'eval' | 'analyze', args: string[], c
 export function spawnBin(args: string[]): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [join(root, 'bin', 'dydca.mjs'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   return { child, done: collect(child) };
+}
+
+/**
+ * Writes `file`: `seconds` of real video at width x height (a cut of the demo clip from 2 s, or ffmpeg's mandelbrot
+ * source when the clip cannot be fetched: it still exercises the whole pipeline), H.264 near-lossless.
+ */
+export function cutTestClip(file: string, width: number, height: number, seconds: number): string {
+  let source: string[] = ['-f', 'lavfi', '-i', `mandelbrot=size=${width}x${height}:rate=20`];
+  try {
+    const demo = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (existsSync(demo)) source = ['-ss', '2', '-i', demo];
+  } catch { /* offline: the synthetic source */ }
+  execFileSync('ffmpeg', ['-v', 'error', ...source, '-t', String(seconds), '-vf', `scale=${width}:${height}`, '-c:v', 'libx264', '-crf', '8', '-pix_fmt', 'yuv420p', file]);
+  return file;
 }

@@ -1,27 +1,19 @@
 // End to end through the real CLI: pack a 1-second 256x144 cut of a real clip (the demo clip when it can be
 // fetched, else ffmpeg's mandelbrot source) with a tiny step budget, check the folder, then eval it: SR > bicubic.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDydca } from './cli-runner.test-helper.js';
+import { cutTestClip, runDydca } from './cli-runner.test-helper.js';
 import { manifestProblems, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { validateLayout } from '../format/patch-layout.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 let dir: string;
 let clip: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dydca-e2e-'));
-  clip = join(dir, 'cut.mp4');
-  let source: string[] = ['-f', 'lavfi', '-i', 'mandelbrot=size=256x144:rate=20'];
-  try {
-    const demo = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (existsSync(demo)) source = ['-ss', '2', '-i', demo];
-  } catch { /* offline: the synthetic source still exercises the whole pipeline */ }
-  execFileSync('ffmpeg', ['-v', 'error', ...source, '-t', '1', '-vf', 'scale=256:144', '-c:v', 'libx264', '-crf', '8', '-pix_fmt', 'yuv420p', clip]);
+  clip = cutTestClip(join(dir, 'cut.mp4'), 256, 144, 1);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

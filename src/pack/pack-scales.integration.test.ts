@@ -2,13 +2,12 @@
 // few training steps, then checked as the player and `dydca eval` will read it: the folder, the manifest (sizes,
 // the splitter's patch sizes and halo for that scale), the routing inside model.onnx, the model's output size
 // on every path's input, and eval's numbers against the packer's. The nas/stdo baselines run once at x4.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDydca } from './cli-runner.test-helper.js';
+import { cutTestClip, runDydca } from './cli-runner.test-helper.js';
 import { manifestProblems, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { validateLayout } from '../format/patch-layout.js';
 import { routePathId, routingThresholds } from '../model/export-onnx.js';
@@ -18,7 +17,6 @@ import { readModel } from '../onnx/model-io.js';
 import { defaultBasePatch } from './packer.js';
 import { maxHaloForRouting } from './splitter.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 let dir: string;
 let clip: string;
 
@@ -26,14 +24,8 @@ interface EvalReport { frames: number; psnrSR: number; psnrBicubic: number; psnr
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dydca-scales-'));
-  clip = join(dir, 'cut.mp4');
   // 240x136: not a multiple of every scale's patch grid, so the packer's crop is exercised too
-  let source: string[] = ['-f', 'lavfi', '-i', 'mandelbrot=size=240x136:rate=20'];
-  try {
-    const demo = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (existsSync(demo)) source = ['-ss', '2', '-i', demo];
-  } catch { /* offline: the synthetic source still exercises the whole pipeline */ }
-  execFileSync('ffmpeg', ['-v', 'error', ...source, '-t', '0.5', '-vf', 'scale=240:136', '-c:v', 'libx264', '-crf', '8', '-pix_fmt', 'yuv420p', clip]);
+  clip = cutTestClip(join(dir, 'cut.mp4'), 240, 136, 0.5);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
