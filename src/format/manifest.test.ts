@@ -18,6 +18,9 @@ const edit = (f: (m: Json) => void): Json => { const m = structuredClone(valid) 
 
 describe('manifestProblems', () => {
   it('accepts a valid manifest', () => expect(manifestProblems(valid)).toEqual([]));
+  it('accepts gflopsPerFrame and model.budget (optional: older packs lack them)', () => {
+    expect(manifestProblems(edit((m) => { m.gflopsPerFrame = { mean: 9.1, max: 9.9 }; (m.model as Json).budget = { maxGflopsPerFrame: 10 }; }))).toEqual([]);
+  });
   it.each<[string, Json | string, RegExp]>([
     ['wrong format', edit((m) => { m.format = 'x'; }), /format/],
     ['bad sha', edit((m) => { (m.source as Json).sha256 = 'xyz'; }), /sha256/],
@@ -41,6 +44,12 @@ describe('manifestProblems', () => {
     ['empty model.file', edit((m) => { (m.model as Json).file = ''; }), /model\.file must be a file name/],
     ['model.file with a backslash', edit((m) => { (m.model as Json).file = '..\\model.onnx'; }), /model\.file must be a file name/],
     ['a control character in lr.file', edit((m) => { (m.lr as Json).file = 'lr\n.mp4'; }), /lr\.file must be a file name/],
+    ['gflopsPerFrame not an object', edit((m) => { m.gflopsPerFrame = 26.6; }), /gflopsPerFrame must be \{mean, max\}/],
+    ['gflopsPerFrame mean above max', edit((m) => { m.gflopsPerFrame = { mean: 30, max: 20 }; }), /gflopsPerFrame must be/],
+    ['gflopsPerFrame negative', edit((m) => { m.gflopsPerFrame = { mean: -1, max: 2 }; }), /gflopsPerFrame must be/],
+    ['gflopsPerFrame infinite (1e999 in JSON)', edit((m) => { m.gflopsPerFrame = { mean: 1, max: Infinity }; }), /gflopsPerFrame must be/],
+    ['model.budget of 0', edit((m) => { (m.model as Json).budget = { maxGflopsPerFrame: 0 }; }), /model\.budget must be/],
+    ['model.budget a bare number', edit((m) => { (m.model as Json).budget = 10; }), /model\.budget must be/],
   ])('%s', (_name, m, want) => {
     const problems = manifestProblems(m);
     expect(problems.some((p) => want.test(p))).toBe(true);

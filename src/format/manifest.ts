@@ -1,5 +1,5 @@
 // The pack's manifest.json (docs/pack-format.md) and a schema check for it. Extensions beyond
-// the contract: halo, crop, hr.lossless, method, split, training, metrics.psnrLrStream, metrics.ssim* (docs/packager.md).
+// the contract: halo, crop, hr.lossless, method, model.budget, split, training, metrics.psnrLrStream, metrics.ssim* (docs/packager.md).
 import { MAX_FRAME_SIDE, MAX_PATCHES_PER_FRAME, validateLayout, type PatchTuple } from './patch-layout.js';
 
 export interface ManifestPath { id: number; patch: [number, number]; blocks: number; channels: number }
@@ -18,7 +18,10 @@ export interface PackManifest {
   hr: { width: number; height: number; file: string; codec: string; lossless: boolean };
   method: 'dydca' | 'nas' | 'stdo';
   /** baselines: `files[k]` is a single-path model serving path id k; `file` = files[0] */
-  model: { file: string; files?: string[]; paths: ManifestPath[] };
+  /** `budget`: `--max-gflops-per-frame` when the packer sized the paths to it (gflopsPerFrame.max <= it) */
+  model: { file: string; files?: string[]; paths: ManifestPath[]; budget?: { maxGflopsPerFrame: number } };
+  /** model GFLOP of SR per frame over the clip (src/model/sr-cost.ts); absent in packs made before it */
+  gflopsPerFrame?: { mean: number; max: number };
   /**
    * `file`: the whole layout (patches.json). Extension `segments`: the same layout cut into files of `frames` frames
    * each (the last may be shorter), so a player fetches only the part it plays (docs/pack-format.md).
@@ -177,6 +180,17 @@ export function manifestProblems(m: unknown): string[] {
       if (count > 0 && files !== null && files.length === count) files.forEach((f, i) => fileName(f, `patches.segments.files[${i}]`));
     }
   } else need(false, 'patches must be {file}');
+  const gflops = m.gflopsPerFrame;
+  if (gflops !== undefined) {
+    const ok = isObj(gflops) && typeof gflops.mean === 'number' && typeof gflops.max === 'number' && gflops.mean >= 0 && gflops.max < 1e9
+      && gflops.mean <= gflops.max + 1e-4; // each is rounded to 1e-4
+    need(ok, `gflopsPerFrame must be {mean, max} with 0 <= mean <= max < 1e9; got ${quote(gflops)}`);
+  }
+  if (isObj(model) && model.budget !== undefined) {
+    const b = model.budget;
+    need(isObj(b) && typeof b.maxGflopsPerFrame === 'number' && b.maxGflopsPerFrame > 0 && b.maxGflopsPerFrame < 1e9,
+      `model.budget must be {maxGflopsPerFrame: a number in (0, 1e9)}; got ${quote(b)}`);
+  }
   need(intIn(m.halo, 0, L.maxHalo), `halo must be an integer in 0..${L.maxHalo}`);
   if (intIn(m.halo, 0, L.maxHalo) && Number.isFinite(minSide)) {
     need((m.halo as number) === 0 || (m.halo as number) < minSide, `halo ${m.halo} must be smaller than the smallest patch side (${minSide})`);
