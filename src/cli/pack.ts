@@ -20,11 +20,14 @@ export const DEFAULT_STEPS = 700;
 /** Step cap of a --train-seconds run without --steps: the clock ends training long before. */
 const TIMED_STEP_CAP = 10_000_000;
 
+/** Upper bound of --max-gflops-per-frame: more than any frame the manifest limits allow costs with the default paths. */
+const MAX_GFLOP_BUDGET = 1e6;
+
 /** Upper bound of --start and --seconds (about 11.5 days). */
 const MAX_SECONDS = 1_000_000;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--force] [--quiet] [--json]';
+  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--force] [--quiet] [--json]';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
@@ -32,7 +35,7 @@ export async function runPack(argv: string[]): Promise<number> {
   try {
     const args = parseArgs('pack', argv, {
       out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number', 'train-seconds': 'number', trainer: 'string',
-      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', crf: 'number', seed: 'number',
+      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', crf: 'number', seed: 'number', 'max-gflops-per-frame': 'number',
       json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean',
     });
     if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
@@ -54,6 +57,7 @@ export async function runPack(argv: string[]): Promise<number> {
     if (thresholds.length < paths - 1) throw new InputError(`dydca pack: ${paths} paths need ${paths - 1} thresholds; got ${thresholds.length}`);
     const trainSeconds = args.flags.has('train-seconds') ? Number(args.flags.get('train-seconds')) : null;
     if (trainSeconds !== null && !(trainSeconds > 0 && trainSeconds <= MAX_SECONDS)) throw new InputError(`dydca pack: --train-seconds must be in (0, ${MAX_SECONDS}] seconds; got ${args.flags.get('train-seconds')}`);
+    const maxGflopsPerFrame = gflopBudgetFlag(args.flags.get('max-gflops-per-frame'), method);
     opts = {
       input: args.positional[0], out, scale, start, seconds,
       maxWidth: args.flags.has('max-width') ? intFlag('pack', args, 'max-width', 0, 16, 16384) : null,
@@ -62,7 +66,7 @@ export async function runPack(argv: string[]): Promise<number> {
       learningRate: learningRateFlag(args.flags.get('lr')),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
-      force: args.flags.get('force') === true,
+      force: args.flags.get('force') === true, maxGflopsPerFrame,
     };
     json = args.flags.get('json') === true;
     quiet = args.flags.get('quiet') === true;
@@ -97,5 +101,13 @@ function fail(e: unknown): number {
 function learningRateFlag(v: string | number | boolean | undefined): number {
   if (v === undefined) return 1e-3;
   if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new InputError(`dydca pack: --lr must be a number in (0, 1); got ${String(v)}`);
+  return v;
+}
+
+/** --max-gflops-per-frame: a positive number; the baselines' single-path models are not sized to it. */
+function gflopBudgetFlag(v: string | number | boolean | undefined, method: PackOptions['method']): number | null {
+  if (v === undefined) return null;
+  if (typeof v !== 'number' || !(v > 0 && v <= MAX_GFLOP_BUDGET)) throw new InputError(`dydca pack: --max-gflops-per-frame must be a number of GFLOP in (0, ${MAX_GFLOP_BUDGET}]; got ${String(v)}`);
+  if (method !== 'dydca') throw new InputError(`dydca pack: --max-gflops-per-frame sizes the paths of --method dydca only; got --method ${method}`);
   return v;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initWeights } from './init-weights.js';
 import type { DynamicSRSpec } from './spec.js';
 import { gflopsPerFrame } from './sr-cost.js';
-import { BudgetError, cheapestFrameGflopBound, parameterCount, specForBudget } from './spec-for-budget.js';
+import { assertBudgetReachable, BudgetError, parameterCount, specForBudget } from './spec-for-budget.js';
 import { defaultPathSpecs } from './wdsr-spec.js';
 
 const grid = (side: number, patch: number, path = 0) =>
@@ -53,11 +53,13 @@ describe('specForBudget: three paths with the default depths (2, 3, 4)', () => {
     }
     if (f === 1) expect(got.spec).toEqual(base);
   });
-  it('the lower bound before the layout is known is below every layout\'s cheapest cost', () => {
-    const bound = cheapestFrameGflopBound(base, 64, 64, 32, halo);
-    const cheapest = { scale: 2 as const, paths: base.paths.map((p) => ({ ...p, channels: 8, blocks: 1 })) };
-    expect(bound).toBeCloseTo(gflopsPerFrame([frames[0]], cheapest.paths, 2, halo).max, 3); // the all-coarse frame attains it
-    expect(bound).toBeLessThan(gflopsPerFrame([frames[1]], cheapest.paths, 2, halo).max);
+  it('a budget below every layout\'s cheapest cost fails before the layout is known; the all-coarse layout attains the bound', () => {
+    const cheapest = base.paths.map((p) => ({ ...p, channels: 8, blocks: 1 }));
+    const coarse = gflopsPerFrame([frames[0]], cheapest, 2, halo).max; // rounded up by 1e-4 at most
+    expect(gflopsPerFrame([frames[1]], cheapest, 2, halo).max).toBeGreaterThan(coarse);
+    expect(() => assertBudgetReachable(base, 64, 64, 32, halo, coarse)).not.toThrow();
+    expect(() => assertBudgetReachable(base, 64, 64, 32, halo, coarse - 2e-4)).toThrow(BudgetError);
+    expect(() => assertBudgetReachable(base, 64, 64, 32, halo, 0.01)).toThrow(`--max-gflops-per-frame 0.01 is below the cheapest model's ${coarse} GFLOP per frame at LR 64x64 (8 channels, 1 block per path); raise it or lower --max-width`);
   });
 });
 

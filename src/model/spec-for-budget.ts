@@ -47,13 +47,16 @@ export function specForBudget(base: DynamicSRSpec, frames: readonly (readonly Co
 }
 
 /**
- * A lower bound of the cheapest candidate's GFLOP per frame for any layout of square patches of at most `maxPatch`
- * px on a `width x height` LR frame: per LR pixel a patch costs least when it is the largest (the least halo), so a
- * budget below this fails before the layout is even computed.
+ * Throws a BudgetError when `maxGflop` is below what the cheapest candidate costs on any layout of square patches of
+ * at most `maxPatch` px on a `width x height` LR frame: per LR pixel a patch costs least when it is the largest (the
+ * least halo), so this fails before the layout (and a trained scorer) is computed.
  */
-export function cheapestFrameGflopBound(base: DynamicSRSpec, width: number, height: number, maxPatch: number, halo: number): number {
+export function assertBudgetReachable(base: DynamicSRSpec, width: number, height: number, maxPatch: number, halo: number, maxGflop: number): void {
   const p = cheapestSpec(base).paths[0];
-  return (width * height * patchFlops(p, base.scale, maxPatch, maxPatch, halo)) / (maxPatch * maxPatch) / 1e9;
+  const bound = (width * height * patchFlops(p, base.scale, maxPatch, maxPatch, halo)) / (maxPatch * maxPatch) / 1e9;
+  if (maxGflop < bound) {
+    throw new BudgetError(`--max-gflops-per-frame ${maxGflop} is below the cheapest model's ${Math.ceil(bound * 1e4) / 1e4} GFLOP per frame at LR ${width}x${height} (${p.channels} channels, 1 block per path); raise it or lower --max-width`);
+  }
 }
 
 function cheapestSpec(base: DynamicSRSpec): DynamicSRSpec {

@@ -5,6 +5,8 @@ import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { exportDynamicSR } from '../model/export-onnx.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
+import { gflopsPerFrame } from '../model/sr-cost.js';
+import { assertBudgetReachable, BudgetError, specForBudget } from '../model/spec-for-budget.js';
 import type { DynamicSRSpec } from '../model/spec.js';
 import { writeModel } from '../onnx/model-io.js';
 import type { PatchRect } from '../format/patch.js';
@@ -15,7 +17,7 @@ import { fittedStartWeights } from './bicubic-skip.js';
 import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
 import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
 import { killFfmpegChildren } from './ffmpeg-process.js';
-import { ingestVideo, localVideoFile } from './ingest.js';
+import { ingestVideo, InputError, localVideoFile } from './ingest.js';
 import { PATCH_SEGMENT_SECONDS, segmentPatches, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
 import { mean, psnrRgb8 } from '../format/psnr.js';
@@ -54,6 +56,8 @@ export interface PackOptions {
   seed: number;
   /** replace whatever stands at `out` (never the input video nor a folder holding it) */
   force: boolean;
+  /** GFLOP of SR per frame the paths are sized to (the costliest frame), or null for the default paths; dydca only */
+  maxGflopsPerFrame: number | null;
 }
 
 /** LR patch side of the largest level: 128 HR px, a multiple of 8 LR px so 4 levels stay integral. */
@@ -91,6 +95,9 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     const lrFrames = hrFrames.map((f) => downscaleBicubic(f, s));
     const lrW = src.crop.width / s, lrH = src.crop.height / s;
     progress.stage('ingest', `${hrFrames.length} frames, HR ${src.crop.width}x${src.crop.height} -> LR ${lrW}x${lrH}`);
+    const gflopBudget = opts.maxGflopsPerFrame;
+    // a budget no layout can meet fails now, before the scorer or the model trains
+    if (gflopBudget !== null) budgetInput(() => assertBudgetReachable(defaultPathSpecs(s, sizes.map((v) => [v, v])), lrW, lrH, sizes[0], maxHaloForRouting(sizes), gflopBudget));
 
     // Train (and fit the skip convs) on what the player will decode, not on the clean downscale, so the
     // model is fitted to the codec's artefacts it will see (a small effect at CRF 12: +0.07 dB measured).
@@ -111,9 +118,11 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     if (opts.method === 'nas') plan = planNas(frames, lrW, lrH, s, opts.models, opts.steps);
     else if (opts.method === 'stdo') plan = planStdo(frames, lrW, lrH, s, opts.models, opts.steps, sizes[Math.min(1, sizes.length - 1)], scorer, maxHaloForRouting([sizes[0]]));
     else {
-      const spec = defaultPathSpecs(s, sizes.map((v) => [v, v] as [number, number]));
+      let spec = defaultPathSpecs(s, sizes.map((v) => [v, v] as [number, number]));
       const patches = lrFrames.map((_, i) => splitFrame(i, lrW, lrH, split, scorer));
-      plan = { halo: maxHaloForRouting(sizes), patches, models: [{ spec, steps: opts.steps, set: { lrWidth: lrW, lrHeight: lrH, scale: s, frames, patches } }] };
+      const halo = maxHaloForRouting(sizes);
+      if (gflopBudget !== null) spec = budgetedSpec(spec, patches, halo, gflopBudget, progress);
+      plan = { halo, patches, models: [{ spec, steps: opts.steps, set: { lrWidth: lrW, lrHeight: lrH, scale: s, frames, patches } }] };
     }
     const { halo, patches } = plan;
     const pathCount = Math.max(...patches.flat().map((p) => p.path)) + 1;
@@ -164,8 +173,9 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       lr: { width: lrW, height: lrH, file: 'lr.mp4', codec: readCodecString(lrFile) },
       hr: { width: src.crop.width, height: src.crop.height, file: 'hr.mp4', codec: readCodecString(hrFile), lossless: false },
       method: opts.method,
-      model: { file: modelFiles[0], ...(modelFiles.length > 1 ? { files: modelFiles } : {}), paths: manifestModelPaths },
+      model: { file: modelFiles[0], ...(modelFiles.length > 1 ? { files: modelFiles } : {}), paths: manifestModelPaths, ...(gflopBudget === null ? {} : { budget: { maxGflopsPerFrame: gflopBudget } }) },
       patches: { file: 'patches.json', segments: segmented.segments },
+      gflopsPerFrame: gflopsPerFrame(patches, manifestModelPaths, s, halo),
       split: { scorer: opts.scorer, basePatch: opts.basePatch, levels: opts.paths, thresholds: split.thresholds },
       training: {
         steps: stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1),
@@ -186,6 +196,24 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     throw signal?.aborted ? signal.reason : e;
   } finally {
     signal?.removeEventListener('abort', killFfmpegChildren);
+  }
+}
+
+/** The default spec resized to fit `budget` GFLOP on every frame of the layout (specForBudget), the choice printed. */
+function budgetedSpec(spec: DynamicSRSpec, patches: PatchRect[][], halo: number, budget: number, progress: ProgressReporter): DynamicSRSpec {
+  const full = gflopsPerFrame(patches, spec.paths, spec.scale, halo);
+  const choice = budgetInput(() => specForBudget(spec, patches, halo, budget));
+  progress.stage('split', `budget ${budget} GFLOP per frame: ${choice.spec.paths[0].channels} channels, blocks ${choice.spec.paths.map((p) => p.blocks).join('/')} ` +
+    `(max ${choice.cost.max}, mean ${choice.cost.mean} GFLOP per frame; default paths ${full.max}/${full.mean}; best of ${choice.candidates})`);
+  return choice.spec;
+}
+
+/** A budget no model fits is bad input (exit 2), not a failure of the packer. */
+function budgetInput<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof BudgetError ? new InputError(`dydca pack: ${e.message}`) : e;
   }
 }
 
