@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SSIM_K1, SSIM_K2, lumaBt601, ssimGaussian, ssimPlane, ssimRgb8 } from './ssim.js';
+import { SSIM_K1, SSIM_K2, SsimReference, lumaBt601, ssimGaussian, ssimPlane, ssimRgb8 } from './ssim.js';
 
 const W = 24, H = 20;
 /** A deterministic textured plane and two variants, written the same way in the Python reference below. */
@@ -55,6 +55,11 @@ describe('SSIM (Wang et al., Gaussian 11x11 sigma 1.5, K1 0.01, K2 0.03, on BT.6
     const got = ssimRgb8(gray(a), gray(q), W, H);
     expect(got).toBeCloseTo(want, 10);
     expect(got).toBeCloseTo(ssimByWindows(a, q, W, H), 10);
+  });
+
+  it('one SsimReference serves several frames with the per-window reference values (SR and bicubic against one HR)', () => {
+    const ref = SsimReference.ofRgb8(gray(a), W, H);
+    for (const q of [noisy, inverted, a]) expect(ref.ssimRgb8(gray(q))).toBeCloseTo(ssimByWindows(q, a, W, H), 10);
   });
 
   it('weights R, G, B by 0.299, 0.587, 0.114', () => {
