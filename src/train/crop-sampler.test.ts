@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CropSampler } from './crop-sampler.js';
+import { CropSampler, errorSamplingWeights } from './crop-sampler.js';
 import { SeededRandom } from '../model/seeded-random.js';
 import type { PatchRect } from '../format/patch.js';
 import type { TrainingSet } from './training-set.js';
@@ -69,5 +69,56 @@ describe('CropSampler', () => {
     const px = (y: number, x: number): number => b.input[(y * iw + x) * 3];
     // rows/cols 0..2 of the padded crop all equal frame pixel (0,0)
     for (let y = 0; y <= 2; y++) for (let x = 0; x <= 2; x++) expect(px(y, x)).toBe(px(2, 2));
+  });
+
+  it('with patch weights draws paths by their total weight and patches by weight; a zero weight is never drawn', () => {
+    const set = nearestSet(2, 16, 16);
+    // per frame: path 0 weight 0.5, path 1 weight 0 (never drawn), path 2's four quads 0.2, 0.1, 0.1, 0.1
+    const w = [0.5, 0, 0.2, 0.1, 0.1, 0.1];
+    const sampler = new CropSampler(set, [0, 1, 2], [w, w]);
+    const rng = new SeededRandom(2);
+    const hits = [0, 0, 0];
+    for (let i = 0; i < 6000; i++) hits[sampler.drawPath(rng)]++;
+    expect(hits[1]).toBe(0);
+    expect(hits[0] / 6000).toBeCloseTo(0.5, 1);
+    // path 2, 1x1 crops without augmentation: each quad's LR is filled with its own value, so a crop tells its quad
+    const quadRects = set.patches[0].filter((r) => r.path === 2);
+    for (const f of set.frames) quadRects.forEach((q, k) => {
+      for (let y = q.y; y < q.y + q.h; y++) for (let x = q.x; x < q.x + q.w; x++) f.lr.fill(10 * (k + 1), (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
+    });
+    const b = sampler.sample(2, 4000, 1, 0, new SeededRandom(4), false);
+    const quads = new Map<string, number>();
+    for (let n = 0; n < b.count; n++) {
+      const q = quadRects[Math.round(b.input[n * 3] * 255 / 10) - 1];
+      quads.set(`${q.x},${q.y}`, (quads.get(`${q.x},${q.y}`) ?? 0) + 1);
+    }
+    expect((quads.get('8,8') ?? 0) / b.count).toBeCloseTo(0.4, 1);
+    expect((quads.get('12,12') ?? 0) / b.count).toBeCloseTo(0.2, 1);
+  });
+
+  it('refuses patch weights that do not match the patches, or are negative', () => {
+    const set = nearestSet(2, 16, 16);
+    expect(() => new CropSampler(set, [0, 1, 2], [[1, 1]])).toThrow(/one weight per patch/);
+    expect(() => new CropSampler(set, [0, 1, 2], [[1, 1, 1, 1, 1, -1], [1, 1, 1, 1, 1, 1]])).toThrow(/finite and >= 0/);
+  });
+});
+
+describe('errorSamplingWeights', () => {
+  const rects = [{ x: 0, y: 0, w: 8, h: 8, path: 0 }, { x: 8, y: 0, w: 4, h: 4, path: 1 }, { x: 12, y: 0, w: 4, h: 4, path: 1 }];
+  it.each([
+    // squared error = area x 10^(-PSNR/10): 64e-4, 16e-3, 16e-2 (total 0.1824)
+    { name: 'mix 1: share of the frame\'s squared error', psnr: [40, 30, 20], mix: 1, want: [0.0064 / 0.1824, 0.016 / 0.1824, 0.16 / 0.1824] },
+    { name: 'mix 0: uniform over patches', psnr: [40, 30, 20], mix: 0, want: [1 / 3, 1 / 3, 1 / 3] },
+    { name: 'mix 0.5: half each', psnr: [40, 30, 20], mix: 0.5, want: [1 / 6 + 0.0032 / 0.1824, 1 / 6 + 0.008 / 0.1824, 1 / 6 + 0.08 / 0.1824] },
+    { name: 'equal PSNR: by area', psnr: [30, 30, 30], mix: 1, want: [64 / 96, 16 / 96, 16 / 96] },
+    { name: 'all capped at 100 dB (identical): still sums to 1', psnr: [100, 100, 100], mix: 1, want: [64 / 96, 16 / 96, 16 / 96] },
+  ])('$name', ({ psnr, mix, want }) => {
+    const got = errorSamplingWeights(rects, psnr, mix);
+    got.forEach((g, i) => expect(g).toBeCloseTo(want[i], 9));
+    expect(got.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+  it('refuses a score count that does not match, or a mix outside [0, 1]', () => {
+    expect(() => errorSamplingWeights(rects, [30, 30], 1)).toThrow(/3 patches but 2 scores/);
+    expect(() => errorSamplingWeights(rects, [30, 30, 30], 1.5)).toThrow(/\[0, 1\]/);
   });
 });

@@ -19,23 +19,62 @@ export interface CropBatch {
 
 interface PatchRef { frame: number; rect: PatchRect }
 
+/**
+ * Sampling weight of each patch of one frame from its score (PSNR in dB of a baseline such as bicubic against HR):
+ * `mix` x the patch's share of the frame's squared error + (1 - mix) x 1/(patches in the frame). Every frame's
+ * weights sum to 1, so frames count equally, as they do in the mean per-frame PSNR; within a frame a patch counts
+ * by the error it holds (squared error = area x 10^(-PSNR/10)), as the frame's PSNR does: flat patches already
+ * at 45 dB have almost nothing to give. `mix` 0 is uniform over patches.
+ */
+export function errorSamplingWeights(rects: PatchRect[], psnrDb: number[], mix: number): number[] {
+  if (rects.length !== psnrDb.length) throw new Error(`${rects.length} patches but ${psnrDb.length} scores`);
+  if (!(mix >= 0 && mix <= 1)) throw new Error(`error sampling mix must be in [0, 1]; got ${mix}`);
+  const sse = rects.map((r, i) => r.w * r.h * 10 ** (-psnrDb[i] / 10));
+  const total = sse.reduce((a, b) => a + b, 0);
+  const n = rects.length;
+  return sse.map((e) => (1 - mix) / n + mix * (total > 0 ? e / total : 1 / n));
+}
+
 export class CropSampler {
   private readonly byPath = new Map<number, PatchRef[]>();
+  /** per path, cumulative patch weights (absent: patches drawn uniformly) */
+  private readonly patchCumulative = new Map<number, Float64Array>();
   private readonly pathIds: number[];
   private readonly cumulative: number[];
 
-  constructor(private readonly set: TrainingSet, pathIds: number[]) {
+  /**
+   * `patchWeights` (per frame, per patch, as `set.patches`; e.g. errorSamplingWeights): paths are drawn in
+   * proportion to their patches' total weight and patches within a path by weight. Without it, paths are drawn
+   * in proportion to their patch counts and patches uniformly.
+   */
+  constructor(private readonly set: TrainingSet, pathIds: number[], patchWeights?: number[][]) {
+    if (patchWeights && (patchWeights.length !== set.patches.length || patchWeights.some((w, f) => w.length !== set.patches[f].length))) {
+      throw new Error('patch weights must give one weight per patch of every frame (as the training set\'s patches)');
+    }
+    const weightsByPath = new Map<number, number[]>();
     set.patches.forEach((rects, frame) => {
-      for (const rect of rects) {
+      rects.forEach((rect, i) => {
         const list = this.byPath.get(rect.path) ?? [];
         list.push({ frame, rect });
         this.byPath.set(rect.path, list);
-      }
+        if (patchWeights) {
+          const w = patchWeights[frame][i];
+          if (!(w >= 0 && Number.isFinite(w))) throw new Error(`patch weight ${w} (frame ${frame}, patch ${i}) must be finite and >= 0`);
+          const ws = weightsByPath.get(rect.path) ?? [];
+          ws.push(w);
+          weightsByPath.set(rect.path, ws);
+        }
+      });
     });
-    this.pathIds = pathIds.filter((id) => (this.byPath.get(id)?.length ?? 0) > 0);
-    if (this.pathIds.length === 0) throw new Error(`no patch in the training set belongs to any path of the spec (${pathIds.join(', ')})`);
+    const mass = (id: number): number => (patchWeights ? (weightsByPath.get(id) ?? []).reduce((a, b) => a + b, 0) : this.byPath.get(id)?.length ?? 0);
+    this.pathIds = pathIds.filter((id) => mass(id) > 0);
+    if (this.pathIds.length === 0) throw new Error(`no patch in the training set belongs to any path of the spec (${pathIds.join(', ')})${patchWeights ? ' with a weight above 0' : ''}`);
     let acc = 0;
-    this.cumulative = this.pathIds.map((id) => (acc += this.byPath.get(id)!.length));
+    this.cumulative = this.pathIds.map((id) => (acc += mass(id)));
+    for (const [id, ws] of weightsByPath) {
+      let c = 0;
+      this.patchCumulative.set(id, Float64Array.from(ws, (w) => (c += w)));
+    }
   }
 
   /** How many patches each path serves (paths are drawn in this proportion). */
@@ -43,7 +82,7 @@ export class CropSampler {
     return new Map(this.pathIds.map((id) => [id, this.byPath.get(id)!.length]));
   }
 
-  /** A path id drawn in proportion to the number of patches it serves. */
+  /** A path id drawn in proportion to the number of patches it serves (or their total weight). */
   drawPath(rng: SeededRandom): number {
     const r = rng.next() * this.cumulative[this.cumulative.length - 1];
     const k = this.cumulative.findIndex((c) => r < c);
@@ -56,6 +95,19 @@ export class CropSampler {
     const minH = Math.min(...refs.map((r) => r.rect.h));
     const minW = Math.min(...refs.map((r) => r.rect.w));
     return [Math.min(cropSize, minH), Math.min(cropSize, minW)];
+  }
+
+  /** Index of a patch of `pathId`: by weight when weights were given, else uniform. */
+  private drawPatch(pathId: number, refs: PatchRef[], rng: SeededRandom): number {
+    const cum = this.patchCumulative.get(pathId);
+    if (!cum) return rng.int(refs.length);
+    const r = rng.next() * cum[cum.length - 1];
+    let lo = 0, hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r < cum[mid]) hi = mid; else lo = mid + 1;
+    }
+    return lo;
   }
 
   sample(pathId: number, count: number, cropSize: number, halo: number, rng: SeededRandom, augment: boolean): CropBatch {
@@ -72,7 +124,7 @@ export class CropSampler {
     const inTile = new Float32Array(ih * iw * 3);
     const outTile = new Float32Array(ch * s * cw * s * 3);
     for (let n = 0; n < count; n++) {
-      const { frame, rect } = refs[rng.int(refs.length)];
+      const { frame, rect } = refs[this.drawPatch(pathId, refs, rng)];
       const y0 = rect.y + rng.int(rect.h - ch + 1);
       const x0 = rect.x + rng.int(rect.w - cw + 1);
       const { lr, hr } = this.set.frames[frame];

@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import type { CropBatch } from './crop-sampler.js';
 import { ADAM_BETA1, ADAM_BETA2 } from './adam.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointTensor, type TrainCheckpoint, type TrainHistoryEntry } from './checkpoint.js';
-import { LEARNING_RATE_GROUPS, TG, buildPathTrainingGraph, type LearningRateGroup } from './training-graph.js';
+import { LEARNING_RATE_GROUPS, TG, buildPathTrainingGraph, type LearningRateGroup, type TrainingLoss } from './training-graph.js';
 import type { TrainingSet } from './training-set.js';
 import { trainSetup } from './train-setup.js';
 import type { TrainOptions, TrainResult } from './trainer.js';
@@ -20,8 +20,9 @@ interface ParamState { dims: number[]; w: Float32Array; m: Float32Array; v: Floa
 export class PathTrainingStep {
   private constructor(private readonly session: ort.InferenceSession, readonly params: Map<string, number[]>, private readonly scale: number) {}
 
-  static async create(p: PathSpec, scale: number, batch: { count: number; cropH: number; cropW: number; halo: number }, threads?: number): Promise<PathTrainingStep> {
-    const g = buildPathTrainingGraph(p, scale, { batch: batch.count, cropH: batch.cropH, cropW: batch.cropW, halo: batch.halo });
+  static async create(p: PathSpec, scale: number, batch: { count: number; cropH: number; cropW: number; halo: number }, threads?: number,
+    loss: TrainingLoss = 'l1'): Promise<PathTrainingStep> {
+    const g = buildPathTrainingGraph(p, scale, { batch: batch.count, cropH: batch.cropH, cropW: batch.cropW, halo: batch.halo }, { loss });
     const session = await ort.InferenceSession.create(writeModel(g.model), {
       // 'all' adds onnxruntime's NCHWc layout, whose reorders of the one-hot im2col convs (backward-rules.ts)
       // cost more than the layout saves; 'extended' keeps the fusions (Conv+Relu, MatMul+Transpose)
@@ -88,7 +89,7 @@ export async function trainDynamicSROrt(set: TrainingSet, opts: TrainOptions): P
       const lr = schedule.learningRate(step, elapsed());
       let runner = steps.get(pathId);
       if (!runner) {
-        runner = await PathTrainingStep.create(pathById.get(pathId)!, spec.scale, batch, opts.threads);
+        runner = await PathTrainingStep.create(pathById.get(pathId)!, spec.scale, batch, opts.threads, opts.loss);
         steps.set(pathId, runner);
       }
       pathSteps[pathId] += 1;

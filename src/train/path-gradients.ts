@@ -1,12 +1,13 @@
-// Loss and gradients of one path on one batch (L1 on the crop centre, halo excluded), the unit of
+// Loss and gradients of one path on one batch (L1 or L2 on the crop centre, halo excluded), the unit of
 // work both the trainer and its data-parallel workers run.
 import { tf } from './tf-backend.js';
 import { wdsrPathForward, type PathTensors } from './wdsr-tf.js';
 import type { PathSpec } from '../model/spec.js';
 import type { CropBatch } from './crop-sampler.js';
+import type { TrainingLoss } from './training-graph.js';
 
 export interface PathGradients {
-  /** mean L1 over the batch's centre pixels */
+  /** mean L1 (or L2) over the batch's centre pixels */
   loss: number;
   /** mean squared error of the clipped output (for PSNR) */
   mse: number;
@@ -15,7 +16,7 @@ export interface PathGradients {
 }
 
 /** Async because GPU backends can only read the loss back asynchronously. */
-export async function pathGradients(p: PathSpec, scale: number, params: PathTensors, batch: CropBatch): Promise<PathGradients> {
+export async function pathGradients(p: PathSpec, scale: number, params: PathTensors, batch: CropBatch, loss: TrainingLoss = 'l1'): Promise<PathGradients> {
   const names = [...params.keys()];
   const s = scale;
   const { count: n, cropH: ch, cropW: cw, halo } = batch;
@@ -27,7 +28,8 @@ export async function pathGradients(p: PathSpec, scale: number, params: PathTens
     const full = wdsrPathForward(p, s, byName, x);
     const pred = halo > 0 ? tf.slice(full, [0, halo * s, halo * s, 0], [n, ch * s, cw * s, 3]) : full;
     mse = tf.keep(tf.mean(tf.square(tf.sub(tf.clipByValue(pred, 0, 1), y))) as tf.Scalar);
-    return tf.mean(tf.abs(tf.sub(pred, y))) as tf.Scalar;
+    const diff = tf.sub(pred, y);
+    return tf.mean(loss === 'l2' ? tf.square(diff) : tf.abs(diff)) as tf.Scalar;
   };
   const { value, grads } = tf.valueAndGrads(lossFn)(names.map((k) => params.get(k)!));
   const out: PathGradients = {

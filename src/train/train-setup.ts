@@ -40,7 +40,7 @@ export function trainSetup(set: TrainingSet, opts: TrainOptions): TrainSetup {
     halo: opts.halo ?? 0,
     checkpointEvery: opts.checkpointEvery ?? 50,
     specKey: JSON.stringify(spec),
-    sampler: new CropSampler(set, spec.paths.map((p) => p.id)),
+    sampler: new CropSampler(set, spec.paths.map((p) => p.id), opts.patchWeights),
     rng: new SeededRandom(seed),
   };
 }

@@ -5,7 +5,7 @@ import { pathGradients } from './path-gradients.js';
 import { GradientWorkerPool } from './gradient-workers.js';
 import { parallelPathGradients } from './parallel-gradients.js';
 import { AdamState } from './adam.js';
-import { learningRateGroup } from './training-graph.js';
+import { learningRateGroup, type TrainingLoss } from './training-graph.js';
 import { trainDynamicSROrt } from './ort-trainer.js';
 import { loadCheckpoint, saveCheckpoint, type TrainCheckpoint, type TrainHistoryEntry } from './checkpoint.js';
 import { hwioToOihw, pathTensorsFromWeights } from './wdsr-tf.js';
@@ -33,6 +33,10 @@ export interface TrainOptions {
   batchSize?: number;
   /** LR crop side (default 48), capped by the path's smallest patch */
   cropSize?: number;
+  /** loss on the crop centre: 'l1' (default) or 'l2' (mean squared error, what PSNR measures) */
+  loss?: TrainingLoss;
+  /** per frame, per patch of the set: sampling weights (crop-sampler.ts errorSamplingWeights); default uniform over patches */
+  patchWeights?: number[][];
   /** Adam base learning rate, decayed by a cosine to 0 (default 1e-3) */
   learningRate?: number;
   /** steps of linear learning-rate warm-up before the cosine decay (default 5% of `steps`) */
@@ -90,6 +94,7 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
   if (opts.trainer === 'ort') return trainDynamicSROrt(set, opts);
   const backend = opts.backend ?? 'wasm';
   if (backend !== 'wasm' && (opts.workers ?? 1) > 1) throw new Error(`workers > 1 needs the wasm backend; the ${backend} backend trains in one process`);
+  if ((opts.loss ?? 'l1') !== 'l1' && (opts.workers ?? 1) > 1) throw new Error(`workers > 1 train with the L1 loss only; got loss '${opts.loss}'`);
   const { spec, batchSize, cropSize, seed, schedule, groupScale, augment, halo, checkpointEvery, specKey, sampler, rng } = trainSetup(set, opts);
   await initTfBackend(backend);
   const scaleOf = (key: string): number => groupScale[learningRateGroup(key)];
@@ -122,7 +127,7 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       const lr = schedule.learningRate(step, elapsed());
       const params = state.params.get(pathId)!;
       const g = pool ? await parallelPathGradients(pool, pathById.get(pathId)!, spec.scale, params, batch)
-        : await pathGradients(pathById.get(pathId)!, spec.scale, params, batch);
+        : await pathGradients(pathById.get(pathId)!, spec.scale, params, batch, opts.loss);
       state.pathSteps[pathId] += 1;
       state.adam.get(pathId)!.apply(params, g.grads, lr, state.pathSteps[pathId], scaleOf);
       for (const t of g.grads.values()) t.dispose();

@@ -39,9 +39,11 @@ function relErr(a: Float32Array, b: Float32Array): number {
 
 describe('path training graph', () => {
   it.each([
-    { name: 'x2, 2 blocks, halo 1', scale: 2, blocks: 2, halo: 1, n: 2, ch: 6, cw: 5 },
-    { name: 'x3, 3 blocks, no halo', scale: 3, blocks: 3, halo: 0, n: 3, ch: 4, cw: 4 },
-  ])('loss and every parameter gradient match the tfjs trainer to 1e-4 ($name)', async ({ scale, blocks, halo, n, ch, cw }) => {
+    { name: 'x2, 2 blocks, halo 1, L1', scale: 2, blocks: 2, halo: 1, n: 2, ch: 6, cw: 5, loss: 'l1' as const },
+    { name: 'x3, 3 blocks, no halo, L1', scale: 3, blocks: 3, halo: 0, n: 3, ch: 4, cw: 4, loss: 'l1' as const },
+    { name: 'x2, 2 blocks, halo 1, L2', scale: 2, blocks: 2, halo: 1, n: 2, ch: 6, cw: 5, loss: 'l2' as const },
+    { name: 'x4, 3 blocks, halo 2, L2', scale: 4, blocks: 3, halo: 2, n: 2, ch: 3, cw: 4, loss: 'l2' as const },
+  ])('loss and every parameter gradient match the tfjs trainer to 1e-4 ($name)', async ({ scale, blocks, halo, n, ch, cw, loss }) => {
     const p: PathSpec = { id: 1, patch: [8, 8], blocks, channels: 4, expansion: 2 };
     const weights = randomWeights(p, scale, 11);
     const batch: CropBatch = {
@@ -50,9 +52,9 @@ describe('path training graph', () => {
       target: uniform(n * ch * scale * cw * scale * 3, 6, 0, 1),
     };
     const params = pathTensorsFromWeights(p, scale, weights);
-    const ref = await pathGradients(p, scale, params, batch);
+    const ref = await pathGradients(p, scale, params, batch, loss);
 
-    const g = buildPathTrainingGraph(p, scale, { batch: n, cropH: ch, cropW: cw, halo }, { gradients: true });
+    const g = buildPathTrainingGraph(p, scale, { batch: n, cropH: ch, cropW: cw, halo }, { gradients: true, loss });
     const sess = await ort.InferenceSession.create(writeModel(g.model));
     const scalar = (v: number): ort.Tensor => new ort.Tensor('float32', Float32Array.of(v), []);
     const feeds: Record<string, ort.Tensor> = {

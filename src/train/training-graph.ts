@@ -1,5 +1,5 @@
 // One whole training step of one WDSR-A path as an ONNX graph for onnxruntime: forward (the same
-// computation as wdsr-tf.ts, NCHW, residual scale applied explicitly), L1 loss on the crop centre,
+// computation as wdsr-tf.ts, NCHW, residual scale applied explicitly), L1 or L2 loss on the crop centre,
 // backward by autodiff.ts, and the Adam update. Parameters and Adam moments are inputs and come back
 // as outputs, so the caller carries them from step to step. Shapes are static: one graph per batch shape.
 import { attr } from '../onnx/graph-builder.js';
@@ -11,6 +11,10 @@ import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from './adam.js';
 import { Tape, appendBackward } from './autodiff.js';
 
 export interface TrainingBatchShape { batch: number; cropH: number; cropW: number; halo: number }
+
+/** Training loss on the crop centre: mean absolute (`l1`) or mean squared (`l2`) error. */
+export type TrainingLoss = 'l1' | 'l2';
+export const TRAINING_LOSSES: TrainingLoss[] = ['l1', 'l2'];
 
 /** Learning-rate groups: the skip and tail convs learn at their own rate factor (trainer.ts explains why). */
 export type LearningRateGroup = 'body' | 'skip' | 'tail';
@@ -42,10 +46,10 @@ export interface PathTrainingGraph {
 /**
  * Inputs: `input` NHWC [N, ch+2h, cw+2h, 3] and `target` NHWC [N, s*ch, s*cw, 3] in [0,1] (a CropBatch as is),
  * `adam.c1`/`adam.c2` (bias corrections 1-beta^t), `lr.<group>` (rate times group factor), `w:`/`m:`/`v:<param>`.
- * Outputs: `loss` (mean L1 of the centre), `mse` (of the clipped centre), `next.w:`/`next.m:`/`next.v:<param>`,
+ * Outputs: `loss` (mean L1, or with `loss: 'l2'` mean squared error, of the centre), `mse` (of the clipped centre), `next.w:`/`next.m:`/`next.v:<param>`,
  * and with `gradients` also `grad:<param>` (for tests).
  */
-export function buildPathTrainingGraph(p: PathSpec, scale: number, shape: TrainingBatchShape, opts: { gradients?: boolean } = {}): PathTrainingGraph {
+export function buildPathTrainingGraph(p: PathSpec, scale: number, shape: TrainingBatchShape, opts: { gradients?: boolean; loss?: TrainingLoss } = {}): PathTrainingGraph {
   const s = scale;
   const { batch: n, cropH: ch, cropW: cw, halo } = shape;
   const ih = ch + 2 * halo, iw = cw + 2 * halo;
@@ -89,7 +93,8 @@ export function buildPathTrainingGraph(p: PathSpec, scale: number, shape: Traini
     : full;
   const target = t.op('Transpose', [targetNhwc], { perm: attr.ints([0, 3, 1, 2]) }, centre);
   const diff = t.op('Sub', [pred, target], {}, centre);
-  const loss = t.op('ReduceMean', [t.op('Abs', [diff], {}, centre)], { keepdims: attr.int(0) }, [], TG.loss);
+  const perPixel = (opts.loss ?? 'l1') === 'l2' ? t.op('Mul', [diff, diff], {}, centre) : t.op('Abs', [diff], {}, centre);
+  const loss = t.op('ReduceMean', [perPixel], { keepdims: attr.int(0) }, [], TG.loss);
   const clippedDiff = t.op('Sub', [t.op('Clip', [pred, t.scalar(0), t.scalar(1)], {}, centre), target], {}, centre);
   t.op('ReduceMean', [t.op('Mul', [clippedDiff, clippedDiff], {}, centre)], { keepdims: attr.int(0) }, [], TG.mse);
 
