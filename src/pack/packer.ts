@@ -21,7 +21,7 @@ import { ingestVideo, InputError, localVideoFile } from './ingest.js';
 import { PATCH_SEGMENT_SECONDS, segmentPatches, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
 import { mean, psnrRgb8 } from '../format/psnr.js';
-import { ssimRgb8 } from '../format/ssim.js';
+import { SsimReference } from '../format/ssim.js';
 import { regionPsnr } from './region-psnr.js';
 import { levelSizes, maxHaloForRouting, splitFrame, type PatchScorer, type SplitOptions } from './splitter.js';
 import type { ProgressReporter } from './progress.js';
@@ -74,6 +74,14 @@ export interface PackSummary {
 /** `signal` stops the pack between steps (SIGINT/SIGTERM in the CLI): the temp folder is removed and its reason thrown. */
 export async function pack(opts: PackOptions, progress: ProgressReporter, signal?: AbortSignal): Promise<PackSummary> {
   const t0 = performance.now();
+  // wall-clock seconds per stage, shown at the end: where a pack's time goes
+  const stageSeconds: Record<string, number> = {};
+  let lapStart = t0;
+  const lap = (name: string): void => {
+    const now = performance.now();
+    stageSeconds[name] = round((stageSeconds[name] ?? 0) + (now - lapStart) / 1000, 1);
+    lapStart = now;
+  };
   const input = localVideoFile(opts.input).path;
   const split: SplitOptions = { basePatch: opts.basePatch, levels: opts.paths, thresholds: opts.thresholds.slice(0, opts.paths - 1) };
   const sizes = levelSizes(split);
@@ -95,6 +103,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     const lrFrames = hrFrames.map((f) => downscaleBicubic(f, s));
     const lrW = src.crop.width / s, lrH = src.crop.height / s;
     progress.stage('ingest', `${hrFrames.length} frames, HR ${src.crop.width}x${src.crop.height} -> LR ${lrW}x${lrH}`);
+    lap('ingest');
     const gflopBudget = opts.maxGflopsPerFrame;
     // a budget no layout can meet fails now, before the scorer or the model trains
     if (gflopBudget !== null) budgetInput(() => assertBudgetReachable(defaultPathSpecs(s, sizes.map((v) => [v, v])), lrW, lrH, sizes[0], maxHaloForRouting(sizes), gflopBudget));
@@ -110,6 +119,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     if (decodedLr.length !== lrFrames.length) throw new Error(`lr.mp4 decodes to ${decodedLr.length} frames; expected ${lrFrames.length}`);
     const psnrLrStream = mean(decodedLr.map((f, i) => psnrRgb8(f.data, lrFrames[i].data)));
     const frames = decodedLr.map((lr, i) => ({ lr: lr.data, hr: hrFrames[i].data }));
+    lap('encode');
     progress.stage('split', `method ${opts.method}, scorer ${opts.scorer}, patches ${sizes.join('/')} px, thresholds ${split.thresholds.join('/')} dB`);
     const scorer = opts.scorer === 'bicubic' || opts.method === 'nas'
       ? bicubicScorer(decodedLr, hrFrames, s)
@@ -129,6 +139,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     const perPath = Array.from({ length: pathCount }, (_, k) => patches.reduce((n, ps) => n + ps.filter((p) => p.path === k).length, 0));
     progress.stage('split', `patches per path ${perPath.join(' / ')} (${(perPath.reduce((a, b) => a + b, 0) / patches.length).toFixed(1)} per frame)`);
 
+    lap('split');
     const tTrain = performance.now();
     const onnxFiles: Uint8Array[] = [];
     let stepsDone = 0;
@@ -137,6 +148,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       progress.stage('train', `${plan.models.length > 1 ? `model ${m + 1}/${plan.models.length}: ` : ''}${budget === null ? `${model.steps} steps` : `${round(budget, 1)} s`}, batch ${opts.batchSize}, halo ${halo}, trainer ${opts.trainer}`);
       const start = fittedStartWeights(model.spec, model.set, opts.seed + m);
       signal?.throwIfAborted();
+      lap('skip fit');
       progress.stage('train', `skip convs: least-squares fit on ${start.samples} LR pixels`);
       const trained = await trainDynamicSR(model.set, {
         spec: model.spec, steps: model.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed + m, halo,
@@ -146,6 +158,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       });
       stepsDone += trained.stepsDone;
       onnxFiles.push(writeModel(exportDynamicSR(model.spec, trained.weights)));
+      lap('train');
     }
     const trainSeconds = (performance.now() - tTrain) / 1000;
     const modelFiles = onnxFiles.length === 1 ? ['model.onnx'] : onnxFiles.map((_, m) => `model-${m}.onnx`);
@@ -157,9 +170,11 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     progress.stage('encode', 'hr.mp4');
     await encodeH264(hrFrames, hrFile, { fps: src.fps, crf: opts.crf });
     signal?.throwIfAborted();
+    lap('encode');
 
     progress.stage('metrics', 'SR of the decoded LR frames with onnxruntime-node');
     const metrics = await measureFrames(onnxFiles, s, halo, decodedLr, hrFrames, patches, (n) => { signal?.throwIfAborted(); progress.count('evaluated frames', n); });
+    lap('metrics');
 
     const patchesFile: PatchesFile = { frames: patches.map((ps) => ps.map((p) => [p.x, p.y, p.w, p.h, p.path])) };
     writeFileSync(join(atomic.temp, 'patches.json'), JSON.stringify(patchesFile));
@@ -188,6 +203,8 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     for (const f of ['lr.mp4', 'hr.mp4', ...modelFiles, 'patches.json', 'manifest.json']) bytes[f] = statSync(join(atomic.temp, f)).size;
     bytes[`patches-*.json (${segmented.segments.files.length} segments)`] = segmented.segments.files.reduce((n, f) => n + statSync(join(atomic.temp, f)).size, 0);
     atomic.commit();
+    lap('write');
+    progress.stage('time', `${Object.entries(stageSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')}; total ${round((performance.now() - t0) / 1000, 1)} s`);
     return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1), warnings: src.warnings };
   } catch (e) {
     killFfmpegChildren();
@@ -242,8 +259,9 @@ export async function measureFrames(onnxFiles: Uint8Array[], scale: number, halo
     const up = upscaleBicubic(lr[i], scale);
     sr.push(round(psnrRgb8(out.data, hr[i].data), 3));
     bic.push(round(psnrRgb8(up.data, hr[i].data), 3));
-    ssimSr.push(round(ssimRgb8(out.data, hr[i].data, hr[i].width, hr[i].height), 5));
-    ssimBic.push(round(ssimRgb8(up.data, hr[i].data, hr[i].width, hr[i].height), 5));
+    const ref = SsimReference.ofRgb8(hr[i].data, hr[i].width, hr[i].height);
+    ssimSr.push(round(ref.ssimRgb8(out.data), 5));
+    ssimBic.push(round(ref.ssimRgb8(up.data), 5));
     onFrame?.(i + 1);
   }
   for (const m of models) await m.session.release();
