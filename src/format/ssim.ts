@@ -95,36 +95,33 @@ function filterValid(a: Float64Array, b: Float64Array | null, width: number, hei
   const rows = Array.from({ length: n }, () => new Float64Array(height * ow));
   const [r0, r1, r2] = rows;
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < ow; x++) {
-      let s0 = 0, s1 = 0, s2 = 0;
-      const o = row + x;
-      if (b) {
-        for (let i = 0; i < k; i++) { const va = a[o + i], gi = g[i]; s0 += gi * va; s1 += gi * (va * va); s2 += gi * (va * b[o + i]); }
-        r2[y * ow + x] = s2;
-      } else {
-        for (let i = 0; i < k; i++) { const va = a[o + i], gi = g[i]; s0 += gi * va; s1 += gi * (va * va); }
+    const row = y * width, orow = y * ow;
+    if (b) {
+      for (let x = 0; x < ow; x++) {
+        let s0 = 0, s1 = 0, s2 = 0;
+        for (let i = 0, o = row + x; i < k; i++, o++) { const va = a[o], gi = g[i]; s0 += gi * va; s1 += gi * (va * va); s2 += gi * (va * b[o]); }
+        r0[orow + x] = s0; r1[orow + x] = s1; r2[orow + x] = s2;
       }
-      r0[y * ow + x] = s0;
-      r1[y * ow + x] = s1;
+    } else {
+      for (let x = 0; x < ow; x++) {
+        let s0 = 0, s1 = 0;
+        for (let i = 0, o = row + x; i < k; i++, o++) { const va = a[o], gi = g[i]; s0 += gi * va; s1 += gi * (va * va); }
+        r0[orow + x] = s0; r1[orow + x] = s1;
+      }
     }
   }
-  const out = Array.from({ length: n }, () => new Float64Array(oh * ow));
-  const [o0, o1, o2] = out;
-  for (let y = 0; y < oh; y++) {
-    for (let x = 0; x < ow; x++) {
-      let s0 = 0, s1 = 0, s2 = 0;
+  // columns: each output row accumulates k input rows in order (the same sums as a per-pixel loop), streaming along rows
+  return rows.map((r) => {
+    const out = new Float64Array(oh * ow);
+    for (let y = 0; y < oh; y++) {
+      const o = y * ow;
       for (let i = 0; i < k; i++) {
-        const q = (y + i) * ow + x, gi = g[i];
-        s0 += gi * r0[q]; s1 += gi * r1[q];
-        if (r2) s2 += gi * r2[q];
+        const gi = g[i], src = (y + i) * ow;
+        for (let x = 0; x < ow; x++) out[o + x] += gi * r[src + x];
       }
-      o0[y * ow + x] = s0;
-      o1[y * ow + x] = s1;
-      if (o2) o2[y * ow + x] = s2;
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 /** SSIM on BT.601 luma of two interleaved RGB8 frames of `width` x `height`. */
