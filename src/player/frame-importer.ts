@@ -11,9 +11,22 @@ export type FrameImportPath = 'external-texture' | 'copy-external-image' | 'cpu-
 
 export class FrameImporter {
   private readonly program: KernelProgram;
+  /** the external-texture path has worked here once: later imports may be recorded into a frame's encoder */
+  private externalWorks = false;
+
   /** the path that worked last; tried in order, the first failure moves on to the next */
   constructor(private readonly device: GPUDevice, public path: FrameImportPath = 'external-texture') {
     this.program = KernelProgram.createSync(device, frameImportKernel);
+  }
+
+  /**
+   * Imports `frame` as part of a frame's one submit: recorded into `encoder` once the zero-copy path is known to
+   * work; otherwise import() (its own submit or queue copy, ordered before the caller's submit).
+   */
+  async encode(encoder: GPUCommandEncoder, frame: VideoFrame, target: GPUTexture): Promise<void> {
+    if (this.path !== 'external-texture' || !this.externalWorks) return this.import(frame, target);
+    const external = this.device.importExternalTexture({ source: frame });
+    this.program.encode(encoder, { frame: external, dst: target }, [Math.ceil(target.width / 8), Math.ceil(target.height / 8), 1]);
   }
 
   /** `target` needs STORAGE_BINDING (external-texture path) and COPY_DST | RENDER_ATTACHMENT (copy paths). */
@@ -26,7 +39,7 @@ export class FrameImporter {
         this.program.encode(encoder, { frame: external, dst: target }, [Math.ceil(target.width / 8), Math.ceil(target.height / 8), 1]);
         this.device.queue.submit([encoder.finish()]);
         const error = await this.device.popErrorScope();
-        if (!error) return;
+        if (!error) { this.externalWorks = true; return; }
         console.warn(`frame import: external texture path failed (${error.message}); falling back to copyExternalImageToTexture`);
       } catch (e) {
         console.warn(`frame import: external texture path failed (${(e as Error).message}); falling back to copyExternalImageToTexture`);

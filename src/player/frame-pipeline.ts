@@ -3,7 +3,7 @@
 // The element and the playback loop decide which frame to show and how; this says how a frame gets on screen.
 import type { PatchRect } from '../format/patch.js';
 import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
-import type { FrameResult, SREngine } from '../runtime/engine.js';
+import type { EncodedSR, FrameResult, SREngine } from '../runtime/engine.js';
 import { readTextureRgba } from '../runtime/texture-readback.js';
 import { FrameImporter } from './frame-importer.js';
 import { FramePresenter, type LensView, type PresentMode } from './frame-presenter.js';
@@ -71,38 +71,85 @@ export class FramePipeline {
     return engine.run({ lr: this.textures.lrSr, hr: this.textures.sr, patches });
   }
 
-  /** Decode and SR of frame `index`, whole, in one submission. */
-  async superResolve(index: number, engine: SREngine, patches: PatchRect[]): Promise<FrameResult> {
-    await this.decodeForSr(index);
-    const result = await this.srChunk(engine, patches);
-    this.srFrame = index;
-    return result;
+  /**
+   * SR of frame `index`, whole, and with `view` that frame on screen. Where the engine records its work
+   * (SREngine.encode) it is one submit, with no CPU wait inside: import, SR, bicubic, PSNR and present in one
+   * command encoder. Engines that submit their own (onnxruntime-web) run between the import and the rest.
+   * `result.wallMs` spans the first GPU command to the end of the frame's GPU work (decoding is not in it).
+   */
+  async superResolve(index: number, engine: SREngine, patches: PatchRect[], view?: ViewOptions): Promise<{ result: FrameResult; shown: ShownFrame | null }> {
+    const job = { lr: this.textures.lrSr, hr: this.textures.sr, patches };
+    const frame = await this.srLane.frameAt(index);
+    this.srFrame = -1;
+    await engine.readyFor?.(patches);
+    const start = performance.now();
+    let separate: FrameResult | null = null;
+    let encoded: EncodedSR | null = null;
+    let finish: (() => Promise<ShownFrame>) | null = null;
+    // a rejected frame would otherwise only reach the console while the frame silently stays black
+    this.device.pushErrorScope('validation');
+    try {
+      let encoder = this.device.createCommandEncoder({ label: `frame ${index}` });
+      await this.importer.encode(encoder, frame, job.lr);
+      encoded = engine.encode ? this.recorded(() => engine.encode!(encoder, job)) : null;
+      if (!encoded) {
+        this.device.queue.submit([encoder.finish()]);
+        separate = await engine.run(job);
+        encoder = this.device.createCommandEncoder({ label: `frame ${index} after SR` });
+      }
+      if (view) finish = await this.encodeShown(encoder, index, 'sr', view);
+      this.device.queue.submit([encoder.finish()]);
+    } finally {
+      const invalid = await this.device.popErrorScope();
+      if (invalid) { void encoded?.gpuMs().catch(() => undefined); throw new Error(`the GPU rejected frame ${index}'s work (${invalid.message})`); }
+    }
+    try {
+      const shown = await finish?.();
+      const gpuMs = encoded ? await encoded.gpuMs() : separate!.gpuMs;
+      await this.device.queue.onSubmittedWorkDone();
+      this.srFrame = index;
+      return { result: { gpuMs, wallMs: performance.now() - start }, shown: shown ?? null };
+    } finally { void encoded?.gpuMs().catch(() => undefined); }
   }
 
-  /** Shows frame `index`: its SR (in `sr`, from superResolve) or, for `bicubic`, decoded on the shown lane. */
+  /** Shows frame `index`: its SR (in `sr`, from superResolve) or, for `bicubic`, decoded on the shown lane. One submit. */
   async show(index: number, kind: 'sr' | 'bicubic', view: ViewOptions): Promise<ShownFrame> {
+    const encoder = this.device.createCommandEncoder({ label: `show ${index}` });
+    if (kind === 'bicubic') await this.importer.encode(encoder, await this.shownLane.frameAt(index), this.textures.lrShown);
+    const finish = await this.encodeShown(encoder, index, kind, view);
+    this.device.queue.submit([encoder.finish()]);
+    return finish();
+  }
+
+  /** An engine's encode(), its GPU-time read settled once: an encode whose submit never happens must not hold its timer. */
+  private recorded(encode: () => EncodedSR): EncodedSR {
+    const encoded = encode();
+    let gpuMs: Promise<number | null> | null = null;
+    return { gpuMs: () => (gpuMs ??= encoded.gpuMs()) };
+  }
+
+  /**
+   * Records the frame shown: its bicubic (the frame itself when SR was late, else only for the split, the lens or
+   * its PSNR), the PSNR overlay and the present pass. The returned function completes it after the submit.
+   */
+  private async encodeShown(encoder: GPUCommandEncoder, index: number, kind: 'sr' | 'bicubic', view: ViewOptions): Promise<() => Promise<ShownFrame>> {
     const { textures } = this;
     const lr = kind === 'sr' ? textures.lrSr : textures.lrShown;
-    if (kind === 'bicubic') await this.importer.import(await this.shownLane.frameAt(index), lr);
-    const shown = kind === 'sr' ? textures.sr : textures.bicubic;
-    // the bicubic frame: the frame itself when SR was late, else only for the split, the lens or its PSNR
-    if (kind === 'bicubic' || view.compare || view.lens || view.overlay === 'psnr') {
-      const encoder = this.device.createCommandEncoder({ label: 'bicubic' });
-      this.bicubic.encode(encoder, lr, textures.bicubic);
-      this.device.queue.submit([encoder.finish()]);
-    }
-    let psnr: number | null = null;
-    let psnrBicubic: number | null = null;
-    if (view.overlay === 'psnr') {
-      const values = await this.psnr.measure(index, kind === 'sr' ? [textures.sr, textures.bicubic] : [textures.bicubic]);
-      [psnr, psnrBicubic] = kind === 'sr' ? values : [null, values[0]];
-    }
+    const shownTexture = kind === 'sr' ? textures.sr : textures.bicubic;
+    if (kind === 'bicubic' || view.compare || view.lens || view.overlay === 'psnr') this.bicubic.encode(encoder, lr, textures.bicubic);
+    const readPsnr = view.overlay === 'psnr' ? await this.psnr.encode(encoder, index, kind === 'sr' ? [textures.sr, textures.bicubic] : [textures.bicubic]) : null;
     const m = this.head.manifest;
-    await this.presenter.present(shown, textures.bicubic, {
+    const patches = view.overlay === 'patches' && this.layouts ? await this.layouts(index) : [];
+    // nothing awaited from here to the caller's submit: the canvas texture is current only within this task
+    const presented = this.presenter.encode(encoder, shownTexture, textures.bicubic, {
       splitX: view.compare ? Math.round(Math.min(1, Math.max(0, view.split)) * m.hr.width) : null,
-      showPatches: view.overlay === 'patches', patches: view.overlay === 'patches' && this.layouts ? await this.layouts(index) : [], scale: m.scale, lens: view.lens,
+      showPatches: view.overlay === 'patches', patches, scale: m.scale, lens: view.lens,
     });
-    return { index, kind, psnr, psnrBicubic };
+    return async () => {
+      const [values] = await Promise.all([readPsnr?.() ?? null, presented()]);
+      const [psnr, psnrBicubic] = values === null ? [null, null] : kind === 'sr' ? values : [null, values[0]];
+      return { index, kind, psnr, psnrBicubic };
+    };
   }
 
   read(which: 'sr' | 'bicubic' | 'hr'): Promise<Uint8Array> {

@@ -51,6 +51,18 @@ export class FramePresenter {
 
   /** `sr` is what the frame shows (SR, or bicubic for a frame SR was late for); `bicubic` the left of the split and lens. */
   async present(sr: GPUTexture, bicubic: GPUTexture, opts: PresentOptions): Promise<void> {
+    const encoder = this.device.createCommandEncoder({ label: 'present' });
+    const shown = this.encode(encoder, sr, bicubic, opts);
+    this.device.queue.submit([encoder.finish()]);
+    await shown();
+  }
+
+  /**
+   * Records drawing the frame into `encoder` (the frame's one submit); the returned function completes it after that
+   * submit (readback mode copies the pixels to the 2D canvas). Submit in the same task: the canvas texture is the
+   * current one only until the task ends.
+   */
+  encode(encoder: GPUCommandEncoder, sr: GPUTexture, bicubic: GPUTexture, opts: PresentOptions): () => Promise<void> {
     const patches = opts.showPatches ? opts.patches : [];
     const flat = new Uint32Array(Math.max(5, patches.length * 5));
     patches.forEach((p, i) => flat.set([p.x, p.y, p.w, p.h, p.path], i * 5));
@@ -73,7 +85,6 @@ export class FramePresenter {
       }
       view = this.target.createView();
     }
-    const encoder = this.device.createCommandEncoder({ label: 'present' });
     const pass = encoder.beginRenderPass({
       colorAttachments: [{ view, loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
     });
@@ -81,13 +92,15 @@ export class FramePresenter {
     pass.setBindGroup(0, bindGroup);
     pass.draw(3);
     pass.end();
-    if (!this.context2d || !this.target) { this.device.queue.submit([encoder.finish()]); return; }
+    const context2d = this.context2d;
+    if (!context2d || !this.target) return async () => undefined;
     const { width, height } = this.target;
     const readback = encodeTextureReadback(this.device, encoder, this.target);
-    this.device.queue.submit([encoder.finish()]);
-    const image = new ImageData(width, height);
-    await readPackedRgba(readback, width, height, image.data);
-    this.context2d.putImageData(image, 0, 0);
+    return async () => {
+      const image = new ImageData(width, height);
+      await readPackedRgba(readback, width, height, image.data);
+      context2d.putImageData(image, 0, 0);
+    };
   }
 
   dispose(): void {

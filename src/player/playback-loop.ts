@@ -117,9 +117,20 @@ export class PlaybackLoop {
     void (async () => {
       const start = performance.now();
       const patches = await this.host.layout(target);
-      await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target); });
       let gpuMs: number | null = 0;
-      for (let at = 0; at < patches.length && !stale();) {
+      const whole = this.pacer.patchesPerChunk(patches.length) >= patches.length;
+      if (whole) {
+        // the whole frame fits one chunk: decode and SR in one submit
+        await this.host.enqueue(async () => {
+          if (stale()) return;
+          const { result } = await this.host.pipeline()!.superResolve(target, engine, patches);
+          this.pacer.recordChunk(patches.length, result.wallMs, performance.now());
+          gpuMs = result.gpuMs;
+        });
+      } else {
+        await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target); });
+      }
+      for (let at = whole ? patches.length : 0; at < patches.length && !stale();) {
         // a chunk that would hold up the frames shown waits (SrPacer.mayRun): give this frame up
         if (at > 0 && !this.pacer.keepsUp) { if (this.ahead === ahead) this.ahead = null; return; }
         const n = this.pacer.patchesPerChunk(patches.length - at);
@@ -147,11 +158,10 @@ export class PlaybackLoop {
       const pipeline = this.host.pipeline();
       const engine = this.host.engine();
       if (!this.live(loop) || !pipeline || !engine) return;
-      const result = await pipeline.superResolve(next, engine, patches);
-      const shown = await pipeline.show(next, 'sr', this.host.view());
+      const { result, shown } = await pipeline.superResolve(next, engine, patches, this.host.view());
       this.current = next;
       this.clock.anchorAt(next, performance.now());
-      this.host.shown(shown, result);
+      this.host.shown(shown!, result);
     });
   }
 }

@@ -211,13 +211,20 @@ export class PlayerSession {
     const { pipeline, playback } = this, engine = this.engines.engine, generation = this.generation;
     if (!pipeline || !playback) return;
     const patches = engine ? await this.layout(index) : [];
-    const result = engine ? await pipeline.superResolve(index, engine, patches) : null;
+    if (!engine) {
+      const shown = await pipeline.show(index, 'bicubic', this.host.view());
+      if (generation !== this.generation) return;
+      playback.moveTo(index);
+      this.host.shown(shown, null);
+      return;
+    }
+    // decode, SR and the frame on screen in one submit where the engine records its work
+    const { result, shown } = await pipeline.superResolve(index, engine, patches, this.host.view());
     // what SR costs here, known before playing: SrPacer decides whether SR can keep up
-    if (result) playback.pacer.recordChunk(patches.length, result.wallMs, performance.now());
+    playback.pacer.recordChunk(patches.length, result.wallMs, performance.now());
     if (generation !== this.generation) return;
-    const shown = await pipeline.show(index, engine ? 'sr' : 'bicubic', this.host.view());
     playback.moveTo(index);
-    this.host.shown(shown, result);
+    this.host.shown(shown!, result);
   }
 
   /** Device loss: re-create device and engine and resume at the frame shown (device-loss.ts says when not to). */

@@ -24,29 +24,39 @@ export class PsnrMeter {
 
   /** PSNR of each texture in `candidates` against `reference` (all the same size), in one submit. */
   async measure(reference: GPUTexture, candidates: GPUTexture[]): Promise<number[]> {
+    const encoder = this.device.createCommandEncoder({ label: 'psnr' });
+    const read = this.encode(encoder, reference, candidates);
+    this.device.queue.submit([encoder.finish()]);
+    return read();
+  }
+
+  /** Records the measurement into `encoder`; the returned function reads the PSNRs once that encoder's submit ran. */
+  encode(encoder: GPUCommandEncoder, reference: GPUTexture, candidates: GPUTexture[]): () => Promise<number[]> {
     const groupsX = Math.ceil(reference.width / 16);
     const groupsY = Math.ceil(reference.height / 16);
     const bytes = groupsX * groupsY * 4;
-    const encoder = this.device.createCommandEncoder({ label: 'psnr' });
-    const partials = candidates.map(() => this.device.createBuffer({ label: 'psnr-partials', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }));
-    const readbacks = candidates.map(() => this.device.createBuffer({ label: 'psnr-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
-    candidates.forEach((candidate, i) => {
+    for (const candidate of candidates) {
       if (candidate.width !== reference.width || candidate.height !== reference.height) {
         throw new Error(`PSNR: frame is ${candidate.width}x${candidate.height} but the HR reference is ${reference.width}x${reference.height}`);
       }
+    }
+    const partials = candidates.map(() => this.device.createBuffer({ label: 'psnr-partials', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }));
+    const readbacks = candidates.map(() => this.device.createBuffer({ label: 'psnr-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }));
+    candidates.forEach((candidate, i) => {
       this.program.encode(encoder, { a: candidate, b: reference, partials: partials[i] }, [groupsX, groupsY, 1]);
       encoder.copyBufferToBuffer(partials[i], 0, readbacks[i], 0, bytes);
     });
-    this.device.queue.submit([encoder.finish()]);
-    try {
-      return await Promise.all(readbacks.map(async (rb) => {
-        await rb.mapAsync(GPUMapMode.READ);
-        const sum = new Uint32Array(rb.getMappedRange()).reduce((s, v) => s + v, 0);
-        rb.unmap();
-        return psnrFromSquaredError(sum, reference.width * reference.height);
-      }));
-    } finally {
-      for (const b of [...partials, ...readbacks]) b.destroy();
-    }
+    return async () => {
+      try {
+        return await Promise.all(readbacks.map(async (rb) => {
+          await rb.mapAsync(GPUMapMode.READ);
+          const sum = new Uint32Array(rb.getMappedRange()).reduce((s, v) => s + v, 0);
+          rb.unmap();
+          return psnrFromSquaredError(sum, reference.width * reference.height);
+        }));
+      } finally {
+        for (const b of [...partials, ...readbacks]) b.destroy();
+      }
+    };
   }
 }

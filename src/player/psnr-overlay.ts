@@ -18,25 +18,34 @@ export class PsnrOverlay {
     this.meter = new PsnrMeter(device);
   }
 
-  /** PSNR of each of `candidates` against HR frame `index`, or nulls when the pack has no HR reference. */
-  async measure(index: number, candidates: GPUTexture[]): Promise<(number | null)[]> {
-    if (this.missing) return candidates.map(() => null);
+  /**
+   * Records the PSNR of each of `candidates` against HR frame `index` into `encoder` (the frame's one submit); the
+   * returned function reads them after that submit: nulls when the pack has no HR reference.
+   */
+  async encode(encoder: GPUCommandEncoder, index: number, candidates: GPUTexture[]): Promise<() => Promise<(number | null)[]>> {
+    const none = async () => candidates.map(() => null);
+    if (this.missing) return none;
     try {
       if (!this.stream) {
         this.stream = new VideoFrameStream(this.hrUrl, this.fps);
         await this.stream.open({ width: this.hrRef.width, height: this.hrRef.height, what: 'HR' });
       }
-      await this.importer.import(await this.stream.frameAt(index), this.hrRef);
-      return await this.meter.measure(this.hrRef, candidates);
+      await this.importer.encode(encoder, await this.stream.frameAt(index), this.hrRef);
+      const read = this.meter.encode(encoder, this.hrRef, candidates);
+      return async () => { try { return await read(); } catch (e) { throw this.failed(e); } };
     } catch (e) {
-      this.close(); // turning the overlay on again retries with a new stream
-      const message = e instanceof Error ? e.message : String(e);
-      if (/HTTP 404/.test(message)) {
-        this.missing = `This pack has no HR reference (${this.hrUrl}: HTTP 404), so there is no PSNR to show.`;
-        return candidates.map(() => null);
-      }
-      throw new PsnrOverlayError(`PSNR overlay: ${message}. Turn the overlay off to keep watching without it.`);
+      const error = this.failed(e);
+      if (this.missing) return none;
+      throw error;
     }
+  }
+
+  /** The overlay's error for `e`; a missing hr.mp4 (HTTP 404) sets `missing` instead of failing. */
+  private failed(e: unknown): PsnrOverlayError {
+    this.close(); // turning the overlay on again retries with a new stream
+    const message = e instanceof Error ? e.message : String(e);
+    if (/HTTP 404/.test(message)) this.missing = `This pack has no HR reference (${this.hrUrl}: HTTP 404), so there is no PSNR to show.`;
+    return new PsnrOverlayError(`PSNR overlay: ${message}. Turn the overlay off to keep watching without it.`);
   }
 
   /** Stops streaming hr.mp4 (the overlay was turned off). */

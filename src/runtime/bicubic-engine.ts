@@ -2,7 +2,7 @@
 // reference for compare and for psnrBicubic.
 import shaderSource from '../../shaders/bicubic-upscale.wgsl?raw';
 import { storageTexture, texture, uniform, type KernelSource } from '../compiler/codegen/kernel-contract.js';
-import type { EngineModel, FrameJob, FrameResult, SREngine } from './engine.js';
+import type { EncodedSR, EngineModel, FrameJob, FrameResult, SREngine } from './engine.js';
 import { KernelProgram } from './kernel-program.js';
 
 export const bicubicUpscaleKernel: KernelSource = {
@@ -41,9 +41,10 @@ class BicubicEngine implements SREngine {
     onProgress?.(1, 'bicubic shader ready');
   }
 
-  encode(encoder: GPUCommandEncoder, job: FrameJob): void {
+  encode(encoder: GPUCommandEncoder, job: FrameJob): EncodedSR {
     if (!this.upscaler) throw new Error('bicubic engine: call prepare() before encode()');
     this.upscaler.encode(encoder, job.lr, job.hr);
+    return { gpuMs: async () => null };
   }
 
   async run(job: FrameJob): Promise<FrameResult> {

@@ -14,7 +14,7 @@ import { readModel } from '../onnx/model-io.js';
 import type { Model } from '../onnx/graph.js';
 import { compileShapeClass, packWeights, shapeClassKey, type ShapeClass, type ShapeClassPlan, type WeightPack } from '../compiler/compile-shape-class.js';
 import { groupPatchesByShape } from '../format/patch.js';
-import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
+import type { EncodedSR, EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
 import type { KernelProgram } from './kernel-program.js';
 import { adapterKey, gpuKernelTimer, tilingFor, tuneConvTilings, type TilingStore } from './conv-tuner.js';
@@ -68,6 +68,8 @@ export class CompiledEngine implements SREngine {
   private arena: GPUBuffer | null = null;
   private readonly classes = new Map<string, ClassRuntime>();
   private timer: { set: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null = null;
+  /** an encoded frame's timestamps not read yet (its gpuMs() not awaited) */
+  private timerInFlight = false;
 
   constructor(private readonly device: GPUDevice, private readonly engineModel: EngineModel, private readonly opts: CompiledEngineOptions = {}) {
     const want = opts.precision ?? 'f32';
@@ -208,37 +210,57 @@ export class CompiledEngine implements SREngine {
     });
   }
 
+  /** Compiles the shape classes `patches` need beyond the pack's paths (prepare() compiled those), so encode() can record them. */
+  async readyFor(patches: PatchRect[]): Promise<void> {
+    await Promise.all([...groupByClass(patches).values()].map((g) => this.classRuntime(g.cls)));
+  }
+
   /**
    * Records the frame's SR into the caller's encoder (one compute pass; the caller submits). Every shape class
-   * of `job` must be compiled: prepare() compiles the pack's paths; run() compiles a new class on demand.
+   * of `job` must be compiled: prepare() compiles the pack's paths, readyFor() any other.
    */
-  encode(encoder: GPUCommandEncoder, job: FrameJob): void {
+  encode(encoder: GPUCommandEncoder, job: FrameJob): EncodedSR {
     const groups = [...groupByClass(job.patches).values()];
     const runtimes = groups.map((g) => {
       const rt = this.classes.get(shapeClassKey(g.cls));
-      if (!rt) throw new Error(`compiled engine: shape class ${shapeClassKey(g.cls)} is not compiled; call prepare() (or run()) first`);
+      if (!rt) throw new Error(`compiled engine: shape class ${shapeClassKey(g.cls)} is not compiled; call prepare() (or readyFor()) first`);
       return rt;
     });
     this.reserve(groups.map((g, i) => ({ rt: runtimes[i], count: g.patches.length })));
     groups.forEach((g, i) => this.writeClassInputs(runtimes[i], g.patches));
+    // timestamps only when the read buffer is free: a frame still being read back is not overwritten
+    const timer = this.timer && this.timer.read.mapState === 'unmapped' && !this.timerInFlight ? this.timer : null;
     const pass = encoder.beginComputePass({
       label: 'compiled-frame',
-      ...(this.timer ? { timestampWrites: { querySet: this.timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
+      ...(timer ? { timestampWrites: { querySet: timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
     });
     groups.forEach((g, i) => this.encodeClass(pass, runtimes[i], g.patches.length, job.lr, job.hr));
     pass.end();
-    if (this.timer) encoder.resolveQuerySet(this.timer.set, 0, 2, this.timer.resolve, 0);
+    if (!timer) return { gpuMs: async () => null };
+    encoder.resolveQuerySet(timer.set, 0, 2, timer.resolve, 0);
+    encoder.copyBufferToBuffer(timer.resolve, 0, timer.read, 0, 16);
+    this.timerInFlight = true;
+    return {
+      gpuMs: async () => {
+        try {
+          await timer.read.mapAsync(GPUMapMode.READ);
+          const [t0, t1] = new BigUint64Array(timer.read.getMappedRange().slice(0));
+          timer.read.unmap();
+          return Number(t1 - t0) / 1e6;
+        } finally { this.timerInFlight = false; }
+      },
+    };
   }
 
   async run(job: FrameJob): Promise<FrameResult> {
     const start = performance.now();
-    await Promise.all([...groupByClass(job.patches).values()].map((g) => this.classRuntime(g.cls)));
+    await this.readyFor(job.patches);
     // A validation error would otherwise only reach the console while the frame silently stays black.
     this.device.pushErrorScope('validation');
+    let encoded: EncodedSR;
     try {
       const encoder = this.device.createCommandEncoder({ label: 'compiled-frame' });
-      this.encode(encoder, job);
-      if (this.timer) encoder.copyBufferToBuffer(this.timer.resolve, 0, this.timer.read, 0, 16);
+      encoded = this.encode(encoder, job);
       this.device.queue.submit([encoder.finish()]);
     } catch (e) {
       void this.device.popErrorScope().catch(() => undefined);
@@ -248,14 +270,7 @@ export class CompiledEngine implements SREngine {
     if (invalid) throw new Error(`compiled engine: the GPU rejected the frame's work (${invalid.message})`);
     await this.device.queue.onSubmittedWorkDone();
     const wallMs = performance.now() - start;
-    let gpuMs: number | null = null;
-    if (this.timer) {
-      await this.timer.read.mapAsync(GPUMapMode.READ);
-      const [t0, t1] = new BigUint64Array(this.timer.read.getMappedRange().slice(0));
-      this.timer.read.unmap();
-      gpuMs = Number(t1 - t0) / 1e6;
-    }
-    return { gpuMs, wallMs };
+    return { gpuMs: await encoded.gpuMs(), wallMs };
   }
 
   /**

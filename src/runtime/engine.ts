@@ -38,6 +38,12 @@ export interface FrameResult {
   wallMs: number;
 }
 
+/** SR recorded into a caller's encoder (SREngine.encode). */
+export interface EncodedSR {
+  /** GPU time of the recorded SR (timestamp queries), once the encoder's submit completed; null where none */
+  gpuMs(): Promise<number | null>;
+}
+
 export interface SREngine {
   readonly name: EngineName;
   /** Compile pipelines / sessions ahead of playback; progress in [0,1]. */
@@ -45,10 +51,12 @@ export interface SREngine {
   /** Super-resolve one frame: read job.lr, write all patches into job.hr (submits and waits). */
   run(job: FrameJob): Promise<FrameResult>;
   /**
-   * Records the frame's SR into the caller's encoder without submitting, so a frame (import, SR, bicubic,
-   * PSNR, present) can be one submit. Engines whose work is not ours to record (onnxruntime-web) lack it.
+   * Records the frame's SR into the caller's encoder without submitting, so a frame (import, SR, bicubic, PSNR,
+   * present) is one submit with no CPU wait inside it. `readyFor(job.patches)` must have resolved first (it compiles
+   * shape classes beyond the pack's paths). Engines whose work is not ours to record (onnxruntime-web) lack both.
    */
-  encode?(encoder: GPUCommandEncoder, job: FrameJob): void;
+  encode?(encoder: GPUCommandEncoder, job: FrameJob): EncodedSR;
+  readyFor?(patches: PatchRect[]): Promise<void>;
   /** Release every GPU resource the engine holds. */
   dispose(): void;
 }
