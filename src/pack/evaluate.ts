@@ -11,6 +11,7 @@ import { InputError, probeVideo } from './ingest.js';
 import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel } from './patch-inference.js';
 import { measureFrames } from './packer.js';
+import { gflopsPerFrame, type GflopsPerFrame } from '../model/sr-cost.js';
 
 export interface EvalReport {
   pack: string;
@@ -26,6 +27,8 @@ export interface EvalReport {
   ssimBicubic: number;
   ssimSRPerFrame: number[];
   ssimBicubicPerFrame: number[];
+  /** model GFLOP of SR per frame of this layout and paths (src/model/sr-cost.ts; also for packs whose manifest predates it) */
+  gflopsPerFrame: GflopsPerFrame;
   /** the packer's numbers from manifest.json, for comparison */
   packed: { psnrSR: number; psnrBicubic: number };
 }
@@ -111,5 +114,8 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
   if (lr.length !== m.frames || hr.length !== m.frames) throw new InputError(`decoded ${lr.length} LR and ${hr.length} HR frames from ${dir}; the manifest says ${m.frames}`);
   const rects = patches.frames.map((ps) => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path })));
   const metrics = await measureFrames(onnxFiles, m.scale, m.halo, lr, hr, rects, onFrame);
-  return { pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic } };
+  return {
+    pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, gflopsPerFrame: gflopsPerFrame(rects, m.model.paths, m.scale, m.halo),
+    packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic },
+  };
 }

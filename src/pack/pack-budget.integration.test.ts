@@ -1,5 +1,5 @@
 // `dydca pack --max-gflops-per-frame` end to end: a tiny real pack sized to a budget that the default paths exceed;
-// the manifest's cost fits the budget and matches its layout, and model.onnx holds the chosen channels and blocks.
+// the manifest's cost fits the budget and matches its layout (and `dydca eval --json`), and model.onnx holds the chosen channels and blocks.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,5 +46,9 @@ describe('dydca pack --max-gflops-per-frame', () => {
       expect(init.get(`p${p.id}.tail.w`)!.dims).toEqual([12, p.channels, 3, 3]);
       expect([...init.keys()].filter((k) => k.startsWith(`p${p.id}.b`) && k.endsWith('.c1.w'))).toHaveLength(p.blocks);
     }
+
+    const evaluated = await runDydca('eval', [out, '--json']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect((JSON.parse(evaluated.stdout) as { gflopsPerFrame: unknown }).gflopsPerFrame).toEqual(m.gflopsPerFrame);
   }, 170_000);
 });
