@@ -9,6 +9,7 @@ import type { EngineName } from '../src/runtime/engine.js';
 import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
+import { frameGflop, gflopsPerFrame } from '../src/model/sr-cost.js';
 import { canvasPixels, waitReady, withPlayer } from './player-page.js';
 import { ensureTestPack, layoutOverrides, readPackFile, routePack, testPackUrl } from './test-pack.js';
 
@@ -63,6 +64,22 @@ test('reaches ready and renders non-blank frames that match the engine output', 
   const later = await nextFrame(page, 's.frame >= 3');
   expect(later.srMs).toBeGreaterThan(0);
   await page.screenshot({ path: 'test-results/player-playing.png' });
+});
+
+test('stats forecast real time: model GFLOP/s of the SR frames, headroom against gflopsPerFrame x fps (extension)', async ({ page }) => {
+  const m = manifest();
+  const frames = (JSON.parse(readPackFile('patches.json').toString()) as PatchesFile).frames.map((f) => f.map(([, , w, h, path]) => ({ w, h, path })));
+  // the manifest as the packer writes it now (a test pack cached before gflopsPerFrame existed lacks it)
+  const cost = gflopsPerFrame(frames, m.model.paths, m.scale, m.halo);
+  await openPlayer(page, { engine: 'ort', files: { 'manifest.json': JSON.stringify({ ...m, gflopsPerFrame: cost }) } });
+  await waitReady(page);
+  const first = nextFrame(page, 's.gflopsPerSecond !== null');
+  await withPlayer(page, (p) => p.play(), null);
+  const s = await first;
+  // the first SR frame timed: its own GFLOP over its SR time
+  expect(s.gflopsPerSecond).toBeCloseTo(frameGflop(frames[s.frame], m.model.paths, m.scale, m.halo) / (s.srMs / 1000), 6);
+  expect(s.realTimeHeadroom).toBeCloseTo(s.gflopsPerSecond! / (cost.mean * m.fps), 6);
+  console.log(`SR ${s.gflopsPerSecond!.toFixed(2)} GFLOP/s on frame ${s.frame} (${s.srMs.toFixed(1)} ms); headroom ${s.realTimeHeadroom!.toFixed(3)}x for ${cost.mean} GFLOP x ${m.fps} fps`);
 });
 
 test('PSNR overlay: the GPU PSNR of SR and bicubic equals the contract PSNR of the shown frames', async ({ page }) => {

@@ -80,6 +80,7 @@ export class DemoApp extends LitElement {
         <span>SR frames ${s?.srFrames ?? 0}</span><span>bicubic frames ${s?.bicubicFrames ?? 0}</span><span>dropped ${s?.dropped ?? 0}</span>
         <span>startup ${s?.startupMs != null ? `${(s.startupMs / 1000).toFixed(1)} s` : '-'}</span>
         <span>engine ${s?.engine ?? '-'}</span><span>${s?.patches ?? 0} patches</span>
+        <span title="model GFLOP/s of SR on this adapter; headroom = that / (the pack's GFLOP per frame x fps), >= 1 predicts real time">SR ${s?.gflopsPerSecond != null ? `${s.gflopsPerSecond.toFixed(1)} GFLOP/s` : '- GFLOP/s'}${s?.realTimeHeadroom != null ? `, ${s.realTimeHeadroom.toFixed(2)}x real time` : ''}</span>
         <span>GPU live ${formatBytes(s?.liveGpuBytes ?? 0)}</span><span>GPU peak ${formatBytes(s?.peakGpuBytes ?? 0)}</span>
         <span>PSNR SR ${formatDb(s?.psnr ?? null)}</span><span>PSNR bicubic ${formatDb(s?.psnrBicubic ?? null)}</span>
       </div>

@@ -8,6 +8,7 @@ import type { ShownFrame } from './frame-pipeline.js';
 import { PsnrOverlayError } from './psnr-overlay.js';
 import { controlsTemplate, type OVERLAYS } from './player-controls.js';
 import { emptyStats, type PlayerStats } from './player-stats.js';
+import { SrThroughput } from './real-time-forecast.js';
 import { PlayerView } from './player-view.js';
 import { PlayerSession } from './player-session.js';
 import { playerStyles } from './player-styles.js';
@@ -51,6 +52,7 @@ export class DydcaPlayer extends LitElement {
   private presentedAt: number[] = [];
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private _stats: PlayerStats = emptyStats('compiled');
+  private readonly throughput = new SrThroughput();
   private errorFromOverlay = false;
 
   get stats(): PlayerStats {
@@ -156,11 +158,12 @@ export class DydcaPlayer extends LitElement {
 
   shown(f: ShownFrame, sr: FrameResult | null): void {
     const now = performance.now(), s = this._stats, t = this.session.gpu?.tracker, isSr = f.kind === 'sr';
+    const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, engine = this.session.engines.engine?.name ?? s.engine;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
     this._stats = {
-      ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs: sr ? sr.gpuMs ?? sr.wallMs : s.srMs,
-      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: this.session.layouts?.cached(f.index)?.length ?? 0, shown: f.kind,
-      engine: this.session.engines.engine?.name ?? s.engine,
+      ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs,
+      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind,
+      engine, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
     };

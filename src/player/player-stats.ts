@@ -1,7 +1,9 @@
 // The `stats` the player element reports (the contract's fields plus documented extensions: docs/player.md).
 import type { EngineName } from '../runtime/engine.js';
+import { NO_FORECAST, type RealTimeStats } from './real-time-forecast.js';
 
-export interface PlayerStats {
+/** Extensions `gflopsPerSecond` and `realTimeHeadroom`: the real-time forecast (real-time-forecast.ts). */
+export interface PlayerStats extends RealTimeStats {
   frame: number;
   time: number;
   /** frames presented per second over the last second of playback */
@@ -31,7 +33,7 @@ export interface PlayerStats {
 
 export const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
-  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, dropped: 0, liveGpuObjects: 0,
+  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, dropped: 0, liveGpuObjects: 0, ...NO_FORECAST,
 });
 
 /** Bytes as people read them. */
