@@ -27,7 +27,7 @@ export class BudgetError extends Error {}
 export function specForBudget(base: DynamicSRSpec, frames: readonly (readonly CostedPatch[])[], halo: number, maxGflop: number): BudgetChoice {
   const baseChannels = Math.max(...base.paths.map((p) => p.channels));
   const channels = BUDGET_CHANNELS.filter((c) => c <= baseChannels);
-  let best: (BudgetChoice & { params: number }) | null = null;
+  let best: { spec: DynamicSRSpec; cost: GflopsPerFrame; params: number } | null = null;
   let candidates = 0;
   for (const c of channels) {
     for (const blocks of blockVectors(base.paths)) {
@@ -36,12 +36,13 @@ export function specForBudget(base: DynamicSRSpec, frames: readonly (readonly Co
       const cost = gflopsPerFrame(frames, spec.paths, spec.scale, halo);
       if (cost.max > maxGflop) continue;
       const params = parameterCount(spec);
-      if (!best || cost.mean > best.cost.mean || (cost.mean === best.cost.mean && params > best.params)) best = { spec, cost, candidates: 0, params };
+      if (!best || cost.mean > best.cost.mean || (cost.mean === best.cost.mean && params > best.params)) best = { spec, cost, params };
     }
   }
   if (!best) {
-    const cheapest = gflopsPerFrame(frames, cheapestSpec(base).paths, base.scale, halo);
-    throw new BudgetError(`--max-gflops-per-frame ${maxGflop} is below the cheapest model's ${cheapest.max} GFLOP per frame on this video (${channels[channels.length - 1]} channels, 1 block per path); use at least ${cheapest.max}`);
+    const cheapest = cheapestSpec(base);
+    const cost = gflopsPerFrame(frames, cheapest.paths, base.scale, halo);
+    throw new BudgetError(`--max-gflops-per-frame ${maxGflop} is below the cheapest model's ${cost.max} GFLOP per frame on this video (${cheapest.paths[0].channels} channels, 1 block per path); use at least ${cost.max}`);
   }
   return { spec: best.spec, cost: best.cost, candidates };
 }
