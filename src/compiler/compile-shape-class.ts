@@ -4,7 +4,9 @@
 // uploads and dispatches what compileShapeClass returns; the naive engine takes the specialised, unfused
 // path from specializeShapeClass.
 import type { Analysis } from './analysis.js';
-import { convKernel, convOutputSize, type ConvKernelSpec, type ConvTiling, type GeneratedKernel } from './codegen/conv-kernel.js';
+import { convOutputSize, type ConvKernelSpec, type GeneratedKernel } from './codegen/conv-kernel.js';
+import { convVariantKernel, defaultConvVariant, weightLayout, type ConvVariant } from './codegen/conv-variant.js';
+import { winogradWeights } from './codegen/winograd-conv-kernel.js';
 import { srTailKernel, type SRTailKernelSpec } from './codegen/sr-tail-kernel.js';
 import { blockedWeights } from './codegen/weight-layout.js';
 import { elementBytes as bytesPerElement, type KernelParams, type Precision } from './codegen/wgsl-common.js';
@@ -39,17 +41,21 @@ export function specializeShapeClass(model: Model, cls: ShapeClass, halo: number
   return { graph, shapes, analysis, input, output };
 }
 
-/** Every float initializer of the model in one array (one GPU buffer), with element offsets. */
-export interface WeightPack { data: Float32Array; offsets: Map<string, number> }
+/** Every float initializer of the model in one array (one GPU buffer), with element offsets; `winograd`: the ones stored transformed. */
+export interface WeightPack { data: Float32Array; offsets: Map<string, number>; winograd: ReadonlySet<string> }
 
-/** Every float initializer, in the generated kernels' blocked layout (../compiler/codegen/weight-layout.ts); offsets in elements, multiples of 4. */
-export function packWeights(graph: Graph): WeightPack {
+/**
+ * Every float initializer, in the generated kernels' blocked layout (../compiler/codegen/weight-layout.ts); offsets in
+ * elements, multiples of 4. The 3x3 weights named in `winograd` are stored only as Winograd U = G g G^T (what a
+ * Winograd kernel reads: one copy per weight, so the pack does not grow by the direct copy as well).
+ */
+export function packWeights(graph: Graph, winograd: ReadonlySet<string> = new Set()): WeightPack {
   const offsets = new Map<string, number>();
   const parts: Float32Array[] = [];
   let total = 0;
   for (const [name, t] of graph.initializers) {
     if (t.dtype !== 'float32') continue;
-    const blocked = blockedWeights(t.dims, t.data as Float32Array);
+    const blocked = (winograd.has(name) ? winogradWeights : blockedWeights)(t.dims, t.data as Float32Array);
     offsets.set(name, total);
     parts.push(blocked);
     total += blocked.length;
@@ -57,7 +63,12 @@ export function packWeights(graph: Graph): WeightPack {
   const data = new Float32Array(Math.max(4, total));
   let at = 0;
   for (const p of parts) { data.set(p, at); at += p.length; }
-  return { data, offsets };
+  return { data, offsets, winograd: new Set([...winograd].filter((n) => offsets.has(n))) };
+}
+
+/** The weights the plans' Winograd layers read (pack them with packWeights(graph, this set)). */
+export function winogradWeightNames(plans: readonly ShapeClassPlan[]): Set<string> {
+  return new Set(plans.flatMap((p) => p.kernels.flatMap((k) => (k.weights?.layout === 'winograd' ? [k.weights.name] : []))));
 }
 
 /** A kernel plus how to fill its Params for `count` patches. */
@@ -72,6 +83,10 @@ export interface PlannedKernel {
   macsPerPatch: number;
   /** the conv layer as generated (conv kernels only): what a tiling tuner times */
   convSpec?: ConvKernelSpec;
+  /** how the conv layer is generated (conv kernels only): a GEMM tiling or a Winograd one */
+  convVariant?: ConvVariant;
+  /** the conv weight and the layout its kernel reads (conv kernels only) */
+  weights?: { name: string; layout: 'direct' | 'winograd' };
 }
 
 export interface ShapeClassPlan {
@@ -85,8 +100,8 @@ export interface ShapeClassPlan {
 }
 
 export interface CompileOptions {
-  /** the conv tiling per layer (tests try every candidate; a tuner may pick); default: chooseConvTiling */
-  convTiling?: (spec: ConvKernelSpec) => ConvTiling | undefined;
+  /** the conv variant per layer (tests try every candidate; a tuner may pick); default: codegen/conv-variant.ts defaultConvVariant */
+  convTiling?: (spec: ConvKernelSpec) => ConvVariant | undefined;
 }
 
 function constVector(graph: Graph, name: string): number[] | null {
@@ -137,14 +152,23 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
     const res = node.inputs[FUSED_CONV.residual];
     const [outH, outW] = convOutputSize(spec);
     const outShape = shapeOf(shapes, node.outputs[0]).slice(1).map((d) => dimValue(d)!);
+    const variant = options.convTiling?.(spec) ?? defaultConvVariant(spec);
+    const wName = node.inputs[FUSED_CONV.w];
+    const layout = weightLayout(variant);
     return {
-      kind: 'conv', readsLR, convSpec: spec,
-      generate: () => convKernel(spec, options.convTiling?.(spec)),
-      params: (n) => ({
-        inOff: readsLR ? 0 : unitElems(x) * n, outOff: unitElems(node.outputs[0]) * n, resOff: res ? unitElems(res) * n : 0,
-        wOff: wOff(node.inputs[FUSED_CONV.w]), bOff: wOff(node.inputs[FUSED_CONV.b]), wOffB: 0, bOffB: 0, count: n,
-        inH, inW, outH, outW,
-      }),
+      kind: 'conv', readsLR, convSpec: spec, convVariant: variant, weights: { name: wName, layout },
+      generate: () => convVariantKernel(spec, variant),
+      params: (n) => {
+        // the pack's layout of this weight must be the one the kernel reads (a Winograd kernel on OIHW weights computes garbage)
+        if (weights.winograd.has(wName) !== (layout === 'winograd')) {
+          throw new Error(`${node.name}: its ${layout} kernel reads '${wName}', packed ${weights.winograd.has(wName) ? 'winograd' : 'direct'}; pack with packWeights(graph, winogradWeightNames(plans))`);
+        }
+        return {
+          inOff: readsLR ? 0 : unitElems(x) * n, outOff: unitElems(node.outputs[0]) * n, resOff: res ? unitElems(res) * n : 0,
+          wOff: wOff(wName), bOff: wOff(node.inputs[FUSED_CONV.b]), wOffB: 0, bOffB: 0, count: n,
+          inH, inW, outH, outW,
+        };
+      },
       macsPerPatch: outShape[0] * outShape[1] * outShape[2] * inC * w.dims[2] * w.dims[3],
     };
   }

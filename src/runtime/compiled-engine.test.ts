@@ -4,6 +4,8 @@
 // engine switch back compiles nothing).
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isWinograd } from '../compiler/codegen/conv-variant.js';
+import { winogradCandidates } from '../compiler/codegen/winograd-conv-kernel.js';
 import { cropCentre, gatherPatchBatch } from '../format/patch.js';
 import { CompiledEngine } from './compiled-engine.js';
 import { createEngine } from './create-engine.js';
@@ -54,6 +56,23 @@ describe('compiled engines vs onnxruntime-node (Node, Dawn)', () => {
     if (precision !== 'f32') expect(err).toBeGreaterThan(1e-6);
     engine.dispose(); lr.destroy();
   });
+
+  // 16 features widening to 32: the block convs run Winograd (the first candidate each: 8 and 4 output blocks, two
+  // tilings), weights pre-transformed at prepare; 5x6 patches + halo 1 = 7x8 convs (an odd width: edge tiles)
+  it('compiled (f32) with Winograd block convs within 1e-4', async () => {
+    const device = await nodeGpuDevice();
+    const wModel = tinyEngineModel(tinySpec(2, [[6, 5, 2]], 16, 2), 1, 23);
+    const wPatches = tiledPatches(0, 5, 6, 4, 2);
+    const want = await reference(wModel, rgba, W, H, wPatches);
+    const lr = uploadTexture(device, W, H, rgba);
+    const engine = new CompiledEngine(device, wModel, { precision: 'f32', convTiling: (spec) => winogradCandidates(spec)[0] });
+    await engine.prepare();
+    const variants = engine.plans[0].kernels.flatMap((k) => (k.convVariant ? [k.convVariant] : []));
+    expect(variants.map((v) => isWinograd(v))).toEqual([false, true, true, true, true]);
+    const got = await engine.runFloat({ lr, patches: wPatches });
+    expect(Math.max(...got.map((g, i) => maxAbsDiff(g, want[i])))).toBeLessThan(1e-4);
+    engine.dispose(); lr.destroy();
+  }, 300_000); // 4 pipelines of 16-32 channels: about 100 s of SwiftShader compiles on this shared machine
 
   it('an engine switch back finds every pipeline in the device cache', async () => {
     const device = await nodeGpuDevice();

@@ -8,11 +8,12 @@
 // writing the HR texture. One arena serves all classes (they run one after another) and only grows when a
 // frame has more patches than any before (before anything is encoded).
 import type { GeneratedKernel } from '../compiler/codegen/kernel-contract.js';
-import type { ConvKernelSpec, ConvTiling } from '../compiler/codegen/conv-kernel.js';
+import type { ConvKernelSpec } from '../compiler/codegen/conv-kernel.js';
+import type { ConvVariant } from '../compiler/codegen/conv-variant.js';
 import { PARAMS_WORDS, paramsWords, type Precision } from '../compiler/codegen/wgsl-common.js';
 import { readModel } from '../onnx/model-io.js';
 import type { Model } from '../onnx/graph.js';
-import { compileShapeClass, packWeights, shapeClassKey, type ShapeClass, type ShapeClassPlan, type WeightPack } from '../compiler/compile-shape-class.js';
+import { compileShapeClass, packWeights, shapeClassKey, winogradWeightNames, type ShapeClass, type ShapeClassPlan, type WeightPack } from '../compiler/compile-shape-class.js';
 import { groupPatchesByShape } from '../format/patch.js';
 import type { EncodedSR, EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
@@ -23,8 +24,8 @@ import { cachedProgram, compilePrograms, defaultCompileConcurrency } from './pip
 export interface CompiledEngineOptions {
   /** storage precision (math is f32 in all); 'f16-auto': native f16 where the device has shader-f16, else packed; default f32 */
   precision?: Precision | 'f16-auto';
-  /** conv tiling per layer (tests, tuner); default: the codegen's choice */
-  convTiling?: (spec: ConvKernelSpec) => ConvTiling | undefined;
+  /** conv variant per layer (GEMM tiling or Winograd; tests, tuner); default: the codegen's choice */
+  convTiling?: (spec: ConvKernelSpec) => ConvVariant | undefined;
   /** pipeline compiles in flight at once (default: ./pipeline-cache.ts defaultCompileConcurrency) */
   compileConcurrency?: number;
   /**
@@ -84,11 +85,6 @@ export class CompiledEngine implements SREngine {
   async prepare(onProgress?: (fraction: number, message: string) => void): Promise<void> {
     this.model ??= readModel(this.engineModel.onnx);
     this.weights ??= packWeights(this.model.graph);
-    if (!this.weightBuffer) {
-      const data = this.precision === 'f32' ? this.weights.data : toHalfArray(this.weights.data);
-      this.weightBuffer = this.device.createBuffer({ label: 'compiled-weights', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-      this.device.queue.writeBuffer(this.weightBuffer, 0, data as Float32Array<ArrayBuffer>);
-    }
     if (this.device.features.has('timestamp-query') && !this.timer) {
       this.timer = {
         set: this.device.createQuerySet({ type: 'timestamp', count: 2 }),
@@ -107,6 +103,21 @@ export class CompiledEngine implements SREngine {
       this.planned.clear();
       planned = classes.map((cls) => this.planClass(cls));
     }
+    // Winograd layers read pre-transformed weights (U = G g G^T, on the CPU here, once): repack and replan when the
+    // chosen variants need another layout than the pack has; every patch shape of a layer type gets the same variant
+    const winograd = winogradWeightNames(planned.map((p) => p.plan));
+    if ([...winograd].sort().join() !== [...this.weights.winograd].sort().join()) {
+      this.weights = packWeights(this.model.graph, winograd);
+      this.weightBuffer?.destroy();
+      this.weightBuffer = null;
+      this.planned.clear();
+      planned = classes.map((cls) => this.planClass(cls));
+    }
+    if (!this.weightBuffer) {
+      const data = this.precision === 'f32' ? this.weights.data : toHalfArray(this.weights.data);
+      this.weightBuffer = this.device.createBuffer({ label: 'compiled-weights', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      this.device.queue.writeBuffer(this.weightBuffer, 0, data as Float32Array<ArrayBuffer>);
+    }
     await compilePrograms(this.device, planned.flatMap((p) => p.kernels), this.opts.compileConcurrency ?? defaultCompileConcurrency(),
       (done, total) => onProgress?.(total ? done / total : 1, `compiling pipelines: ${done} of ${total}`));
     await Promise.all(classes.map((cls) => this.classRuntime(cls)));
@@ -115,7 +126,7 @@ export class CompiledEngine implements SREngine {
 
   private readonly planned = new Map<string, { plan: ShapeClassPlan; kernels: GeneratedKernel[] }>();
   /** the tuner's tilings, once prepare() has tuned */
-  private tuned: ((spec: ConvKernelSpec) => ConvTiling) | null = null;
+  private tuned: ((spec: ConvKernelSpec) => ConvVariant) | null = null;
 
   /** The class's plan and generated kernels (no GPU work). */
   private planClass(cls: ShapeClass): { plan: ShapeClassPlan; kernels: GeneratedKernel[] } {

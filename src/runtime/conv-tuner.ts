@@ -1,9 +1,11 @@
-// A small per-adapter autotuner for the conv tilings (src/compiler/codegen/conv-kernel.ts): each layer type's
-// handful of candidates (all tested against onnxruntime in conv-tilings.test.ts) is timed once per (adapter,
+// A small per-adapter autotuner for the conv variants (src/compiler/codegen/conv-variant.ts: implicit-GEMM tilings
+// and, for 3x3 convs on the arena, Winograd F(2x2,3x3) tilings): each layer type's handful of candidates (all
+// tested against onnxruntime in conv-tilings.test.ts and winograd-conv.test.ts) is timed once per (adapter,
 // layer shape) on scratch data and the fastest is remembered in a TilingStore (IndexedDB in the browser, a JSON
 // file in Node). Untuned layers, or when timing fails, get the codegen's safe default. One tiling per layer
 // type (timed at the largest patch size), so every patch shape still shares one pipeline per layer.
-import { chooseConvTiling, convKernel, convOutputSize, convTilingCandidates, tilingKey, type ConvKernelSpec, type ConvTiling } from '../compiler/codegen/conv-kernel.js';
+import { convOutputSize, type ConvKernelSpec } from '../compiler/codegen/conv-kernel.js';
+import { convVariantCandidates, convVariantKernel, defaultConvVariant, isWinograd, variantKey, type ConvVariant } from '../compiler/codegen/conv-variant.js';
 import { outputBlocks } from '../compiler/codegen/weight-layout.js';
 import { elementBytes, paramsWords } from '../compiler/codegen/wgsl-common.js';
 import { cachedProgram } from './pipeline-cache.js';
@@ -26,25 +28,25 @@ export function adapterKey(device: GPUDevice): string {
 }
 
 /** Times one kernel variant: ms of one dispatch over `count` patches (after a warm-up run). */
-export type KernelTimer = (spec: ConvKernelSpec, tiling: ConvTiling) => Promise<number>;
+export type KernelTimer = (spec: ConvKernelSpec, variant: ConvVariant) => Promise<number>;
 
 /**
  * The tiling per layer type of `layers` (keyed by layerKey of the largest instance): the stored choice, else the
  * fastest candidate by `time` (then stored), else, when timing throws, the default (not stored).
  */
-export async function tuneConvTilings(layers: readonly ConvKernelSpec[], adapter: string, store: TilingStore, time: KernelTimer): Promise<Map<string, ConvTiling>> {
+export async function tuneConvTilings(layers: readonly ConvKernelSpec[], adapter: string, store: TilingStore, time: KernelTimer): Promise<Map<string, ConvVariant>> {
   const typeKey = (s: ConvKernelSpec) => layerKey({ ...s, inH: 0, inW: 0 });
   const largest = new Map<string, ConvKernelSpec>();
   for (const s of layers) {
     const have = largest.get(typeKey(s));
     if (!have || s.inH * s.inW > have.inH * have.inW) largest.set(typeKey(s), s);
   }
-  const chosen = new Map<string, ConvTiling>();
+  const chosen = new Map<string, ConvVariant>();
   for (const [type, spec] of largest) {
-    const candidates = convTilingCandidates(spec.cout, spec.k);
+    const candidates = convVariantCandidates(spec);
     const key = `${adapter} | ${layerKey(spec)}`;
     const stored = await store.get(key);
-    let pick = candidates.find((t) => tilingKey(t) === stored);
+    let pick = candidates.find((t) => variantKey(t) === stored);
     if (!pick) {
       try {
         let best = Infinity;
@@ -52,48 +54,68 @@ export async function tuneConvTilings(layers: readonly ConvKernelSpec[], adapter
           const ms = await time(spec, t);
           if (ms < best) { best = ms; pick = t; }
         }
-        if (pick) await store.set(key, tilingKey(pick));
+        if (pick) await store.set(key, variantKey(pick));
       } catch {
         pick = undefined;
       }
     }
-    chosen.set(type, pick ?? chooseConvTiling(spec.cout, spec.k));
+    chosen.set(type, pick ?? defaultConvVariant(spec));
   }
   return chosen;
 }
 
-/** The tiling for `spec` from a tuneConvTilings result (the default for a layer type it did not see). */
-export function tilingFor(tuned: Map<string, ConvTiling>, spec: ConvKernelSpec): ConvTiling {
-  return tuned.get(layerKey({ ...spec, inH: 0, inW: 0 })) ?? chooseConvTiling(spec.cout, spec.k);
+/** The variant for `spec` from a tuneConvTilings result (the default for a layer type it did not see). */
+export function tilingFor(tuned: Map<string, ConvVariant>, spec: ConvKernelSpec): ConvVariant {
+  return tuned.get(layerKey({ ...spec, inH: 0, inW: 0 })) ?? defaultConvVariant(spec);
 }
 
 /** A KernelTimer on `device`: scratch arena and weights of random values, wall time of one submit (best of 2 after a warm-up). */
 export function gpuKernelTimer(device: GPUDevice, count = 1): KernelTimer {
-  return async (spec, tiling) => {
-    const kernel = convKernel(spec, tiling);
-    const program = await cachedProgram(device, kernel);
-    const [oh, ow] = convOutputSize(spec);
-    const eb = elementBytes(spec.precision);
-    const inUnits = count * Math.ceil(spec.cin / 4) * spec.inH * spec.inW, outUnits = count * outputBlocks(spec.cout) * oh * ow;
-    const wUnits = outputBlocks(spec.cout) * spec.cin * spec.k * spec.k + outputBlocks(spec.cout);
-    const scratch = (units: number, usage: number) => {
-      const buf = device.createBuffer({ label: 'tuner-scratch', size: 4 * eb * units, usage: usage | GPUBufferUsage.COPY_DST });
-      // small random values (no NaN/Inf in any storage format): bit patterns of halves/floats in [0.25, 1)
-      const words = new Uint32Array(eb * units);
-      for (let i = 0; i < words.length; i++) words[i] = eb === 4 ? 0x3e800000 + ((i * 2654435761) >>> 9) % 0x400000 : 0x34003400 + (((i * 2654435761) >>> 22) * 0x10001);
-      device.queue.writeBuffer(buf, 0, words as Uint32Array<ArrayBuffer>);
-      return buf;
-    };
-    const arena = scratch(inUnits + 2 * outUnits, GPUBufferUsage.STORAGE);
-    const weights = scratch(wUnits, GPUBufferUsage.STORAGE);
-    const params = device.createBuffer({ label: 'tuner-params', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    device.queue.writeBuffer(params, 0, paramsWords({ inOff: 0, resOff: inUnits, outOff: inUnits + outUnits, wOff: 0, bOff: 4 * (wUnits - outputBlocks(spec.cout)), wOffB: 0, bOffB: 0, count, inH: spec.inH, inW: spec.inW, outH: oh, outW: ow }) as Uint32Array<ArrayBuffer>);
-    const lr = spec.input.kind === 'lr' ? device.createTexture({ size: [spec.inW, spec.inH], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING }) : null;
-    const origins = spec.input.kind === 'lr' ? device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.STORAGE }) : null;
+  return async (spec, variant) => {
+    const k = await scratchKernelRun(device, spec, variant, count);
     try {
-      const group = program.bindGroup({ arena, weights, params, ...(lr && origins ? { lr, origins } : {}) });
       let best = Infinity;
       for (let r = 0; r < 3; r++) {
+        const ms = await k.run();
+        if (r > 0) best = Math.min(best, ms);
+      }
+      return best;
+    } finally { k.dispose(); }
+  };
+}
+
+/**
+ * One conv variant compiled and bound to scratch buffers of random values (`count` patches of `spec`'s size):
+ * run() submits one dispatch and returns its wall ms. For the tuner and for side-by-side benches.
+ */
+export async function scratchKernelRun(device: GPUDevice, spec: ConvKernelSpec, variant: ConvVariant, count = 1): Promise<{ run(): Promise<number>; dispose(): void }> {
+  const kernel = convVariantKernel(spec, variant);
+  const program = await cachedProgram(device, kernel);
+  const [oh, ow] = convOutputSize(spec);
+  const eb = elementBytes(spec.precision);
+  const inUnits = count * Math.ceil(spec.cin / 4) * spec.inH * spec.inW, outUnits = count * outputBlocks(spec.cout) * oh * ow;
+  // Winograd weights are 4x4 per (output, input) channel pair (U = G g G^T)
+  const taps = isWinograd(variant) ? 16 : spec.k * spec.k;
+  const wUnits = outputBlocks(spec.cout) * spec.cin * taps + outputBlocks(spec.cout);
+  const scratch = (units: number, usage: number) => {
+    const buf = device.createBuffer({ label: 'tuner-scratch', size: 4 * eb * units, usage: usage | GPUBufferUsage.COPY_DST });
+    // small random values (no NaN/Inf in any storage format): bit patterns of halves/floats in [0.25, 1)
+    const words = new Uint32Array(eb * units);
+    for (let i = 0; i < words.length; i++) words[i] = eb === 4 ? 0x3e800000 + ((i * 2654435761) >>> 9) % 0x400000 : 0x34003400 + (((i * 2654435761) >>> 22) * 0x10001);
+    device.queue.writeBuffer(buf, 0, words as Uint32Array<ArrayBuffer>);
+    return buf;
+  };
+  const arena = scratch(inUnits + 2 * outUnits, GPUBufferUsage.STORAGE);
+  const weights = scratch(wUnits, GPUBufferUsage.STORAGE);
+  const params = device.createBuffer({ label: 'tuner-params', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(params, 0, paramsWords({ inOff: 0, resOff: inUnits, outOff: inUnits + outUnits, wOff: 0, bOff: 4 * (wUnits - outputBlocks(spec.cout)), wOffB: 0, bOffB: 0, count, inH: spec.inH, inW: spec.inW, outH: oh, outW: ow }) as Uint32Array<ArrayBuffer>);
+  const lr = spec.input.kind === 'lr' ? device.createTexture({ size: [spec.inW, spec.inH], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING }) : null;
+  const origins = spec.input.kind === 'lr' ? device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.STORAGE }) : null;
+  const dispose = () => { arena.destroy(); weights.destroy(); params.destroy(); lr?.destroy(); origins?.destroy(); };
+  try {
+    const group = program.bindGroup({ arena, weights, params, ...(lr && origins ? { lr, origins } : {}) });
+    return {
+      run: async () => {
         const enc = device.createCommandEncoder();
         const pass = enc.beginComputePass();
         program.dispatch(pass, group, kernel.workgroups(count));
@@ -101,13 +123,14 @@ export function gpuKernelTimer(device: GPUDevice, count = 1): KernelTimer {
         const t = performance.now();
         device.queue.submit([enc.finish()]);
         await device.queue.onSubmittedWorkDone();
-        if (r > 0) best = Math.min(best, performance.now() - t);
-      }
-      return best;
-    } finally {
-      arena.destroy(); weights.destroy(); params.destroy(); lr?.destroy(); origins?.destroy();
-    }
-  };
+        return performance.now() - t;
+      },
+      dispose,
+    };
+  } catch (e) {
+    dispose();
+    throw e;
+  }
 }
 
 /** In memory (tests, or a page without IndexedDB). */
