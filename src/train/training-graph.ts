@@ -53,7 +53,7 @@ export function buildPathTrainingGraph(p: PathSpec, scale: number, shape: Traini
   const s = scale;
   const { batch: n, cropH: ch, cropW: cw, halo } = shape;
   const ih = ch + 2 * halo, iw = cw + 2 * halo;
-  const C = p.channels, rC = p.expansion * p.channels, out = 3 * s * s;
+  const out = 3 * s * s;
   const t = new Tape(`train_p${p.id}`);
   const inputNhwc = t.input(TG.input, [n, ih, iw, 3]);
   const targetNhwc = t.input(TG.target, [n, ch * s, cw * s, 3]);
@@ -70,20 +70,7 @@ export function buildPathTrainingGraph(p: PathSpec, scale: number, shape: Traini
   const moments = new Map([...params].map(([k, dims]) => [k, { m: t.input(TG.state('m', k), dims), v: t.input(TG.state('v', k), dims) }]));
 
   // forward, NCHW
-  const x = t.op('Transpose', [inputNhwc], { perm: attr.ints([0, 3, 1, 2]) }, [n, 3, ih, iw]);
-  const x0 = t.op('Sub', [x, t.scalar(IMAGE_MEAN)], {}, [n, 3, ih, iw]);
-  const conv = (name: string, input: string, channels: number, pad = 1, scale?: string): string => {
-    let [cw, cb] = [w.get(`${name}.w`)!, w.get(`${name}.b`)!];
-    // the residual scale multiplies the (small) filter and bias rather than the activations: same maths, fewer passes
-    if (scale) [cw, cb] = [t.op('Mul', [cw, scale], {}, t.shape(cw)), t.op('Mul', [cb, scale], {}, t.shape(cb))];
-    return t.op('Conv', [input, cw, cb], { pads: attr.ints([pad, pad, pad, pad]) }, [n, channels, ih, iw]);
-  };
-  const residualScale = t.scalar(1 / Math.sqrt(p.blocks));
-  let f = conv(`p${p.id}.head`, x0, C);
-  for (let i = 0; i < p.blocks; i++) {
-    const r = t.op('Relu', [conv(blockConvName(p.id, i, 'c1'), f, rC)], {}, [n, rC, ih, iw]);
-    f = t.op('Add', [f, conv(blockConvName(p.id, i, 'c2'), r, C, 1, residualScale)], {}, [n, C, ih, iw]);
-  }
+  const { x0, features: f, conv } = appendPathBody(t, p, w, inputNhwc, [n, ih, iw]);
   const y = t.op('Add', [conv(`p${p.id}.tail`, f, out), conv(`p${p.id}.skip`, x0, out, 2)], {}, [n, out, ih, iw]);
   const z = t.op('DepthToSpace', [y], { blocksize: attr.int(s), mode: attr.string('CRD') }, [n, 3, ih * s, iw * s]);
   const full = t.op('Add', [z, t.scalar(IMAGE_MEAN)], {}, [n, 3, ih * s, iw * s]);
@@ -110,6 +97,32 @@ export function buildPathTrainingGraph(p: PathSpec, scale: number, shape: Traini
     if (opts.gradients) t.output(t.rename(g, TG.grad(k)));
   }
   return { model: t.build(), params };
+}
+
+type ConvFn = (name: string, input: string, channels: number, pad?: number, scale?: string) => string;
+
+/**
+ * The forward pass of path `p` up to its body's output, NCHW: `x0` (the input, NHWC [n, ih, iw, 3], transposed and
+ * centred), `features` (after the head and the residual blocks, [n, C, ih, iw]) and the conv helper for the rest.
+ * `w` maps parameter names to graph tensors.
+ */
+export function appendPathBody(t: Tape, p: PathSpec, w: Map<string, string>, inputNhwc: string, [n, ih, iw]: number[]): { x0: string; features: string; conv: ConvFn } {
+  const C = p.channels, rC = p.expansion * p.channels;
+  const x = t.op('Transpose', [inputNhwc], { perm: attr.ints([0, 3, 1, 2]) }, [n, 3, ih, iw]);
+  const x0 = t.op('Sub', [x, t.scalar(IMAGE_MEAN)], {}, [n, 3, ih, iw]);
+  const conv: ConvFn = (name, input, channels, pad = 1, scale) => {
+    let [cw, cb] = [w.get(`${name}.w`)!, w.get(`${name}.b`)!];
+    // the residual scale multiplies the (small) filter and bias rather than the activations: same maths, fewer passes
+    if (scale) [cw, cb] = [t.op('Mul', [cw, scale], {}, t.shape(cw)), t.op('Mul', [cb, scale], {}, t.shape(cb))];
+    return t.op('Conv', [input, cw, cb], { pads: attr.ints([pad, pad, pad, pad]) }, [n, channels, ih, iw]);
+  };
+  const residualScale = t.scalar(1 / Math.sqrt(p.blocks));
+  let f = conv(`p${p.id}.head`, x0, C);
+  for (let i = 0; i < p.blocks; i++) {
+    const r = t.op('Relu', [conv(blockConvName(p.id, i, 'c1'), f, rC)], {}, [n, rC, ih, iw]);
+    f = t.op('Add', [f, conv(blockConvName(p.id, i, 'c2'), r, C, 1, residualScale)], {}, [n, C, ih, iw]);
+  }
+  return { x0, features: f, conv };
 }
 
 /**
