@@ -132,7 +132,7 @@ export class DemoApp extends LitElement {
 
 /** The facts a viewer wants before pressing play. */
 function packFacts(m: NonNullable<DydcaPlayer['manifest']>): string {
-  const gflops = (m as { gflopsPerFrame?: { mean: number } }).gflopsPerFrame;
+  const gflops = m.gflopsPerFrame;
   return `LR ${m.lr.width}x${m.lr.height} -> HR ${m.hr.width}x${m.hr.height} (x${m.scale}), ${(m.frames / m.fps).toFixed(1)} s at ${m.fps} fps, ` +
     `${m.model.paths.length} paths${gflops ? `, ${gflops.mean.toFixed(1)} GFLOP per frame` : ''}`;
 }
