@@ -1,6 +1,6 @@
-// The player on an x4 pack (e2e/test-pack.ts: 192x96 HR from 48x24 LR, 2 paths, halo 1) in Debian Chromium with
-// WebGPU: the bicubic and compiled engines play it, every frame they show has the HR size, and the compiled
-// engine's x4 output equals onnxruntime-node's on the same frame and patches.
+// The player on x4 and x3 packs (e2e/test-pack.ts: x4 192x96 HR from 48x24 LR, 2 paths, halo 1; x3 likewise with
+// halo 2) in Debian Chromium with WebGPU: the bicubic engine plays x4 at the HR size, and at each scale the compiled
+// engine shows frames at the HR size whose output equals onnxruntime-node's on the same frame and patches.
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,20 +11,20 @@ import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
 import { waitReady, withPlayer } from './player-page.js';
-import { ensureTestPack, routePack, testPackPrefix } from './test-pack.js';
+import { ensureTestPack, routePack, testPackPrefix, type TestPackScale } from './test-pack.js';
 
-const SCALE = 4;
-let dir = '';
+const SCALES: TestPackScale[] = [4, 3];
+const dirs = new Map<TestPackScale, string>();
 
-test.beforeAll(() => { test.setTimeout(300_000); dir = ensureTestPack(SCALE); });
+test.beforeAll(() => { test.setTimeout(300_000); for (const s of SCALES) dirs.set(s, ensureTestPack(s)); });
 
-const manifest = (): PackManifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as PackManifest;
+const manifest = (scale: TestPackScale): PackManifest => JSON.parse(readFileSync(join(dirs.get(scale)!, 'manifest.json'), 'utf8')) as PackManifest;
 
-/** Opens the demo page on the x4 pack with `engine` and the PSNR overlay (which loads the HR reference), and waits until that engine is in use. */
-async function openPlayer(page: Page, engine: EngineName): Promise<void> {
+/** Opens the demo page on the x`scale` pack with `engine` and the PSNR overlay (which loads the HR reference), and waits until that engine is in use. */
+async function openPlayer(page: Page, engine: EngineName, scale: TestPackScale): Promise<void> {
   page.on('console', (m) => { if (m.type() === 'error') console.log(`[page] ${m.text()}`); });
-  await routePack(page, {}, { scale: SCALE });
-  await page.goto(`/?pack=${encodeURIComponent(`${testPackPrefix(SCALE)}manifest.json`)}&autoplay=0&engine=${engine}&overlay=psnr`);
+  await routePack(page, {}, { scale });
+  await page.goto(`/?pack=${encodeURIComponent(`${testPackPrefix(scale)}manifest.json`)}&autoplay=0&engine=${engine}&overlay=psnr`);
   await waitReady(page);
   await page.waitForFunction((n) => {
     const p = document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as DydcaPlayer;
@@ -50,9 +50,10 @@ const readFrame = (page: Page, which: 'sr' | 'bicubic' | 'hr') => withPlayer(pag
 const rgb = (rgba: ArrayLike<number>) => Uint8Array.from(Array.from(rgba).filter((_, i) => i % 4 !== 3));
 
 test('x4 pack: the bicubic engine plays it at the HR size, aligned with the HR reference', async ({ page }) => {
-  const m = manifest();
+  const SCALE = 4;
+  const m = manifest(SCALE);
   expect([m.scale, m.lr.width * SCALE, m.lr.height * SCALE]).toEqual([SCALE, m.hr.width, m.hr.height]);
-  await openPlayer(page, 'bicubic');
+  await openPlayer(page, 'bicubic', SCALE);
   const played = await frameAfter(page, "s.frame >= 3 && s.engine === 'bicubic'", { play: true });
   expect(played.frame).toBeGreaterThanOrEqual(3);
   await withPlayer(page, (p) => p.pause(), null);
@@ -68,10 +69,12 @@ test('x4 pack: the bicubic engine plays it at the HR size, aligned with the HR r
   await page.screenshot({ path: test.info().outputPath('player-x4-bicubic.png') });
 });
 
-test('x4 pack: the compiled engine shows frames at the HR size and equals onnxruntime-node', async ({ page }) => {
+for (const SCALE of SCALES) test(`x${SCALE} pack: the compiled engine shows frames at the HR size and equals onnxruntime-node`, async ({ page }) => {
   test.setTimeout(600_000);
-  const m = manifest();
-  await openPlayer(page, 'compiled');
+  const m = manifest(SCALE);
+  const dir = dirs.get(SCALE)!;
+  expect([m.scale, m.lr.width * SCALE, m.lr.height * SCALE]).toEqual([SCALE, m.hr.width, m.hr.height]);
+  await openPlayer(page, 'compiled', SCALE);
   // SR on SwiftShader takes seconds a frame, so the 0.5 s clip would end with every frame late: step through
   // frames by seeking instead, which shows each one with SR
   for (const f of [1, 2]) {
@@ -79,7 +82,7 @@ test('x4 pack: the compiled engine shows frames at the HR size and equals onnxru
     const [sr, hr] = [await readFrame(page, 'sr'), await readFrame(page, 'hr')];
     expect(sr).toHaveLength(m.hr.width * m.hr.height * 4);
     const psnr = psnrRgb8(rgb(sr), rgb(hr));
-    console.log(`x4 compiled in the page, frame ${f}: SR ${psnr.toFixed(2)} dB (overlay ${s.psnr!.toFixed(2)}, bicubic ${s.psnrBicubic!.toFixed(2)}); packer SR ${m.metrics.psnrSRPerFrame[f].toFixed(2)} dB, bicubic ${m.metrics.psnrBicubicPerFrame[f].toFixed(2)} dB`);
+    console.log(`x${SCALE} compiled in the page, frame ${f}: SR ${psnr.toFixed(2)} dB (overlay ${s.psnr!.toFixed(2)}, bicubic ${s.psnrBicubic!.toFixed(2)}); packer SR ${m.metrics.psnrSRPerFrame[f].toFixed(2)} dB, bicubic ${m.metrics.psnrBicubicPerFrame[f].toFixed(2)} dB`);
     expect(s.psnr!).toBeCloseTo(psnr, 3);
     // the page decodes lr.mp4/hr.mp4 itself (its own chroma upsampling), so close to, not equal to, the packer's numbers
     expect(Math.abs(psnr - m.metrics.psnrSRPerFrame[f])).toBeLessThan(1);
@@ -103,7 +106,7 @@ test('x4 pack: the compiled engine shows frames at the HR size and equals onnxru
   const gotRgb = rgb(got);
   let maxDiff = 0;
   for (let i = 0; i < gotRgb.length; i++) maxDiff = Math.max(maxDiff, Math.abs(gotRgb[i] - reference.data[i]));
-  console.log(`x4 compiled vs onnxruntime-node: max abs diff ${maxDiff}/255`);
+  console.log(`x${SCALE} compiled vs onnxruntime-node: max abs diff ${maxDiff}/255`);
   expect(maxDiff).toBeLessThanOrEqual(1);
-  await page.screenshot({ path: test.info().outputPath('player-x4-compiled.png') });
+  await page.screenshot({ path: test.info().outputPath(`player-x${SCALE}-compiled.png`) });
 });

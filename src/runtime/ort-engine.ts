@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { groupPatchesByShape } from '../format/patch.js';
-import { PatchBatchKernels, batchInputDims, type PatchBatchShape } from './patch-batch.js';
+import { PatchBatchKernels, batchInputDims, batchOutputDims, type PatchBatchShape } from './patch-batch.js';
 
 // The bundled build inlines the wasm glue; only the .wasm is fetched, from where vite emitted it.
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
@@ -24,10 +24,15 @@ function outputShapeError(outputName: string, actual: readonly number[], input: 
     `(its input ${dimsText(input)} upscaled x${scale}, the manifest's scale). The model does not fit the pack: re-export it for x${scale} or fix the manifest's scale`);
 }
 
+interface ClassIO { capacity: number; input: GPUBuffer; output: GPUBuffer; origins: GPUBuffer; params: { gather: GPUBuffer; scatter: GPUBuffer } }
+
 class OrtEngine implements SREngine {
   readonly name = 'ort' as const;
   private session: ort.InferenceSession | null = null;
   private kernels: PatchBatchKernels | null = null;
+  /** per shape class (`HxW`): I/O buffers reused across frames */
+  private readonly io = new Map<string, ClassIO>();
+  private warnedCopy = false;
 
   constructor(private readonly device: GPUDevice, private readonly model: EngineModel) {}
 
@@ -62,40 +67,75 @@ class OrtEngine implements SREngine {
     onProgress?.(1, 'onnxruntime-web ready');
   }
 
+  /** A class's I/O buffers for `count` patches: kept across frames, grown to the next power of two when too small. */
+  private classIO(shape: PatchBatchShape, count: number): ClassIO {
+    const key = `${shape.patchH}x${shape.patchW}`;
+    const io = this.io.get(key);
+    if (io && io.capacity >= count) return io;
+    if (io) for (const b of [io.input, io.output, io.origins]) b.destroy();
+    const capacity = 1 << Math.ceil(Math.log2(count));
+    const bytes = (dims: number[]) => dims.reduce((a, b) => a * b, 1) * 4;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const fresh: ClassIO = {
+      capacity,
+      input: this.device.createBuffer({ label: `ort-input ${key}`, size: bytes(batchInputDims(shape, capacity)), usage }),
+      output: this.device.createBuffer({ label: `ort-output ${key}`, size: bytes(batchOutputDims(shape, capacity)), usage }),
+      origins: this.device.createBuffer({ label: `ort-origins ${key}`, size: 8 * capacity, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }),
+      params: io?.params ?? this.kernels!.paramsBuffers(),
+    };
+    this.io.set(key, fresh);
+    return fresh;
+  }
+
+  /**
+   * onnxruntime-web at its best settings for this model: input and output GPU buffers preallocated per shape class
+   * and reused (the output bound as a pre-allocated fetch), every class's gather in one submit before the sessions
+   * run and every scatter in one submit after, one CPU wait per frame. Graph capture does not apply: the routing
+   * (Shape, Gather, If) runs on ORT's CPU side, and capture needs every node on the WebGPU EP with static shapes.
+   */
   async run(job: FrameJob): Promise<FrameResult> {
     const session = this.session;
     const kernels = this.kernels;
     if (!session || !kernels) throw new Error('ort engine: call prepare() before run()');
     const start = performance.now();
-    for (const group of groupPatchesByShape<PatchRect>(job.patches).values()) {
+    const classes = [...groupPatchesByShape<PatchRect>(job.patches).values()].map((group) => {
       const shape: PatchBatchShape = { patchW: group[0].w, patchH: group[0].h, halo: this.model.halo, scale: this.model.scale };
-      const dims = batchInputDims(shape, group.length);
-      const origins = kernels.originsBuffer(group.map((p) => [p.x, p.y]));
-      const input = this.device.createBuffer({
-        label: 'ort-input-batch', size: dims.reduce((a, b) => a * b, 1) * 4,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      });
-      const gatherEncoder = this.device.createCommandEncoder({ label: 'ort-gather' });
-      const temps = kernels.encodeGather(gatherEncoder, job.lr, origins, group.length, shape, input);
-      this.device.queue.submit([gatherEncoder.finish()]);
-      const feed = ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims });
-      const out = await session.run({ [session.inputNames[0]]: feed });
-      const result = out[session.outputNames[0]];
-      const problem = outputShapeError(session.outputNames[0], result.dims, dims, this.model.scale, `for ${group.length} ${shape.patchW}x${shape.patchH} patches`);
-      if (problem) {
-        for (const t of Object.values(out)) t.dispose();
-        feed.dispose();
-        for (const b of [origins, input, ...temps]) b.destroy();
-        throw problem;
-      }
-      const scatterEncoder = this.device.createCommandEncoder({ label: 'ort-scatter' });
-      temps.push(...kernels.encodeScatter(scatterEncoder, result.gpuBuffer as GPUBuffer, origins, group.length, shape, job.hr));
-      this.device.queue.submit([scatterEncoder.finish()]);
-      await this.device.queue.onSubmittedWorkDone();
-      for (const t of Object.values(out)) t.dispose();
-      feed.dispose();
-      for (const b of [origins, input, ...temps]) b.destroy();
+      const io = this.classIO(shape, group.length);
+      kernels.writeOrigins(io.origins, group.map((p) => [p.x, p.y]));
+      return { group, shape, io };
+    });
+    const gather = this.device.createCommandEncoder({ label: 'ort-gather' });
+    for (const { group, shape, io } of classes) kernels.encodeGather(gather, job.lr, io.origins, group.length, shape, io.input, io.params.gather);
+    this.device.queue.submit([gather.finish()]);
+    // what each class's scatter reads: the pre-allocated output, or where ORT put it when it did not honour that
+    const outputs: GPUBuffer[] = [];
+    const unhonoured: ort.Tensor[] = [];
+    for (const { group, shape, io } of classes) {
+      const inDims = batchInputDims(shape, group.length);
+      const outDims = batchOutputDims(shape, group.length);
+      const feed = ort.Tensor.fromGpuBuffer(io.input, { dataType: 'float32', dims: inDims });
+      const fetch = ort.Tensor.fromGpuBuffer(io.output, { dataType: 'float32', dims: outDims });
+      try {
+        const out = await session.run({ [session.inputNames[0]]: feed }, { [session.outputNames[0]]: fetch });
+        const result = out[session.outputNames[0]];
+        const problem = outputShapeError(session.outputNames[0], result.dims, inDims, this.model.scale, `for ${group.length} ${shape.patchW}x${shape.patchH} patches`);
+        if (result.gpuBuffer !== io.output) {
+          unhonoured.push(result);
+          if (!this.warnedCopy) console.info('ort engine: onnxruntime-web wrote its own output buffer, not the pre-allocated one (one more buffer per class)');
+          this.warnedCopy = true;
+        }
+        if (problem) throw problem;
+        outputs.push(result.gpuBuffer as GPUBuffer);
+      } catch (e) {
+        for (const t of unhonoured) t.dispose();
+        throw e;
+      } finally { feed.dispose(); fetch.dispose(); }
     }
+    const scatter = this.device.createCommandEncoder({ label: 'ort-scatter' });
+    classes.forEach(({ group, shape, io }, i) => kernels.encodeScatter(scatter, outputs[i], io.origins, group.length, shape, job.hr, io.params.scatter));
+    this.device.queue.submit([scatter.finish()]);
+    await this.device.queue.onSubmittedWorkDone();
+    for (const t of unhonoured) t.dispose();
     return { gpuMs: null, wallMs: performance.now() - start };
   }
 
@@ -104,6 +144,8 @@ class OrtEngine implements SREngine {
     this.session?.release().catch((e: unknown) => console.warn(`ort engine: session release failed (${e instanceof Error ? e.message : String(e)})`));
     this.session = null;
     this.kernels = null;
+    for (const io of this.io.values()) for (const b of [io.input, io.output, io.origins, io.params.gather, io.params.scatter]) b.destroy();
+    this.io.clear();
   }
 }
 

@@ -34,34 +34,29 @@ export class PatchBatchKernels {
     this.scatter = KernelProgram.createSync(device, patchScatterKernel);
   }
 
-  /** Uploads patch origins (LR px) into a new storage buffer; the caller destroys it after the frame. */
-  originsBuffer(origins: [number, number][]): GPUBuffer {
-    const data = new Uint32Array(Math.max(2, origins.length * 2));
+  /** Writes patch origins (LR px) into `buffer` (8 bytes per patch). */
+  writeOrigins(buffer: GPUBuffer, origins: [number, number][]): void {
+    const data = new Uint32Array(origins.length * 2);
     origins.forEach(([x, y], i) => { data[2 * i] = x; data[2 * i + 1] = y; });
-    const buffer = this.device.createBuffer({ label: 'patch-origins', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(buffer, 0, data);
-    return buffer;
   }
 
-  private uniform(values: number[]): GPUBuffer {
-    const data = new Uint32Array(values);
-    const buffer = this.device.createBuffer({ label: 'patch-batch-params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.device.queue.writeBuffer(buffer, 0, data);
-    return buffer;
+  /** The uniforms of one gather and one scatter, written at each encode (kept by the caller across frames). */
+  paramsBuffers(): { gather: GPUBuffer; scatter: GPUBuffer } {
+    const make = (label: string, bytes: number) => this.device.createBuffer({ label, size: bytes, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    return { gather: make('patch-gather-params', 16), scatter: make('patch-scatter-params', 32) };
   }
 
-  /** Encodes LR patches -> `batch` (NCHW f32, batchInputDims). Returns buffers to destroy once the work is done. */
-  encodeGather(encoder: GPUCommandEncoder, lr: GPUTexture, origins: GPUBuffer, count: number, shape: PatchBatchShape, batch: GPUBuffer): GPUBuffer[] {
-    const params = this.uniform([shape.patchW, shape.patchH, shape.halo, count]);
+  /** Encodes LR patches -> `batch` (NCHW f32, batchInputDims). */
+  encodeGather(encoder: GPUCommandEncoder, lr: GPUTexture, origins: GPUBuffer, count: number, shape: PatchBatchShape, batch: GPUBuffer, params: GPUBuffer): void {
+    this.device.queue.writeBuffer(params, 0, new Uint32Array([shape.patchW, shape.patchH, shape.halo, count]));
     const [, , inH, inW] = batchInputDims(shape, count);
     this.gather.encode(encoder, { lr, origins, batch, params }, [Math.ceil(inW / 8), Math.ceil(inH / 8), count]);
-    return [params];
   }
 
   /** Encodes the centre crops of `batch` (NCHW f32, batchOutputDims) -> HR texture at scale * origin. */
-  encodeScatter(encoder: GPUCommandEncoder, batch: GPUBuffer, origins: GPUBuffer, count: number, shape: PatchBatchShape, hr: GPUTexture): GPUBuffer[] {
-    const params = this.uniform([shape.patchW, shape.patchH, shape.halo, count, shape.scale, 0, 0, 0]);
+  encodeScatter(encoder: GPUCommandEncoder, batch: GPUBuffer, origins: GPUBuffer, count: number, shape: PatchBatchShape, hr: GPUTexture, params: GPUBuffer): void {
+    this.device.queue.writeBuffer(params, 0, new Uint32Array([shape.patchW, shape.patchH, shape.halo, count, shape.scale, 0, 0, 0]));
     this.scatter.encode(encoder, { batch, origins, hr, params }, [Math.ceil((shape.patchW * shape.scale) / 8), Math.ceil((shape.patchH * shape.scale) / 8), count]);
-    return [params];
   }
 }
