@@ -19,15 +19,20 @@ export interface TailFitOptions {
   maxSamples?: number;
   /** ridge strength relative to each feature's own energy (default 1e-3) */
   ridge?: number;
-  /** LR crop side of the sampled crops (default 16, capped by the path's patches) */
+  /** LR crop side of the sampled crops (default: whole patches, i.e. the path's smallest patch side) */
   cropSize?: number;
+  /** LR px of context around each crop, as at inference (the patch halo); beyond it the convs see zero padding, as
+   *  the deployed model does at a patch's border. Default: the path's whole receptive field (no padding effects) */
+  halo?: number;
+  /** crops per path (default 64); their pixels are subsampled to `maxSamples` */
+  crops?: number;
   seed?: number;
 }
 
 /** Inputs are centred as in the network (x/255 - 0.5); so are targets (the network adds 0.5 back). */
 const MEAN = 0.5;
 
-/** LR px of context around a crop so every sampled pixel's features see real (edge-clamped) pixels, not padding. */
+/** LR px of context around a crop that lets every pixel's features see real (edge-clamped) pixels, not padding. */
 function contextOf(p: PathSpec): number {
   return 1 + 2 * p.blocks + 1 + (SKIP_KERNEL - 1) / 2;
 }
@@ -56,12 +61,15 @@ export async function fitTailLeastSquares(set: TrainingSet, spec: DynamicSRSpec,
 async function fitPath(set: TrainingSet, sampler: CropSampler, p: PathSpec, s: number, weights: Weights, opts: TailFitOptions, rng: SeededRandom) {
   const C = p.channels, k = SKIP_KERNEL, r = (k - 1) >> 1;
   const nTail = C * 9, nSkip = 3 * k * k, nIn = nTail + nSkip, nF = nIn + 1, nOut = 3 * s * s;
-  const [ch, cw] = sampler.cropShape(p.id, opts.cropSize ?? 16);
-  const ctx = contextOf(p);
+  const cropSize = opts.cropSize ?? Number.MAX_SAFE_INTEGER;
+  const [ch, cw] = sampler.cropShape(p.id, cropSize);
+  const ctx = opts.halo ?? contextOf(p);
   const ih = ch + 2 * ctx, iw = cw + 2 * ctx;
-  const count = Math.max(1, Math.ceil((opts.maxSamples ?? 20_000) / (ch * cw)));
-  const batch = sampler.sample(p.id, count, opts.cropSize ?? 16, ctx, rng, false);
+  const count = opts.crops ?? 64;
+  const keep = Math.min(1, (opts.maxSamples ?? 20_000) / (count * ch * cw));
+  const batch = sampler.sample(p.id, count, cropSize, ctx, rng, false);
   const features = await bodyFeatures(p, s, weights, batch.input, [count, ih, iw]);
+  let used = 0;
 
   const A = new Float64Array(nF * nF), B = new Float64Array(nF * nOut);
   const v = new Float64Array(nF), t = new Float64Array(nOut);
@@ -69,10 +77,19 @@ async function fitPath(set: TrainingSet, sampler: CropSampler, p: PathSpec, s: n
   for (let n = 0; n < count; n++) {
     const fBase = n * C * plane, xBase = n * plane * 3, tBase = n * ch * s * tw * 3;
     for (let y = ctx; y < ctx + ch; y++) for (let x = ctx; x < ctx + cw; x++) {
+      if (keep < 1 && rng.next() >= keep) continue;
+      used++;
       // OIHW order of the tail's and the skip's filters: [c][ky][kx]
       let q = 0;
-      for (let c = 0; c < C; c++) for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) v[q++] = features[fBase + c * plane + (y + dy) * iw + x + dx];
-      for (let c = 0; c < 3; c++) for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) v[q++] = batch.input[xBase + ((y + dy) * iw + x + dx) * 3 + c] - MEAN;
+      // the tail's 3x3 reach: zero beyond the input, as the conv's padding
+      for (let c = 0; c < C; c++) for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const yy = y + dy, xx = x + dx;
+        v[q++] = yy < 0 || yy >= ih || xx < 0 || xx >= iw ? 0 : features[fBase + c * plane + yy * iw + xx];
+      }
+      for (let c = 0; c < 3; c++) for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+        const yy = y + dy, xx = x + dx;
+        v[q++] = yy < 0 || yy >= ih || xx < 0 || xx >= iw ? 0 : batch.input[xBase + (yy * iw + xx) * 3 + c] - MEAN;
+      }
       v[q] = 1;
       // output channel c*s*s + i*s + j is HR pixel (i, j) of this LR pixel, colour c (depth-to-space, CRD)
       for (let c = 0; c < 3; c++) for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) {
@@ -99,7 +116,7 @@ async function fitPath(set: TrainingSet, sampler: CropSampler, p: PathSpec, s: n
     A[a * nF + a] += lambda;
     if (a >= nTail) for (let o = 0; o < nOut; o++) B[a * nOut + o] += lambda * skipW[o * nSkip + (a - nTail)];
   }
-  A[nIn * nF + nIn] += 1e-9 * Math.max(1, count * ch * cw);
+  A[nIn * nF + nIn] += 1e-9 * Math.max(1, used);
   const X = solveSpd(A, B, nF, nOut);
   const tailW = new Float32Array(nOut * nTail), skipOut = new Float32Array(nOut * nSkip), bias = new Float32Array(nOut);
   for (let o = 0; o < nOut; o++) {
@@ -113,7 +130,7 @@ async function fitPath(set: TrainingSet, sampler: CropSampler, p: PathSpec, s: n
     [`p${p.id}.skip.w`, { dims: [nOut, 3, k, k], data: skipOut }],
     [`p${p.id}.skip.b`, { dims: [nOut], data: new Float32Array(nOut) }],
   ]);
-  return { params, samples: count * ch * cw };
+  return { params, samples: used };
 }
 
 /** The body's output [n, C, ih, iw] (NCHW, flat) for NHWC input crops, by onnxruntime. */
