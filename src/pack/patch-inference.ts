@@ -17,7 +17,8 @@ export interface PatchModel { session: ort.InferenceSession; scale: number; halo
 export async function loadPatchModel(onnx: Uint8Array, scale: number, halo: number, name = 'model.onnx'): Promise<PatchModel> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 2, graphOptimizationLevel: 'all' });
+    // idle threads sleep instead of spinning: on a shared machine spinning takes the cores the working threads wait for
+    session = await ort.InferenceSession.create(onnx, { intraOpNumThreads: 2, graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } });
   } catch (e) {
     // onnxruntime's own message names no file ("protobuf parsing failed")
     throw new InputError(`${name} is not a model onnxruntime can load (${(e as Error).message.split('\n')[0].replace(/^Error: /, '')})`);
