@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseConvTiling, convKernel, convOutputSize, convTilingCandidates, tilingBytes } from './conv-kernel.js';
 import { srTailKernel } from './sr-tail-kernel.js';
 import { blockedWeights, outputBlocks } from './weight-layout.js';
+import { winogradCandidates, winogradFlops, winogradTilingBytes, winogradWeights } from './winograd-conv-kernel.js';
 
 describe('blockedWeights', () => {
   it.each([
@@ -64,5 +65,35 @@ describe('generated WGSL', () => {
     expect(srTailKernel({ ...base, patchH: 9, patchW: 3, output: 'texture' }).code).toBe(tex.code);
     expect(tex.workgroups(4)).toEqual([1, 1, 4]);
     expect(srTailKernel({ ...base, output: 'float' }).code).toContain('debugOut');
+  });
+});
+
+describe('Winograd F(2x2,3x3) codegen', () => {
+  const arena = { kind: 'arena' as const };
+  it.each([64, 32, 16])('%i output channels: every candidate divides the blocks and fits 16 KiB; none for the LR head or 5x5', (cout) => {
+    const candidates = winogradCandidates({ k: 3, cout, input: arena });
+    expect(candidates.length).toBeGreaterThan(0);
+    for (const t of candidates) {
+      expect(outputBlocks(cout) % t.obw).toBe(0);
+      expect(winogradTilingBytes(t)).toBeLessThanOrEqual(16384);
+    }
+    expect(winogradCandidates({ k: 3, cout, input: { kind: 'lr', halo: 2 } })).toEqual([]);
+    expect(winogradCandidates({ k: 5, cout, input: arena })).toEqual([]);
+  });
+
+  it('pre-transforms weights as U = G g G^T in the blocked 4x4 layout', () => {
+    // g = all ones: G's row sums are [1, 1.5, 0.5, 1], so U[i][j] is their outer product
+    const u = winogradWeights([1, 1, 3, 3], new Float32Array(9).fill(1));
+    const rows = [1, 1.5, 0.5, 1];
+    // one output block (4 lanes, only lane 0 used) x 1 input channel x 16 positions
+    expect(Array.from({ length: 16 }, (_, k) => u[k * 4])).toEqual(rows.flatMap((a) => rows.map((b) => a * b)));
+  });
+
+  it('counts about 2x fewer FLOPs than direct on a 70x70 32->64 layer', () => {
+    const t = winogradCandidates({ k: 3, cout: 64, input: arena })[0];
+    const direct = 2 * 70 * 70 * 32 * 64 * 9;
+    const ratio = direct / winogradFlops({ cin: 32, cout: 64 }, 70, 70, t);
+    expect(ratio).toBeGreaterThan(1.9);
+    expect(ratio).toBeLessThan(2.25);
   });
 });

@@ -15,7 +15,11 @@ export function convVariantCandidates(spec: ConvKernelSpec): ConvVariant[] {
   return [...convTilingCandidates(spec.cout, spec.k), ...winogradCandidates(spec)];
 }
 
-/** The default without tuning: the GEMM default (Winograd is a tuner candidate; see docs/compiler-runtime.md, "Winograd"). */
+/**
+ * The default without tuning: the GEMM default everywhere. Winograd is a tuner candidate only: side by side on
+ * SwiftShader here its block convs ran 2.3x slower than the GEMM default (docs/compiler-runtime.md, "Winograd"); real
+ * GPUs may differ, and the per-adapter tuner times both.
+ */
 export function defaultConvVariant(spec: ConvKernelSpec): ConvVariant {
   return chooseConvTiling(spec.cout, spec.k);
 }
