@@ -77,7 +77,7 @@ export class CropSampler {
     }
   }
 
-  /** How many patches each path serves (paths are drawn in this proportion). */
+  /** How many patches each path serves (without patch weights, paths are drawn in this proportion). */
   patchCounts(): Map<number, number> {
     return new Map(this.pathIds.map((id) => [id, this.byPath.get(id)!.length]));
   }

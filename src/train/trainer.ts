@@ -1,5 +1,5 @@
 // Overfits a dynamic SR network to one video: per step, a batch of crops for one path (drawn in
-// proportion to the patches it serves), L1 loss, Adam with cosine decay, checkpoint/resume.
+// proportion to the patches it serves, or to their weights), L1 or L2 loss, Adam with cosine decay, checkpoint/resume.
 import { initTfBackend, tf, type TrainBackend } from './tf-backend.js';
 import { pathGradients } from './path-gradients.js';
 import { GradientWorkerPool } from './gradient-workers.js';
