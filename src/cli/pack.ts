@@ -5,7 +5,7 @@ import { InputError } from '../pack/ingest.js';
 import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
-import { defaultBasePatch, pack, type PackOptions } from '../pack/packer.js';
+import { defaultBasePatch, pack, PACK_LOSS, type PackOptions } from '../pack/packer.js';
 import { stderrProgress } from '../pack/progress.js';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 import { TRAINER_KINDS } from '../train/trainer.js';
@@ -27,7 +27,7 @@ const MAX_GFLOP_BUDGET = 1e6;
 const MAX_SECONDS = 1_000_000;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--force] [--quiet] [--json]';
+  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--loss l2|l1] [--crop-sampling error|uniform] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--force] [--quiet] [--json]';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
@@ -35,7 +35,7 @@ export async function runPack(argv: string[]): Promise<number> {
   try {
     const args = parseArgs('pack', argv, {
       out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number', 'train-seconds': 'number', trainer: 'string',
-      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', crf: 'number', seed: 'number', 'max-gflops-per-frame': 'number',
+      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', loss: 'string', 'crop-sampling': 'string', crf: 'number', seed: 'number', 'max-gflops-per-frame': 'number',
       json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean',
     });
     if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
@@ -64,6 +64,8 @@ export async function runPack(argv: string[]): Promise<number> {
       paths, steps: intFlag('pack', args, 'steps', trainSeconds === null ? DEFAULT_STEPS : TIMED_STEP_CAP, 1, 10_000_000), trainSeconds,
       trainer: oneOf('pack', 'trainer', args.flags.get('trainer') ?? 'ort', TRAINER_KINDS), batchSize: intFlag('pack', args, 'batch', 16, 1, 1024),
       learningRate: learningRateFlag(args.flags.get('lr')),
+      loss: oneOf('pack', 'loss', args.flags.get('loss') ?? PACK_LOSS, ['l2', 'l1'] as const),
+      cropSampling: oneOf('pack', 'crop-sampling', args.flags.get('crop-sampling') ?? 'error', ['error', 'uniform'] as const),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
       force: args.flags.get('force') === true, maxGflopsPerFrame,

@@ -29,7 +29,7 @@ export interface PackManifest {
   patches: { file: string; segments?: PatchSegments };
   split: { scorer: 'bicubic' | 'trained'; basePatch: number; levels: number; thresholds: number[] };
   /** `seconds`: wall-clock training time; `trainer`: which trainer ran; `budgetSeconds`: --train-seconds, null when bounded by steps */
-  training: { steps: number; batchSize: number; learningRate: number; seconds: number; trainer?: 'ort' | 'tfjs-wasm'; budgetSeconds?: number | null };
+  training: { steps: number; batchSize: number; learningRate: number; seconds: number; trainer?: 'ort' | 'tfjs-wasm'; budgetSeconds?: number | null; loss?: 'l1' | 'l2'; cropSampling?: 'error' | 'uniform' };
   metrics: {
     psnrBicubic: number; psnrSR: number; psnrSRPerFrame: number[]; psnrBicubicPerFrame: number[];
     /** PSNR of the LR frames decoded from lr.mp4 against the LR frames trained on */

@@ -68,6 +68,7 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
     const sizes = [base, base / 2, base / 4];
     expect(m.model.paths.map((p) => p.patch)).toEqual(sizes.map((v) => [v, v]));
     expect(m.split).toMatchObject({ basePatch: base, levels: 3 });
+    expect(m.training).toMatchObject({ loss: 'l2', cropSampling: 'error' }); // the packer's defaults, recorded
     expect(m.halo).toBe(maxHaloForRouting(sizes));
     expect(m.halo).toBeGreaterThan(0);
 
@@ -119,10 +120,12 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
 describe.each(['nas', 'stdo'] as const)('--method %s at x4', (method) => {
   it('writes one model per group, each scaling by 4, and eval reads it', async () => {
     const out = join(dir, `pack-${method}-x4`);
-    const packed = await runDydca('pack', [clip, '--out', out, '--scale', '4', '--method', method, '--models', '2', '--steps', '6', '--batch', '4', '--json']);
+    const packed = await runDydca('pack', [clip, '--out', out, '--scale', '4', '--method', method, '--models', '2', '--steps', '6', '--batch', '4', '--loss', 'l1', '--json']);
     expect(packed.code).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(manifestProblems(m)).toEqual([]);
+    expect(m.training.loss).toBe('l1'); // --loss reaches the trainer's record; crops are Dy-DCA's only
+    expect(m.training.cropSampling).toBeUndefined();
     expect(m.model.files).toEqual(['model-0.onnx', 'model-1.onnx']);
     const patches = JSON.parse(readFileSync(join(out, 'patches.json'), 'utf8')) as PatchesFile;
     for (const f of patches.frames) expect(validateLayout(f, m.lr.width, m.lr.height)).toBeNull();

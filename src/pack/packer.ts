@@ -12,6 +12,7 @@ import { writeModel } from '../onnx/model-io.js';
 import type { PatchRect } from '../format/patch.js';
 import { trainDynamicSR, type TrainerKind, type TrainProgress } from '../train/trainer.js';
 import { errorSamplingWeights } from '../train/crop-sampler.js';
+import type { TrainingLoss } from '../train/training-graph.js';
 import { openAtomicDir } from './atomic-output.js';
 import { planNas, planStdo, type MethodPlan } from './baselines.js';
 import { fittedStartWeights } from './bicubic-skip.js';
@@ -45,6 +46,10 @@ export interface PackOptions {
   batchSize: number;
   /** Adam base learning rate (cosine-decayed by the trainer) */
   learningRate: number;
+  /** training loss (PACK_LOSS by default) */
+  loss: TrainingLoss;
+  /** Dy-DCA's training crops: 'error' (by each patch's share of its frame's bicubic error, the default) or 'uniform' */
+  cropSampling: 'error' | 'uniform';
   method: 'dydca' | 'nas' | 'stdo';
   /** number of models of the nas/stdo baselines (chunks / texture groups) */
   models: number;
@@ -66,7 +71,7 @@ export interface PackOptions {
  * as much gradient on the near-zero residuals of flat regions as on edges; measured on the x2 demo clip at 300 steps,
  * L2 gained +0.45 dB over bicubic where L1 gained +0.35 (docs/packager.md, "Recipe at x2").
  */
-const PACK_LOSS = 'l2';
+export const PACK_LOSS: TrainingLoss = 'l2';
 
 /**
  * Dy-DCA packs draw training crops by error (crop-sampler.ts errorSamplingWeights with this mix): each patch in
@@ -146,12 +151,13 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     else {
       let spec = defaultPathSpecs(s, sizes.map((v) => [v, v] as [number, number]));
       const patches: PatchRect[][] = [];
-      patchWeights = lrFrames.map((_, i) => {
+      const weights = lrFrames.map((_, i) => {
         const ps = splitFrame(i, lrW, lrH, split, scorer);
         patches.push(ps);
         // scored right after the split, while the scorer still holds this frame's upscale
-        return errorSamplingWeights(ps, scorer(i, ps), ERROR_SAMPLING_MIX);
+        return opts.cropSampling === 'error' ? errorSamplingWeights(ps, scorer(i, ps), ERROR_SAMPLING_MIX) : null;
       });
+      if (opts.cropSampling === 'error') patchWeights = weights as number[][];
       const halo = maxHaloForRouting(sizes);
       if (gflopBudget !== null) spec = budgetedSpec(spec, patches, halo, gflopBudget, progress);
       plan = { halo, patches, models: [{ spec, steps: opts.steps, set: { lrWidth: lrW, lrHeight: lrH, scale: s, frames, patches } }] };
@@ -173,7 +179,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       lap('skip fit');
       progress.stage('train', `skip convs: least-squares fit on ${start.samples} LR pixels`);
       const trained = await trainDynamicSR(model.set, {
-        spec: model.spec, steps: model.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed + m, halo, loss: PACK_LOSS,
+        spec: model.spec, steps: model.steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed + m, halo, loss: opts.loss,
         trainer: opts.trainer, ...(budget === null ? {} : { trainSeconds: budget }),
         initial: start.weights, signal, patchWeights,
         onProgress: (p: TrainProgress) => progress.training(p),
@@ -216,7 +222,8 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       split: { scorer: opts.scorer, basePatch: opts.basePatch, levels: opts.paths, thresholds: split.thresholds },
       training: {
         steps: stepsDone, batchSize: opts.batchSize, learningRate: opts.learningRate, seconds: round(trainSeconds, 1),
-        trainer: opts.trainer, budgetSeconds: opts.trainSeconds,
+        trainer: opts.trainer, budgetSeconds: opts.trainSeconds, loss: opts.loss,
+        ...(opts.method === 'dydca' ? { cropSampling: opts.cropSampling } : {}),
       },
       metrics: { ...metrics, psnrLrStream: round(psnrLrStream, 3) },
     };
@@ -317,7 +324,7 @@ async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, f
   progress.stage('split', `training the scorer: ${steps} steps on ${sample.length} frames`);
   const set = { lrWidth: w, lrHeight: h, scale, frames: sample.map((i) => ({ lr: lr[i].data, hr: hr[i].data })), patches: sample.map(() => grid) };
   // with a time budget the scorer gets a tenth of it, as it gets a tenth of the steps otherwise
-  const trained = await trainDynamicSR(set, { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, signal, loss: PACK_LOSS,
+  const trained = await trainDynamicSR(set, { spec, steps, batchSize: opts.batchSize, learningRate: opts.learningRate, seed: opts.seed, signal, loss: opts.loss,
     trainer: opts.trainer, ...(opts.trainSeconds === null ? {} : { trainSeconds: opts.trainSeconds / 10 }),
     initial: fittedStartWeights(spec, set, opts.seed).weights, onProgress: (p) => progress.training(p) });
   const model = await loadPatchModel(writeModel(exportDynamicSR(spec, trained.weights)), scale, 0);
