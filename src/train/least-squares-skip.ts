@@ -66,15 +66,7 @@ export function fitSkipLeastSquares(set: TrainingSet, pathIds: number[], prior: 
           for (let c = 0; c < 3; c++) for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) {
             t[c * s * s + i * s + j] = hr[((y * s + i) * W + x * s + j) * 3 + c] / 255 - MEAN;
           }
-          // upper triangle only; mirrored below
-          for (let a = 0; a < nF; a++) {
-            const va = v[a];
-            if (va === 0) continue;
-            const rowA = a * nF;
-            for (let b = a; b < nF; b++) A[rowA + b] += va * v[b];
-            const rowB = a * nOut;
-            for (let o = 0; o < nOut; o++) B[rowB + o] += va * t[o];
-          }
+          accumulateNormalEquations(A, B, v, t);
           n++;
         }
       }
@@ -101,6 +93,22 @@ export function fitSkipLeastSquares(set: TrainingSet, pathIds: number[], prior: 
 }
 
 /** Solves A X = B for symmetric positive definite A (n x n) and B (n x m), by Cholesky. */
+/**
+ * Adds one sample (features `v`, targets `t`) to the normal equations A x = B of a least-squares fit: A (nF x nF,
+ * upper triangle only, mirrored by the solver's caller) += v v^T, B (nF x nOut) += v t^T.
+ */
+export function accumulateNormalEquations(A: Float64Array, B: Float64Array, v: ArrayLike<number>, t: ArrayLike<number>): void {
+  const nF = v.length, nOut = t.length;
+  for (let a = 0; a < nF; a++) {
+    const va = v[a];
+    if (va === 0) continue;
+    const rowA = a * nF;
+    for (let b = a; b < nF; b++) A[rowA + b] += va * v[b];
+    const rowB = a * nOut;
+    for (let o = 0; o < nOut; o++) B[rowB + o] += va * t[o];
+  }
+}
+
 export function solveSpd(A: Float64Array, B: Float64Array, n: number, m: number): Float64Array {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

@@ -10,7 +10,7 @@ import type { DynamicSRSpec, PathSpec, Weights } from '../model/spec.js';
 import { writeModel } from '../onnx/model-io.js';
 import { Tape } from './autodiff.js';
 import { CropSampler } from './crop-sampler.js';
-import { solveSpd } from './least-squares-skip.js';
+import { accumulateNormalEquations, solveSpd } from './least-squares-skip.js';
 import { appendPathBody } from './training-graph.js';
 import type { TrainingSet } from './training-set.js';
 
@@ -95,14 +95,7 @@ async function fitPath(set: TrainingSet, sampler: CropSampler, p: PathSpec, s: n
       for (let c = 0; c < 3; c++) for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) {
         t[c * s * s + i * s + j] = batch.target[tBase + (((y - ctx) * s + i) * tw + (x - ctx) * s + j) * 3 + c] - MEAN;
       }
-      for (let a = 0; a < nF; a++) {
-        const va = v[a];
-        if (va === 0) continue;
-        const rowA = a * nF;
-        for (let b = a; b < nF; b++) A[rowA + b] += va * v[b];
-        const rowB = a * nOut;
-        for (let o = 0; o < nOut; o++) B[rowB + o] += va * t[o];
-      }
+      accumulateNormalEquations(A, B, v, t);
     }
   }
   for (let a = 0; a < nF; a++) for (let b = 0; b < a; b++) A[a * nF + b] = A[b * nF + a];
