@@ -144,6 +144,13 @@ describe('checkOutputPath', () => {
     ['nothing there', () => join(dir, 'new-pack'), false, null],
     ['an empty folder', () => { mkdirSync(join(dir, 'empty'), { recursive: true }); return join(dir, 'empty'); }, false, null],
     ['an earlier pack', () => { packLike(join(dir, 'earlier')); return join(dir, 'earlier'); }, false, null],
+    ['an earlier pack with segmented patch layout files (a rebuilt demo pack)', () => {
+      packLike(join(dir, 'segmented'));
+      for (const f of ['patches.json', 'patches-00000.json', 'patches-00001.json', 'model.onnx', 'hr.mp4']) writeFileSync(join(dir, 'segmented', f), 'old');
+      return join(dir, 'segmented');
+    }, false, null],
+    ['a pack folder with a file only named like a segment', () => { packLike(join(dir, 'near')); writeFileSync(join(dir, 'near', 'patches-1.json'), 'x'); return join(dir, 'near'); },
+      false, /patches-1\.json/],
     ['a folder of the user\'s files', () => { mkdirSync(join(dir, 'mine'), { recursive: true }); writeFileSync(join(dir, 'mine', 'thesis.tex'), 'x'); return join(dir, 'mine'); },
       false, /mine already exists and is a folder with files that are not part of a dydca pack \(thesis\.tex\); nothing was changed/],
     ['a pack folder with a user file added', () => { packLike(join(dir, 'mixed')); writeFileSync(join(dir, 'mixed', 'notes.txt'), 'x'); return join(dir, 'mixed'); },

@@ -14,7 +14,8 @@ const NAME_MAX = 255;
 /** Bytes of the output name kept in the temp name, so `.<name>.partial-XXXXXX.old` stays within NAME_MAX. */
 const TEMP_NAME_KEEP = NAME_MAX - 32;
 /** Files a pack folder holds; a folder with anything else is not replaced without `force`. */
-const PACK_ENTRY = /^(manifest\.json|patches\.json|lr\.mp4|hr\.mp4|model(-\d+)?\.onnx)$/;
+// every file the packer writes, the patch layout's segment files (patches-00000.json, ...) included
+const PACK_ENTRY = /^(manifest\.json|patches\.json|patches-\d{5}\.json|lr\.mp4|hr\.mp4|model(-\d+)?\.onnx)$/;
 
 export interface OutputPolicy {
   /** replace whatever stands at the output path (never a protected path) */
