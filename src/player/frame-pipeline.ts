@@ -91,7 +91,7 @@ export class FramePipeline {
     try {
       let encoder = this.device.createCommandEncoder({ label: `frame ${index}` });
       await this.importer.encode(encoder, frame, job.lr);
-      encoded = engine.encode ? this.recorded(() => engine.encode!(encoder, job)) : null;
+      encoded = engine.encode ? engine.encode(encoder, job) : null;
       if (!encoded) {
         this.device.queue.submit([encoder.finish()]);
         separate = await engine.run(job);
@@ -119,13 +119,6 @@ export class FramePipeline {
     const finish = await this.encodeShown(encoder, index, kind, view);
     this.device.queue.submit([encoder.finish()]);
     return finish();
-  }
-
-  /** An engine's encode(), its GPU-time read settled once: an encode whose submit never happens must not hold its timer. */
-  private recorded(encode: () => EncodedSR): EncodedSR {
-    const encoded = encode();
-    let gpuMs: Promise<number | null> | null = null;
-    return { gpuMs: () => (gpuMs ??= encoded.gpuMs()) };
   }
 
   /**

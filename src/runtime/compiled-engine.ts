@@ -251,16 +251,17 @@ export class CompiledEngine implements SREngine {
     encoder.resolveQuerySet(timer.set, 0, 2, timer.resolve, 0);
     encoder.copyBufferToBuffer(timer.resolve, 0, timer.read, 0, 16);
     this.timerInFlight = true;
-    return {
-      gpuMs: async () => {
-        try {
-          await timer.read.mapAsync(GPUMapMode.READ);
-          const [t0, t1] = new BigUint64Array(timer.read.getMappedRange().slice(0));
-          timer.read.unmap();
-          return Number(t1 - t0) / 1e6;
-        } finally { this.timerInFlight = false; }
-      },
+    const read = async (): Promise<number> => {
+      try {
+        await timer.read.mapAsync(GPUMapMode.READ);
+        const [t0, t1] = new BigUint64Array(timer.read.getMappedRange().slice(0));
+        timer.read.unmap();
+        return Number(t1 - t0) / 1e6;
+      } finally { this.timerInFlight = false; }
     };
+    // read once however often asked: a caller may settle it on an error path as well as on the normal one
+    let ms: Promise<number> | null = null;
+    return { gpuMs: () => (ms ??= read()) };
   }
 
   async run(job: FrameJob): Promise<FrameResult> {

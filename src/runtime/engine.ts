@@ -40,7 +40,7 @@ export interface FrameResult {
 
 /** SR recorded into a caller's encoder (SREngine.encode). */
 export interface EncodedSR {
-  /** GPU time of the recorded SR (timestamp queries), once the encoder's submit completed; null where none */
+  /** GPU time of the recorded SR (timestamp queries), once the encoder's submit completed; null where none. Safe to call more than once. */
   gpuMs(): Promise<number | null>;
 }
 
