@@ -49,15 +49,8 @@ export class FramePresenter {
     this.view = device.createBuffer({ label: 'present-view', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
-  /** `sr` is what the frame shows (SR, or bicubic for a frame SR was late for); `bicubic` the left of the split and lens. */
-  async present(sr: GPUTexture, bicubic: GPUTexture, opts: PresentOptions): Promise<void> {
-    const encoder = this.device.createCommandEncoder({ label: 'present' });
-    const shown = this.encode(encoder, sr, bicubic, opts);
-    this.device.queue.submit([encoder.finish()]);
-    await shown();
-  }
-
   /**
+   * `sr` is what the frame shows (SR, or bicubic for a frame SR was late for); `bicubic` the left of the split and lens.
    * Records drawing the frame into `encoder` (the frame's one submit); the returned function completes it after that
    * submit (readback mode copies the pixels to the 2D canvas). Submit in the same task: the canvas texture is the
    * current one only until the task ends.
