@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CropSampler, errorSamplingWeights } from './crop-sampler.js';
 import { SeededRandom } from '../model/seeded-random.js';
 import type { PatchRect } from '../format/patch.js';
-import type { TrainingSet } from './training-set.js';
+import type { TrainingFrame, TrainingSet } from './training-set.js';
 
 /** A 2-frame set whose HR is the nearest-neighbour upscale of random LR, tiled by 3 patch classes. */
 function nearestSet(s: 2 | 3, lrW: number, lrH: number): TrainingSet {
@@ -56,7 +56,7 @@ describe('CropSampler', () => {
     // every centre pixel value of path 0 crops (x < 8) comes from the left half of some frame
     if (path === 0 && !augment) {
       const leftHalf = new Set<number>();
-      for (const f of set.frames) for (let y = 0; y < 16; y++) for (let x = 0; x < 8; x++) leftHalf.add(Math.fround(f.lr[(y * 16 + x) * 3] / 255));
+      for (const f of set.frames as TrainingFrame[]) for (let y = 0; y < 16; y++) for (let x = 0; x < 8; x++) leftHalf.add(Math.fround(f.lr[(y * 16 + x) * 3] / 255));
       for (let n = 0; n < 6; n++) for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) expect(leftHalf.has(b.input[((n * ih + y) * iw + x) * 3])).toBe(true);
     }
   });
@@ -83,7 +83,7 @@ describe('CropSampler', () => {
     expect(hits[0] / 6000).toBeCloseTo(0.5, 1);
     // path 2, 1x1 crops without augmentation: each quad's LR is filled with its own value, so a crop tells its quad
     const quadRects = set.patches[0].filter((r) => r.path === 2);
-    for (const f of set.frames) quadRects.forEach((q, k) => {
+    for (const f of set.frames as TrainingFrame[]) quadRects.forEach((q, k) => {
       for (let y = q.y; y < q.y + q.h; y++) for (let x = q.x; x < q.x + q.w; x++) f.lr.fill(10 * (k + 1), (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
     });
     const b = sampler.sample(2, 4000, 1, 0, new SeededRandom(4), false);

@@ -2,7 +2,7 @@
 // clamped LR context around each crop (as inference sees it) and the matching HR centre.
 import { SeededRandom } from '../model/seeded-random.js';
 import type { PatchRect } from '../format/patch.js';
-import type { TrainingSet } from './training-set.js';
+import { trainingWindow, type TrainingSet } from './training-set.js';
 
 export interface CropBatch {
   pathId: number;
@@ -91,9 +91,9 @@ export class CropSampler {
 
   /** Crop size for a path: `cropSize` but never larger than the path's smallest patch side. */
   cropShape(pathId: number, cropSize: number): [number, number] {
-    const refs = this.byPath.get(pathId) ?? [];
-    const minH = Math.min(...refs.map((r) => r.rect.h));
-    const minW = Math.min(...refs.map((r) => r.rect.w));
+    // a loop, not Math.min(...refs): a path of a long video serves millions of patches (beyond the argument limit)
+    let minH = Infinity, minW = Infinity;
+    for (const r of this.byPath.get(pathId) ?? []) { minH = Math.min(minH, r.rect.h); minW = Math.min(minW, r.rect.w); }
     return [Math.min(cropSize, minH), Math.min(cropSize, minW)];
   }
 
@@ -127,18 +127,20 @@ export class CropSampler {
       const { frame, rect } = refs[this.drawPatch(pathId, refs, rng)];
       const y0 = rect.y + rng.int(rect.h - ch + 1);
       const x0 = rect.x + rng.int(rect.w - cw + 1);
-      const { lr, hr } = this.set.frames[frame];
+      // only the pixels this crop reads: from a training store on disk, a window instead of two whole frames
+      const ly0 = Math.max(0, y0 - halo), lx0 = Math.max(0, x0 - halo);
+      const lr = trainingWindow(this.set, frame, 'lr', lx0, ly0, Math.min(W, x0 + cw + halo) - lx0, Math.min(H, y0 + ch + halo) - ly0);
+      const hr = trainingWindow(this.set, frame, 'hr', x0 * s, y0 * s, cw * s, ch * s);
       for (let y = 0; y < ih; y++) {
-        const sy = Math.min(H - 1, Math.max(0, y0 - halo + y));
+        const sy = Math.min(H - 1, Math.max(0, y0 - halo + y)) - lr.y0;
         for (let x = 0; x < iw; x++) {
-          const sx = Math.min(W - 1, Math.max(0, x0 - halo + x));
-          for (let c = 0; c < 3; c++) inTile[(y * iw + x) * 3 + c] = lr[(sy * W + sx) * 3 + c] / 255;
+          const sx = Math.min(W - 1, Math.max(0, x0 - halo + x)) - lr.x0;
+          for (let c = 0; c < 3; c++) inTile[(y * iw + x) * 3 + c] = lr.data[(sy * lr.rowPixels + sx) * 3 + c] / 255;
         }
       }
-      const hw = W * s;
       for (let y = 0; y < ch * s; y++) {
-        const row = ((y0 * s + y) * hw + x0 * s) * 3;
-        for (let i = 0; i < cw * s * 3; i++) outTile[y * cw * s * 3 + i] = hr[row + i] / 255;
+        const row = ((y0 * s + y - hr.y0) * hr.rowPixels + x0 * s - hr.x0) * 3;
+        for (let i = 0; i < cw * s * 3; i++) outTile[y * cw * s * 3 + i] = hr.data[row + i] / 255;
       }
       const t = augment ? { flipX: rng.next() < 0.5, flipY: rng.next() < 0.5, transpose: canTranspose && rng.next() < 0.5 }
         : { flipX: false, flipY: false, transpose: false };

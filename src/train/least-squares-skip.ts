@@ -5,7 +5,7 @@
 // (Per-class linear filters are RAISR's idea; here the class is Dy-DCA's patch route.)
 import { SeededRandom } from '../model/seeded-random.js';
 import { SKIP_KERNEL } from '../model/path-params.js';
-import type { TrainingSet } from './training-set.js';
+import { trainingFrame, type TrainingSet } from './training-set.js';
 
 export interface SkipFit {
   /** OIHW [3*s*s, 3, 5, 5], output channels in depth-to-space (CRD) order */
@@ -49,7 +49,7 @@ export function fitSkipLeastSquares(set: TrainingSet, pathIds: number[], prior: 
     const v = new Float64Array(nF), t = new Float64Array(nOut);
     let n = 0;
     set.patches.forEach((ps, f) => {
-      const { lr, hr } = set.frames[f];
+      const { lr, hr } = trainingFrame(set, f);
       for (const p of ps) {
         if (p.path !== id) continue;
         for (let y = p.y; y < p.y + p.h; y++) for (let x = p.x; x < p.x + p.w; x++) {
