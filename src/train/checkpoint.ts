@@ -15,6 +15,8 @@ export interface TrainCheckpoint {
   /** Adam step count per path id (paths are updated only on their own steps) */
   pathSteps: Record<number, number>;
   history: TrainHistoryEntry[];
+  /** training seconds used before this checkpoint (a time-budgeted run resumes its clock from here; absent in older files: 0) */
+  seconds?: number;
   /** keyed `w:<param>`, `m:<param>`, `v:<param>` in the trainer's layout */
   tensors: Map<string, CheckpointTensor>;
 }
@@ -25,7 +27,7 @@ export function saveCheckpoint(file: string, ck: TrainCheckpoint): void {
   const index: { key: string; dims: number[]; offset: number; length: number }[] = [];
   let offset = 0;
   for (const [key, t] of ck.tensors) { index.push({ key, dims: t.dims, offset, length: t.data.length }); offset += t.data.length; }
-  const header = Buffer.from(JSON.stringify({ specKey: ck.specKey, step: ck.step, rngState: ck.rngState, pathSteps: ck.pathSteps, history: ck.history, index }));
+  const header = Buffer.from(JSON.stringify({ specKey: ck.specKey, step: ck.step, rngState: ck.rngState, pathSteps: ck.pathSteps, history: ck.history, seconds: ck.seconds ?? 0, index }));
   // pad the header so the float data starts 4-byte aligned
   const headerLen = Math.ceil(header.length / 4) * 4;
   const out = Buffer.alloc(8 + 4 + headerLen + offset * 4, 0x20);
@@ -49,5 +51,5 @@ export function loadCheckpoint(file: string): TrainCheckpoint | null {
   const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 12 + headerLen, buf.byteOffset + buf.length));
   const tensors = new Map<string, CheckpointTensor>();
   for (const e of header.index) tensors.set(e.key, { dims: e.dims, data: data.slice(e.offset, e.offset + e.length) });
-  return { specKey: header.specKey, step: header.step, rngState: header.rngState, pathSteps: header.pathSteps, history: header.history, tensors };
+  return { specKey: header.specKey, step: header.step, rngState: header.rngState, pathSteps: header.pathSteps, history: header.history, seconds: header.seconds ?? 0, tensors };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { trainDynamicSR, type TrainOptions, type TrainProgress, type TrainResult } from './trainer.js';
 import { permute4 } from './ort-trainer.js';
+import { loadCheckpoint } from './checkpoint.js';
 import { lavfiImagePair } from './test-images.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { DynamicSRSpec } from '../model/spec.js';
@@ -84,7 +85,20 @@ describe('ort trainer', () => {
     expect(rates[0]).toBeCloseTo(1e-5, 12);
     expect(Math.max(...rates)).toBeLessThanOrEqual(1e-3);
     expect(rates.at(-1)!).toBeLessThan(Math.max(...rates));
-    await expect(trainDynamicSR(set, { ...opts, trainSeconds: 1, checkpointFile: path.join(dir, 'x.bin') })).rejects.toThrow(/cannot be combined/);
+  }, 60_000);
+
+  it('resumes a wall-clock budget from its checkpoint: the clock goes on where it stopped', async () => {
+    const file = path.join(dir, 'timed.bin');
+    const first = await trainDynamicSR(set, { ...opts, steps: 1_000_000, trainSeconds: 1, checkpointFile: file, stopAtStep: 3 });
+    expect(first.stepsDone).toBe(3);
+    const ck = loadCheckpoint(file)!;
+    expect(ck.seconds).toBeGreaterThan(0);
+    const rest = await trainDynamicSR(set, { ...opts, steps: 1_000_000, trainSeconds: 1, checkpointFile: file });
+    expect(rest.stepsDone).toBeGreaterThan(3);
+    // the resumed run's first rate continues the schedule where it stood, not a fresh warm-up from 1% of the rate (1e-5)
+    expect(rest.history[3].learningRate).toBeGreaterThan(1e-4);
+    expect(Math.abs(rest.history[3].learningRate - rest.history[2].learningRate)).toBeLessThan(2e-4);
+    expect(loadCheckpoint(file)!.seconds).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('permute4 round-trips OIHW -> HWIO -> OIHW and puts element [o,i,h,w] at [h,w,i,o]', () => {

@@ -66,6 +66,10 @@ export async function trainDynamicSROrt(set: TrainingSet, opts: TrainOptions): P
   const pathSteps: Record<number, number> = Object.fromEntries(spec.paths.map((p) => [p.id, 0]));
   let history: TrainHistoryEntry[] = [];
   let step = 0;
+  // a resumed time-budgeted run continues its clock where the checkpoint left it
+  let resumedSeconds = 0;
+  const t0 = performance.now();
+  const elapsed = (): number => resumedSeconds + (performance.now() - t0) / 1000;
   const ck = opts.checkpointFile ? loadCheckpoint(opts.checkpointFile) : null;
   if (ck) {
     if (ck.specKey !== specKey) throw new Error(`checkpoint ${opts.checkpointFile} was written for another network; delete it to start over`);
@@ -74,14 +78,13 @@ export async function trainDynamicSROrt(set: TrainingSet, opts: TrainOptions): P
     step = ck.step;
     rng.state = ck.rngState;
     history = ck.history;
+    resumedSeconds = ck.seconds ?? 0;
   }
-  const snapshot = (): TrainCheckpoint => ({ specKey, step, rngState: rng.state, pathSteps: { ...pathSteps }, history, tensors: checkpointTensors(state) });
+  const snapshot = (): TrainCheckpoint => ({ specKey, step, rngState: rng.state, pathSteps: { ...pathSteps }, history, seconds: elapsed(), tensors: checkpointTensors(state) });
   const pathById = new Map<number, PathSpec>(spec.paths.map((p) => [p.id, p]));
   const steps = new Map<number, PathTrainingStep>();
   try {
     const startStep = step;
-    const t0 = performance.now();
-    const elapsed = (): number => (performance.now() - t0) / 1000;
     while (!schedule.done(step, elapsed(), opts.stopAtStep)) {
       opts.signal?.throwIfAborted();
       const pathId = sampler.drawPath(rng);
@@ -98,7 +101,7 @@ export async function trainDynamicSROrt(set: TrainingSet, opts: TrainOptions): P
       const psnr = 10 * Math.log10(1 / Math.max(r.mse, 1e-12));
       history.push({ step, path: pathId, loss: r.loss, psnr, learningRate: lr });
       step += 1;
-      const o = schedule.outlook(step, step - startStep, elapsed());
+      const o = schedule.outlook(step, step - startStep, elapsed() - resumedSeconds, elapsed());
       opts.onProgress?.({ step, steps: o.steps, loss: r.loss, psnr, stepsPerSec: o.stepsPerSec, etaSec: o.etaSec, path: pathId });
       if (opts.checkpointFile && step % checkpointEvery === 0 && !schedule.done(step, elapsed(), opts.stopAtStep)) saveCheckpoint(opts.checkpointFile, snapshot());
     }

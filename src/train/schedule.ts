@@ -31,9 +31,12 @@ export class TrainSchedule {
     return step >= Math.min(this.steps, stopAtStep) || (this.seconds !== undefined && elapsed >= this.seconds);
   }
 
-  /** Total steps to show and seconds left, given `stepsThisRun` steps took `elapsed` seconds. */
-  outlook(step: number, stepsThisRun: number, elapsed: number): { steps: number; etaSec: number; stepsPerSec: number } {
-    const stepsPerSec = stepsThisRun / Math.max(elapsed, 1e-9);
+  /**
+   * Total steps to show and seconds left, given `stepsThisRun` steps took `runSeconds` seconds and the schedule
+   * has used `elapsed` seconds in all (more than `runSeconds` after a resume; the same by default).
+   */
+  outlook(step: number, stepsThisRun: number, runSeconds: number, elapsed = runSeconds): { steps: number; etaSec: number; stepsPerSec: number } {
+    const stepsPerSec = stepsThisRun / Math.max(runSeconds, 1e-9);
     if (this.seconds === undefined) return { steps: this.steps, etaSec: (this.steps - step) / stepsPerSec, stepsPerSec };
     const left = Math.max(0, this.seconds - elapsed);
     return { steps: Math.min(this.steps, step + Math.round(left * stepsPerSec)), etaSec: left, stepsPerSec };

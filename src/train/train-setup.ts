@@ -25,7 +25,6 @@ export interface TrainSetup {
 }
 
 export function trainSetup(set: TrainingSet, opts: TrainOptions): TrainSetup {
-  if (opts.trainSeconds !== undefined && opts.checkpointFile) throw new Error('a time budget (trainSeconds) and a checkpoint file cannot be combined: the schedule follows the clock, so a resumed run could not continue it');
   validateTrainingSet(set);
   const { spec } = opts;
   if (set.scale !== spec.scale) throw new Error(`training set is x${set.scale} but the spec is x${spec.scale}`);

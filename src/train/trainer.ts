@@ -23,7 +23,8 @@ export interface TrainOptions {
   /** total optimisation steps (one batch of one path each); with `trainSeconds`, the most steps to run */
   steps: number;
   /** train for this many wall-clock seconds instead: warm-up and cosine decay follow the fraction of time
-   *  used, so such runs are not reproducible step for step (and take no checkpoint file) */
+   *  used, so such runs are not reproducible step for step; a checkpoint keeps the seconds used, so a resumed run
+   *  continues the clock */
   trainSeconds?: number;
   /** default 'tfjs-wasm' here; the packer defaults to 'ort' */
   trainer?: TrainerKind;
@@ -101,6 +102,10 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
   const state = createTrainState(spec, opts.initial ?? initWeights(spec, seed));
   let history: TrainHistoryEntry[] = [];
   let step = 0;
+  // a resumed time-budgeted run continues its clock where the checkpoint left it
+  let resumedSeconds = 0;
+  const t0 = performance.now();
+  const elapsed = (): number => resumedSeconds + (performance.now() - t0) / 1000;
   let pool: GradientWorkerPool | null = null;
   try {
     const ck = opts.checkpointFile ? loadCheckpoint(opts.checkpointFile) : null;
@@ -110,14 +115,13 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       step = ck.step;
       rng.state = ck.rngState;
       history = ck.history;
+      resumedSeconds = ck.seconds ?? 0;
     }
-    const snapshot = async (): Promise<TrainCheckpoint> => ({ specKey, step, rngState: rng.state, pathSteps: { ...state.pathSteps }, history, tensors: await trainStateTensors(state) });
+    const snapshot = async (): Promise<TrainCheckpoint> => ({ specKey, step, rngState: rng.state, pathSteps: { ...state.pathSteps }, history, seconds: elapsed(), tensors: await trainStateTensors(state) });
     const pathById = new Map<number, PathSpec>(spec.paths.map((p) => [p.id, p]));
     const startStep = step;
     const workers = Math.max(1, Math.floor(opts.workers ?? 1));
     pool = workers > 1 ? GradientWorkerPool.start(workers - 1) : null;
-    const t0 = performance.now();
-    const elapsed = (): number => (performance.now() - t0) / 1000;
     while (!schedule.done(step, elapsed(), opts.stopAtStep)) {
       // a step is synchronous compute: without this, SIGINT/SIGTERM handlers would wait for the whole training
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -134,7 +138,7 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
       const psnr = 10 * Math.log10(1 / Math.max(g.mse, 1e-12));
       history.push({ step, path: pathId, loss: g.loss, psnr, learningRate: lr });
       step += 1;
-      const o = schedule.outlook(step, step - startStep, elapsed());
+      const o = schedule.outlook(step, step - startStep, elapsed() - resumedSeconds, elapsed());
       opts.onProgress?.({ step, steps: o.steps, loss: g.loss, psnr, stepsPerSec: o.stepsPerSec, etaSec: o.etaSec, path: pathId });
       if (opts.checkpointFile && step % checkpointEvery === 0 && !schedule.done(step, elapsed(), opts.stopAtStep)) saveCheckpoint(opts.checkpointFile, await snapshot());
     }
