@@ -75,6 +75,25 @@ function parseRate(rate: string): number | null {
   return Number.isFinite(v) && v > 0 ? v : null;
 }
 
+/**
+ * The whole picture and the frame the packer works on. The picture is the source after --max-width (even sides);
+ * the padded frame extends it on the right and bottom to a multiple of `multiple` HR px (the patch grid and the
+ * codec need it) by repeating the last column and row; players and metrics crop it back to the picture.
+ */
+export interface FrameGeometry { pictureWidth: number; pictureHeight: number; paddedWidth: number; paddedHeight: number; scaledWidth: number; scaledHeight: number }
+
+export function planFrame(probe: VideoProbe, maxWidth: number | null, multiple: number): FrameGeometry {
+  let sw = probe.width, sh = probe.height;
+  if (maxWidth !== null && maxWidth < probe.width) {
+    sw = Math.max(2, Math.round(maxWidth / 2) * 2);
+    sh = Math.max(2, Math.round((probe.height * sw) / probe.width / 2) * 2);
+  }
+  return {
+    pictureWidth: sw, pictureHeight: sh, scaledWidth: sw, scaledHeight: sh,
+    paddedWidth: Math.ceil(sw / multiple) * multiple, paddedHeight: Math.ceil(sh / multiple) * multiple,
+  };
+}
+
 /** Scaled size (even dims) and a centred crop to a multiple of `multiple` HR px. */
 export function planCrop(probe: VideoProbe, maxWidth: number | null, multiple: number): SourceCrop {
   let sw = probe.width, sh = probe.height;

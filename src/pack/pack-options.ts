@@ -1,0 +1,71 @@
+// What `dydca pack` is asked to do (parsed by src/cli/pack.ts), with the recipe defaults the CLI and the plan share.
+import { BudgetError } from '../model/spec-for-budget.js';
+import type { TrainerKind } from '../train/trainer.js';
+import type { TrainingLoss } from '../train/training-graph.js';
+import { InputError } from './ingest.js';
+
+export interface PackOptions {
+  input: string;
+  out: string;
+  scale: 2 | 3 | 4;
+  start: number;
+  seconds: number | null;
+  maxWidth: number | null;
+  /** number of paths = split levels */
+  paths: number;
+  /** training steps; with `trainSeconds`, the most steps */
+  steps: number;
+  /** wall-clock training budget in seconds (shared equally by the models of nas/stdo), or null for `steps` */
+  trainSeconds: number | null;
+  /** 'ort' (onnxruntime-node, the default: several times faster) or 'tfjs-wasm' */
+  trainer: TrainerKind;
+  batchSize: number;
+  /** Adam base learning rate (cosine-decayed by the trainer) */
+  learningRate: number;
+  /** training loss (PACK_LOSS by default) */
+  loss: TrainingLoss;
+  /** Dy-DCA's training crops: 'error' (by each patch's share of its frame's bicubic error, the default) or 'uniform' */
+  cropSampling: 'error' | 'uniform';
+  method: 'dydca' | 'nas' | 'stdo';
+  /** number of models of the nas/stdo baselines (chunks / texture groups) */
+  models: number;
+  scorer: 'bicubic' | 'trained';
+  /** level-0 patch side in LR px */
+  basePatch: number;
+  thresholds: number[];
+  /** x264 CRF of lr.mp4 and hr.mp4 */
+  crf: number;
+  seed: number;
+  /** replace whatever stands at `out` (never the input video nor a folder holding it) */
+  force: boolean;
+  /** GFLOP of SR per frame the paths are sized to (the costliest frame), or null for the default paths; dydca only */
+  maxGflopsPerFrame: number | null;
+}
+
+/**
+ * Training loss of packs: mean squared error, what the pack's PSNR measures. L1 (the trainer's own default) spends
+ * as much gradient on the near-zero residuals of flat regions as on edges; measured on the x2 demo clip at 300 steps,
+ * L2 gained +0.45 dB over bicubic where L1 gained +0.35 (docs/packager.md, "Recipe at x2").
+ */
+export const PACK_LOSS: TrainingLoss = 'l2';
+
+/**
+ * Dy-DCA packs draw training crops by error (crop-sampler.ts errorSamplingWeights with this mix): each patch in
+ * proportion to its share of its frame's squared bicubic error, so steps go where the mean per-frame PSNR can rise.
+ * Measured on the x2 demo clip: +0.03 dB (300 steps, batch 16) and +0.06 dB (600 steps, batch 8) over uniform.
+ */
+export const ERROR_SAMPLING_MIX = 1;
+
+/** LR patch side of the largest level: 128 HR px, a multiple of 8 LR px so 4 levels stay integral. */
+export function defaultBasePatch(scale: number): number {
+  return Math.max(8, Math.round(128 / scale / 8) * 8);
+}
+
+/** A budget no model fits is bad input (exit 2), not a failure of the packer. */
+export function budgetInput<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof BudgetError ? new InputError(`dydca pack: ${e.message}`) : e;
+  }
+}

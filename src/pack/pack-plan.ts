@@ -1,0 +1,118 @@
+// The pack plan: `dydca pack`'s options and the probed input resolved once into everything the stages read
+// (frame geometry, chunks, strides, training recipe). Jobs get the plan, never raw options; the plan is JSON so a
+// queue worker on another machine runs a job from it alone.
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { defaultPathSpecs } from '../model/wdsr-spec.js';
+import { assertBudgetReachable } from '../model/spec-for-budget.js';
+import { PATCH_SEGMENT_SECONDS } from '../format/manifest.js';
+import { levelSizes, maxHaloForRouting, type SplitOptions } from './splitter.js';
+import { expectedFrames, InputError, MAX_HR_SIDE, planFrame, probeVideo, type FrameGeometry, type VideoProbe } from './ingest.js';
+import { budgetInput, type PackOptions } from './pack-options.js';
+import type { WorkKey } from './work-folder.js';
+
+/** HR bytes of one chunk's frames at most: bounds every per-chunk stage's memory whatever the frame size. */
+export const CHUNK_HR_BYTES = 384 * 2 ** 20;
+/** Frames the training store keeps at most (evenly spaced); below it every frame is kept. */
+export const TRAIN_FRAMES = 600;
+/** Frames the packer's metrics evaluate at most (evenly spaced): SR of a 1080p frame on a CPU takes seconds. */
+export const METRIC_FRAMES = 600;
+
+export interface PackPlan {
+  input: { path: string; name: string; size: number; mtimeMs: number };
+  out: string;
+  method: PackOptions['method'];
+  scale: 2 | 3 | 4;
+  probe: VideoProbe;
+  fps: number;
+  /** index of the first source frame packed (--start, on the source's frame grid) */
+  firstFrame: number;
+  /** frames packed, as the container declares them (a truncated file may hold fewer; the chunks find out) */
+  frames: number;
+  geometry: FrameGeometry;
+  lrWidth: number;
+  lrHeight: number;
+  split: SplitOptions;
+  sizes: number[];
+  halo: number;
+  chunkFrames: number;
+  chunks: number;
+  /** every trainStride-th frame goes into the training store */
+  trainStride: number;
+  /** every metricsStride-th frame is evaluated by the packer's metrics */
+  metricsStride: number;
+  /** the layout needs every frame at once (baselines, the trained scorer): one in-memory job after the chunks */
+  layoutInMemory: boolean;
+  options: Omit<PackOptions, 'input' | 'out' | 'force'>;
+}
+
+/** Probes the input and resolves the options into a plan (input problems throw InputError before any work). */
+export async function planPack(opts: PackOptions): Promise<PackPlan> {
+  const path = resolve(opts.input);
+  const probe = await probeVideo(opts.input);
+  const st = statSync(path);
+  const split: SplitOptions = { basePatch: opts.basePatch, levels: opts.paths, thresholds: opts.thresholds.slice(0, opts.paths - 1) };
+  const sizes = levelSizes(split);
+  const finest = sizes[sizes.length - 1];
+  const s = opts.scale;
+  const geometry = planFrame(probe, opts.maxWidth, s * finest);
+  const lrWidth = geometry.paddedWidth / s, lrHeight = geometry.paddedHeight / s;
+  const minHr = opts.basePatch * s;
+  if (geometry.pictureWidth < minHr || geometry.pictureHeight < minHr) {
+    throw new InputError(`${basename(opts.input)} is ${geometry.pictureWidth}x${geometry.pictureHeight}${opts.maxWidth !== null ? ` at --max-width ${opts.maxWidth}` : ''}: ` +
+      `too small for one ${opts.basePatch}x${opts.basePatch} LR patch at x${s} (needs ${minHr}x${minHr}); use a smaller --patch or a larger --max-width`, ['basePatch', 'maxWidth']);
+  }
+  if (geometry.paddedWidth > MAX_HR_SIDE || geometry.paddedHeight > MAX_HR_SIDE) {
+    throw new InputError(`${basename(opts.input)} gives HR frames of ${geometry.paddedWidth}x${geometry.paddedHeight}; the player holds at most ${MAX_HR_SIDE} px a side ` +
+      `(WebGPU's default texture limit): use --max-width ${Math.floor(MAX_HR_SIDE * Math.min(1, geometry.pictureWidth / geometry.pictureHeight) / 16) * 16} or less`, ['maxWidth']);
+  }
+  if (probe.durationS !== null && opts.start >= probe.durationS) {
+    throw new InputError(`${basename(opts.input)} is ${probe.durationS.toFixed(2)} s long; the chosen range starts at ${opts.start} s`, ['start']);
+  }
+  const firstFrame = Math.ceil(opts.start * probe.fps - 1e-6);
+  const expected = expectedFrames(probe, opts.start, opts.seconds);
+  if (expected === null || expected.count < 1) throw new InputError(`${basename(opts.input)}: its container states neither a frame count nor a duration; remux it (ffmpeg -i in -c copy out.mp4) and try again`);
+  const frames = expected.count;
+  const halo = opts.method === 'nas' ? 0 : opts.method === 'stdo' ? maxHaloForRouting([sizes[0]]) : maxHaloForRouting(sizes);
+  if (opts.maxGflopsPerFrame !== null) {
+    const budget = opts.maxGflopsPerFrame;
+    budgetInput(() => assertBudgetReachable(defaultPathSpecs(s, sizes.map((v) => [v, v])), lrWidth, lrHeight, sizes[0], maxHaloForRouting(sizes), budget));
+  }
+  const hrFrameBytes = geometry.paddedWidth * geometry.paddedHeight * 3;
+  const chunkFrames = Math.max(1, Math.min(Math.round(probe.fps * PATCH_SEGMENT_SECONDS), Math.floor(CHUNK_HR_BYTES / hrFrameBytes)));
+  const layoutInMemory = opts.method !== 'dydca' || opts.scorer === 'trained';
+  const { input: _input, out: _out, force: _force, ...options } = opts;
+  return {
+    input: { path, name: basename(opts.input), size: st.size, mtimeMs: st.mtimeMs },
+    out: resolve(opts.out), method: opts.method, scale: s, probe, fps: probe.fps, firstFrame, frames, geometry, lrWidth, lrHeight,
+    split, sizes, halo, chunkFrames, chunks: Math.ceil(frames / chunkFrames),
+    // the in-memory layouts (baselines, trained scorer) see every frame, as they always have
+    trainStride: layoutInMemory ? 1 : Math.ceil(frames / TRAIN_FRAMES),
+    metricsStride: Math.ceil(frames / METRIC_FRAMES),
+    layoutInMemory, options,
+  };
+}
+
+/** Frames of chunk k: [first, end) in pack frame indices (0 = the first packed frame). */
+export function chunkRange(plan: PackPlan, k: number): [number, number] {
+  const first = k * plan.chunkFrames;
+  return [first, Math.min(plan.frames, first + plan.chunkFrames)];
+}
+
+/** What the work folder's results depend on: the input file and every option that changes a result. */
+export function workKey(plan: PackPlan): WorkKey {
+  const key: WorkKey = { input: plan.input.path, inputSize: plan.input.size, inputTime: plan.input.mtimeMs };
+  for (const [k, v] of Object.entries(plan.options)) {
+    if (k === 'quiet' || k === 'json' || k === 'work' || k === 'queue') continue;
+    key[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean | null);
+  }
+  return key;
+}
+
+/** Labels of workKey's fields as the user typed them, for "[resume] ... changed" lines. */
+export const WORK_KEY_LABELS: Record<string, string> = {
+  input: 'the input video', inputSize: 'the input video (its size)', inputTime: 'the input video (its modification time)',
+  scale: '--scale', start: '--start', seconds: '--seconds', maxWidth: '--max-width', paths: '--paths', steps: '--steps', trainSeconds: '--train-seconds',
+  trainer: '--trainer', batchSize: '--batch', learningRate: '--lr', loss: '--loss', cropSampling: '--crop-sampling', method: '--method', models: '--models',
+  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame',
+};
