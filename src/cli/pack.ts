@@ -5,7 +5,10 @@ import { InputError } from '../pack/ingest.js';
 import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
-import { defaultBasePatch, pack, PACK_LOSS, type PackOptions } from '../pack/packer.js';
+import { defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
+import { planPack } from '../pack/pack-plan.js';
+import { defaultWorkDir, runPackInProcess } from '../pack/run-in-process.js';
+import { checkOutputPath } from '../pack/atomic-output.js';
 import { stderrProgress } from '../pack/progress.js';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 import { TRAINER_KINDS } from '../train/trainer.js';
@@ -27,16 +30,18 @@ const MAX_GFLOP_BUDGET = 1e6;
 const MAX_SECONDS = 1_000_000;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--loss l2|l1] [--crop-sampling error|uniform] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--force] [--quiet] [--json]';
+  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--loss l2|l1] [--crop-sampling error|uniform] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--work DIR] [--force] [--quiet] [--json]';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
   let json = false, quiet = false;
+  let work: string | null = null;
+  const t0 = performance.now();
   try {
     const args = parseArgs('pack', argv, {
       out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number', 'train-seconds': 'number', trainer: 'string',
       method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', loss: 'string', 'crop-sampling': 'string', crf: 'number', seed: 'number', 'max-gflops-per-frame': 'number',
-      json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean',
+      json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean', work: 'string',
     });
     if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
     if (args.positional.length !== 1) throw new InputError(`dydca pack: expected one input video; got ${args.positional.length}. ${USAGE}`);
@@ -71,22 +76,31 @@ export async function runPack(argv: string[]): Promise<number> {
       force: args.flags.get('force') === true, maxGflopsPerFrame,
     };
     json = args.flags.get('json') === true;
+    const w = args.flags.get('work');
+    if (w !== undefined && (typeof w !== 'string' || w === '')) throw new InputError('dydca pack: --work needs a folder');
+    work = (w as string | undefined) ?? null;
     quiet = args.flags.get('quiet') === true;
   } catch (e) {
     return fail(e);
   }
   const out = opts.out;
+  const workDir = work ?? defaultWorkDir(out);
   const interrupted = (e: InterruptedError): number => {
-    process.stderr.write(`\ndydca pack: interrupted by ${e.signal}; nothing was written to ${out}\n`);
+    process.stderr.write(`\ndydca pack: interrupted by ${e.signal}; nothing was written to ${out}; the finished work is kept in ${workDir}: run the same command to resume\n`);
     return e.exitCode;
   };
   // a second signal after the first has had a second to act: exit now; the watchdog removes the temp folder
   const interrupt = interruptOnSignals(() => killFfmpegChildren(), (e) => process.exit(interrupted(e)));
   try {
-    const summary = await pack(opts, stderrProgress(quiet), interrupt.signal);
+    const progress = stderrProgress(quiet);
+    // a bad or unwritable output path fails in a second, before the probe and the long work
+    checkOutputPath(opts.out, { force: opts.force, protect: [opts.input] });
+    const plan = await planPack(opts);
+    const summary = await runPackInProcess(plan, workDir, progress, interrupt.signal);
+    for (const w of summary.warnings) progress.warn(w);
     const m = summary.manifest.metrics;
-    if (!quiet) process.stderr.write(`[done] ${summary.out}: SR ${m.psnrSR.toFixed(2)} dB, bicubic ${m.psnrBicubic.toFixed(2)} dB, ${summary.seconds} s\n`);
-    if (json) process.stdout.write(JSON.stringify({ out: summary.out, seconds: summary.seconds, bytes: summary.bytes, manifest: summary.manifest, warnings: summary.warnings }) + '\n');
+    if (!quiet) process.stderr.write(`[done] ${summary.out}: SR ${m.psnrSR.toFixed(2)} dB, bicubic ${m.psnrBicubic.toFixed(2)} dB, ${round1((performance.now() - t0) / 1000)} s\n`);
+    if (json) process.stdout.write(JSON.stringify({ out: summary.out, seconds: round1((performance.now() - t0) / 1000), bytes: summary.bytes, manifest: summary.manifest, warnings: summary.warnings }) + '\n');
     return 0;
   } catch (e) {
     if (e instanceof InterruptedError) return interrupted(e);
@@ -95,6 +109,8 @@ export async function runPack(argv: string[]): Promise<number> {
     interrupt.dispose();
   }
 }
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
 
 function fail(e: unknown): number {
   return reportFailure('pack', e);

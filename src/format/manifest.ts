@@ -34,6 +34,8 @@ export interface PackManifest {
     psnrBicubic: number; psnrSR: number; psnrSRPerFrame: number[]; psnrBicubicPerFrame: number[];
     /** PSNR of the LR frames decoded from lr.mp4 against the LR frames trained on */
     psnrLrStream: number;
+    /** per-frame lists hold every frameStride-th frame (0, k, 2k, ...; absent: every frame): long videos are measured on a sample */
+    frameStride?: number;
     /** SSIM on BT.601 luma (src/format/ssim.ts), mean and per frame; absent in packs made before it */
     ssimSR?: number; ssimBicubic?: number; ssimSRPerFrame?: number[]; ssimBicubicPerFrame?: number[];
   };
@@ -146,7 +148,10 @@ export function manifestProblems(m: unknown): string[] {
     need(isObj(v) && typeof v.codec === 'string' && /^avc1\.[0-9a-fA-F]{6}$/.test(v.codec), `${key}.codec must be an avc1.PPCCLL string`);
   }
   if (isObj(m.lr) && isObj(m.hr)) {
-    need(m.hr.width === (m.lr.width as number) * scale && m.hr.height === (m.lr.height as number) * scale, 'hr size must be scale x lr size');
+    // the packer pads the picture (hr) on the right and bottom to the patch grid: LR x scale covers it, by less than the picture
+    const fits = (hr: unknown, lr: unknown): boolean => typeof hr === 'number' && typeof lr === 'number' && hr <= lr * scale && lr * scale - hr < hr;
+    need(fits(m.hr.width, m.lr.width) && fits(m.hr.height, m.lr.height),
+      `hr (the picture, ${quote(m.hr.width)}x${quote(m.hr.height)}) must fit in scale x lr (${quote(m.lr.width)}x${quote(m.lr.height)} x${scale}), padded by less than the picture`);
   }
   const model = m.model;
   need(isObj(model) && Array.isArray(model.paths) && model.paths.length > 0 && model.paths.length <= L.maxPaths,
@@ -198,8 +203,12 @@ export function manifestProblems(m: unknown): string[] {
   const met = m.metrics;
   need(isObj(met) && typeof met.psnrSR === 'number' && typeof met.psnrBicubic === 'number', 'metrics must hold psnrSR and psnrBicubic');
   if (isObj(met)) {
+    const stride = met.frameStride ?? 1;
+    need(intIn(stride, 1, L.maxFrames), `metrics.frameStride must be an integer in 1..${L.maxFrames}; got ${quote(met.frameStride)}`);
+    const listed = intIn(m.frames, 1, L.maxFrames) && intIn(stride, 1, L.maxFrames) ? Math.ceil((m.frames as number) / (stride as number)) : -1;
     for (const k of ['psnrSRPerFrame', 'psnrBicubicPerFrame']) {
-      need(Array.isArray(met[k]) && (met[k] as unknown[]).length === m.frames, `metrics.${k} must list one PSNR per frame`);
+      need(Array.isArray(met[k]) && (met[k] as unknown[]).length === listed,
+        `metrics.${k} must list one PSNR per ${stride === 1 ? 'frame' : `${String(stride)}th frame`} (${listed}); got ${Array.isArray(met[k]) ? (met[k] as unknown[]).length : quote(met[k])}`);
     }
   }
   return problems;

@@ -6,8 +6,8 @@ import { DEFAULT_EXPANSION } from './wdsr-spec.js';
 /** What the cost of a path depends on (a manifest path has no `expansion`: the packer always uses the default). */
 export interface PathCost { blocks: number; channels: number; expansion?: number }
 
-/** A patch as far as its cost goes: its shape and the path that serves it. */
-export interface CostedPatch { w: number; h: number; path: number }
+/** A patch as far as its cost goes: its shape and the path that serves it; `count` such patches (default 1). */
+export interface CostedPatch { w: number; h: number; path: number; count?: number }
 
 /**
  * Multiply-accumulates of one path on one h x w patch: head and block convs over the haloed crop
@@ -43,7 +43,7 @@ export function frameGflop(patches: readonly CostedPatch[], paths: readonly Path
       f = patchFlops(p, scale, q.h, q.w, halo);
       perShape.set(key, f);
     }
-    flops += f;
+    flops += f * (q.count ?? 1);
   }
   return flops / 1e9;
 }
@@ -53,7 +53,12 @@ export interface GflopsPerFrame { mean: number; max: number }
 /** `{mean, max}` of frameGflop over a clip's frames, rounded to 0.1 MFLOP (max rounded up, so it stays an upper bound). */
 export function gflopsPerFrame(frames: readonly (readonly CostedPatch[])[], paths: readonly PathCost[], scale: number, halo: number): GflopsPerFrame {
   if (frames.length === 0) throw new Error('gflopsPerFrame: no frames');
-  const per = frames.map((f) => frameGflop(f, paths, scale, halo));
-  const mean = per.reduce((a, b) => a + b, 0) / per.length;
-  return { mean: Math.round(mean * 1e4) / 1e4, max: Math.ceil(Math.max(...per) * 1e4 - 1e-6) / 1e4 };
+  // loops, not Math.max(...per): a long video has more frames than a call takes arguments
+  let sum = 0, max = 0;
+  for (const f of frames) {
+    const g = frameGflop(f, paths, scale, halo);
+    sum += g;
+    max = Math.max(max, g);
+  }
+  return { mean: Math.round((sum / frames.length) * 1e4) / 1e4, max: Math.ceil(max * 1e4 - 1e-6) / 1e4 };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as MP4Box from 'mp4box';
 import type { RgbImage } from './bicubic.js';
-import { lastErrorLine, readRawFrames, writeRawFrames } from './ffmpeg-process.js';
+import { lastErrorLine, readRawFrames, streamRawFrames, writeRawFrames } from './ffmpeg-process.js';
 
 export interface EncodeOptions { fps: number; crf: number; preset?: string }
 
@@ -22,10 +22,20 @@ export async function encodeH264(frames: RgbImage[], file: string, opts: EncodeO
   if (r.code !== 0) throw new Error(`encoding ${file} failed: ${lastErrorLine(r.stderr)}`);
 }
 
-export async function decodeToRgb(file: string, width: number, height: number): Promise<RgbImage[]> {
+/** ffmpeg arguments decoding one of our MP4s (BT.709 limited range, as encodeH264 writes them) to raw RGB. */
+function decodeArgs(file: string): string[] {
   // `file:` + absolute path: a name starting with '-' or holding a scheme is never read as an option or a URL
-  const r = await readRawFrames(['-v', 'error', '-nostdin', '-i', `file:${resolve(file)}`, '-map', '0:v:0', '-fps_mode', 'passthrough',
-    '-vf', 'scale=in_color_matrix=bt709:in_range=tv:flags=accurate_rnd+full_chroma_int', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], width * height * 3);
+  return ['-v', 'error', '-nostdin', '-i', `file:${resolve(file)}`, '-map', '0:v:0', '-fps_mode', 'passthrough',
+    '-vf', 'scale=in_color_matrix=bt709:in_range=tv:flags=accurate_rnd+full_chroma_int', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+}
+
+/** The frames of `file` one at a time (bounded memory for any length). */
+export async function* streamRgb(file: string, width: number, height: number): AsyncGenerator<RgbImage> {
+  for await (const data of streamRawFrames(decodeArgs(file), width * height * 3)) yield { width, height, data };
+}
+
+export async function decodeToRgb(file: string, width: number, height: number): Promise<RgbImage[]> {
+  const r = await readRawFrames(decodeArgs(file), width * height * 3);
   if (r.code !== 0) throw new Error(`decoding ${file} failed: ${lastErrorLine(r.stderr)}`);
   return r.frames.map((data) => ({ width, height, data }));
 }

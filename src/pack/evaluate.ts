@@ -3,15 +3,15 @@
 // A pack is untrusted input: every file it names is read only from inside the pack folder (symbolic links
 // resolved), only when it is a regular file of bounded size, and checked before anything is allocated from it.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { totalmem } from 'node:os';
 import { join, sep } from 'node:path';
-import { decodeToRgb } from './encode.js';
+import { streamRgb } from './encode.js';
 import { describeFsError } from './fs-errors.js';
 import { InputError, probeVideo } from './ingest.js';
-import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest, type PatchesFile } from '../format/manifest.js';
-import { loadPatchModel } from './patch-inference.js';
-import { measureFrames } from './packer.js';
-import { gflopsPerFrame, type GflopsPerFrame } from '../model/sr-cost.js';
+import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, type PackManifest, type PatchesFile, type PatchSegmentFile } from '../format/manifest.js';
+import type { PatchTuple } from '../format/patch-layout.js';
+import type { PatchRect } from '../format/patch.js';
+import { FrameMeter, summarizeFrames, type FrameScores } from './frame-metrics.js';
+import { gflopsPerFrame, type CostedPatch, type GflopsPerFrame } from '../model/sr-cost.js';
 
 export interface EvalReport {
   pack: string;
@@ -95,27 +95,57 @@ async function checkStream(dir: string, name: string, width: number, height: num
   return file;
 }
 
+/** The pack's layout one segment at a time (its segment files, or patches.json for packs without them), each checked. */
+async function* layoutFrames(dir: string, m: PackManifest): AsyncGenerator<PatchRect[]> {
+  const seg = m.patches.segments;
+  const toRects = (ps: PatchTuple[]): PatchRect[] => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path }));
+  if (!seg) {
+    for (const ps of readPatches(dir, m).frames) yield toRects(ps);
+    return;
+  }
+  for (const [i, name] of seg.files.entries()) {
+    const json = readJson(dir, name, MANIFEST_LIMITS.maxPatchesFileBytes);
+    const problem = patchSegmentProblem(json, m, i);
+    if (problem) throw new InputError(`${join(dir, name)} (patch segment ${i} of ${seg.files.length}): ${problem}`);
+    for (const ps of (json as PatchSegmentFile).frames) yield toRects(ps);
+  }
+}
+
+/**
+ * Streams the pack: LR and HR frames decoded side by side, the layout a segment at a time, one frame measured at a
+ * time (memory independent of the video's length). The HR reference is hr.mp4 as coded (LR x scale, the picture
+ * padded); scores cover the picture only.
+ */
 export async function evaluatePack(dir: string, onFrame?: (n: number) => void): Promise<EvalReport> {
   const m = readManifest(dir);
-  // eval holds every decoded LR and HR frame: refuse up front what this machine cannot hold
-  const need = m.frames * m.hr.width * m.hr.height * 3 * (1 + 1 / (m.scale * m.scale));
-  if (need > totalmem() / 2) {
-    throw new InputError(`${dir}: evaluating ${m.frames} frames of ${m.hr.width}x${m.hr.height} needs about ${(need / 2 ** 30).toFixed(1)} GB of memory; this machine has ${(totalmem() / 2 ** 30).toFixed(1)} GB`);
-  }
-  const patches = readPatches(dir, m);
   const modelNames = m.model.files ?? [m.model.file];
   const onnxFiles = modelNames.map((f) => readFileSync(packFile(dir, f, MANIFEST_LIMITS.maxModelBytes)));
-  // load each model once up front, so a broken one fails before minutes of decoding
-  for (const [i, bytes] of onnxFiles.entries()) await (await loadPatchModel(bytes, m.scale, m.halo, join(dir, modelNames[i]))).session.release();
-  const lrFile = await checkStream(dir, m.lr.file, m.lr.width, m.lr.height, m.frames);
-  const hrFile = await checkStream(dir, m.hr.file, m.hr.width, m.hr.height, m.frames);
-  const lr = await decodeToRgb(lrFile, m.lr.width, m.lr.height);
-  const hr = await decodeToRgb(hrFile, m.hr.width, m.hr.height);
-  if (lr.length !== m.frames || hr.length !== m.frames) throw new InputError(`decoded ${lr.length} LR and ${hr.length} HR frames from ${dir}; the manifest says ${m.frames}`);
-  const rects = patches.frames.map((ps) => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path })));
-  const metrics = await measureFrames(onnxFiles, m.scale, m.halo, lr, hr, rects, onFrame);
-  return {
-    pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, gflopsPerFrame: gflopsPerFrame(rects, m.model.paths, m.scale, m.halo),
-    packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic },
-  };
+  // each model loads up front, so a broken one fails before minutes of decoding
+  const meter = await FrameMeter.open(onnxFiles, m.scale, m.halo, modelNames.map((f) => join(dir, f)));
+  try {
+    const codedW = m.lr.width * m.scale, codedH = m.lr.height * m.scale;
+    const lrFile = await checkStream(dir, m.lr.file, m.lr.width, m.lr.height, m.frames);
+    const hrFile = await checkStream(dir, m.hr.file, codedW, codedH, m.frames);
+    const lr = streamRgb(lrFile, m.lr.width, m.lr.height)[Symbol.asyncIterator]();
+    const hr = streamRgb(hrFile, codedW, codedH)[Symbol.asyncIterator]();
+    const scores: FrameScores[] = [];
+    const costs: CostedPatch[][] = [];
+    let n = 0;
+    for await (const patches of layoutFrames(dir, m)) {
+      const [l, h] = await Promise.all([lr.next(), hr.next()]);
+      if (l.done || h.done) throw new InputError(`${dir}: ${l.done ? m.lr.file : m.hr.file} ends after ${n} frames; the manifest says ${m.frames}`);
+      scores.push(await meter.measure(l.value, h.value, patches, { width: m.hr.width, height: m.hr.height }));
+      costs.push(patches.map((p) => ({ w: p.w, h: p.h, path: p.path })));
+      onFrame?.(++n);
+    }
+    await lr.return?.(undefined);
+    await hr.return?.(undefined);
+    if (n !== m.frames) throw new InputError(`${dir}: the layout lists ${n} frames; the manifest says ${m.frames}`);
+    return {
+      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), gflopsPerFrame: gflopsPerFrame(costs, m.model.paths, m.scale, m.halo),
+      packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic },
+    };
+  } finally {
+    await meter.release();
+  }
 }

@@ -58,6 +58,42 @@ export function readRawFrames(args: string[], frameBytes: number, onFrame?: (ind
   });
 }
 
+/**
+ * Decode as a stream: frames of `frameBytes` one at a time, ffmpeg paused while the consumer works (the pipe's
+ * back-pressure), so memory holds a frame or two whatever the video's length. Throws at the end if ffmpeg failed.
+ */
+export async function* streamRawFrames(args: string[], frameBytes: number): AsyncGenerator<Uint8Array> {
+  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); if (err.length > 64_000) err = err.slice(-32_000); });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (e) => { live.delete(child); reject(new Error(`cannot run ffmpeg: ${e.message}; is ffmpeg installed?`)); });
+    child.on('close', (code) => { live.delete(child); resolve(code ?? 1); });
+  });
+  let current = new Uint8Array(frameBytes);
+  let filled = 0;
+  try {
+    for await (const d of child.stdout as AsyncIterable<Buffer>) {
+      let off = 0;
+      while (off < d.length) {
+        const n = Math.min(frameBytes - filled, d.length - off);
+        current.set(d.subarray(off, off + n), filled);
+        filled += n; off += n;
+        if (filled === frameBytes) {
+          yield current;
+          current = new Uint8Array(frameBytes);
+          filled = 0;
+        }
+      }
+    }
+    const code = await exited;
+    if (code !== 0) throw new Error(`ffmpeg failed: ${lastErrorLine(err)}`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
 /** Encode: feed raw frames to ffmpeg's stdin one at a time, respecting back-pressure. */
 export function writeRawFrames(args: string[], frames: Iterable<Uint8Array>): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {

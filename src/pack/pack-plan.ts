@@ -7,7 +7,9 @@ import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import { assertBudgetReachable } from '../model/spec-for-budget.js';
 import { PATCH_SEGMENT_SECONDS } from '../format/manifest.js';
 import { levelSizes, maxHaloForRouting, type SplitOptions } from './splitter.js';
-import { expectedFrames, InputError, MAX_HR_SIDE, planFrame, probeVideo, type FrameGeometry, type VideoProbe } from './ingest.js';
+import { totalmem } from 'node:os';
+import { videoStartOffset } from './source-frames.js';
+import { expectedFrames, InputError, MAX_HR_SIDE, memoryProblem, planFrame, probeVideo, type FrameGeometry, type VideoProbe } from './ingest.js';
 import { budgetInput, type PackOptions } from './pack-options.js';
 import type { WorkKey } from './work-folder.js';
 
@@ -21,10 +23,14 @@ export const METRIC_FRAMES = 600;
 export interface PackPlan {
   input: { path: string; name: string; size: number; mtimeMs: number };
   out: string;
+  /** replace what stands at `out` (never the input) */
+  force: boolean;
   method: PackOptions['method'];
   scale: 2 | 3 | 4;
   probe: VideoProbe;
   fps: number;
+  /** seconds from the container's start to the video's first frame (source-frames.ts) */
+  videoStartOffset: number;
   /** index of the first source frame packed (--start, on the source's frame grid) */
   firstFrame: number;
   /** frames packed, as the container declares them (a truncated file may hold fewer; the chunks find out) */
@@ -81,10 +87,14 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   const hrFrameBytes = geometry.paddedWidth * geometry.paddedHeight * 3;
   const chunkFrames = Math.max(1, Math.min(Math.round(probe.fps * PATCH_SEGMENT_SECONDS), Math.floor(CHUNK_HR_BYTES / hrFrameBytes)));
   const layoutInMemory = opts.method !== 'dydca' || opts.scorer === 'trained';
+  if (layoutInMemory) {
+    const memory = memoryProblem(frames, geometry.paddedWidth, geometry.paddedHeight, s, totalmem());
+    if (memory) throw new InputError(`${basename(opts.input)}: --method ${opts.method}${opts.scorer === 'trained' ? ' with --scorer trained' : ''} holds every frame in memory (the paper's comparisons on short clips); ${memory}`, ['seconds', 'maxWidth']);
+  }
   const { input: _input, out: _out, force: _force, ...options } = opts;
   return {
     input: { path, name: basename(opts.input), size: st.size, mtimeMs: st.mtimeMs },
-    out: resolve(opts.out), method: opts.method, scale: s, probe, fps: probe.fps, firstFrame, frames, geometry, lrWidth, lrHeight,
+    out: resolve(opts.out), force: opts.force, method: opts.method, scale: s, probe, fps: probe.fps, videoStartOffset: await videoStartOffset(opts.input), firstFrame, frames, geometry, lrWidth, lrHeight,
     split, sizes, halo, chunkFrames, chunks: Math.ceil(frames / chunkFrames),
     // the in-memory layouts (baselines, trained scorer) see every frame, as they always have
     trainStride: layoutInMemory ? 1 : Math.ceil(frames / TRAIN_FRAMES),

@@ -14,7 +14,7 @@ import { routePathId, routingThresholds } from '../model/export-onnx.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import type { Graph } from '../onnx/graph.js';
 import { readModel } from '../onnx/model-io.js';
-import { defaultBasePatch } from './packer.js';
+import { defaultBasePatch } from './pack-options.js';
 import { maxHaloForRouting } from './splitter.js';
 
 let dir: string;

@@ -1,0 +1,86 @@
+// Chunk job (one per chunk, in parallel on workers): decode the chunk from the source, downscale it (bicubic), encode
+// and decode its LR stream, encode its HR reference, split its frames into patches (when the split needs no other
+// chunk) and store the frames training samples from. Holds one chunk of frames at a time.
+import { renameSync } from 'node:fs';
+import { downscaleBicubic, upscaleBicubic, type RgbImage } from '../bicubic.js';
+import { decodeToRgb, encodeH264 } from '../encode.js';
+import { psnrRgb8 } from '../../format/psnr.js';
+import { regionPsnr } from '../region-psnr.js';
+import { splitFrame, type PatchScorer } from '../splitter.js';
+import { errorSamplingWeights } from '../../train/crop-sampler.js';
+import { ERROR_SAMPLING_MIX } from '../pack-options.js';
+import { chunkRange, type PackPlan } from '../pack-plan.js';
+import { cropPicture, readSourceChunk } from '../source-frames.js';
+import { writeTrainingChunk } from '../training-store.js';
+import type { PatchSegmentFile } from '../../format/manifest.js';
+import { chunkFiles, type ChunkRecord, type JobContext, type TrainMeta } from './job-context.js';
+
+/** The chunk's HR frames, read from the source as every stage that needs them reads them. */
+export async function readChunkHr(plan: PackPlan, k: number): Promise<{ frames: RgbImage[]; warnings: string[] }> {
+  const [a, b] = chunkRange(plan, k);
+  return readSourceChunk({ file: plan.input.path, firstSourceFrame: plan.firstFrame + a, frames: b - a, fps: plan.fps, videoStartOffset: plan.videoStartOffset, geometry: plan.geometry });
+}
+
+/** Encodes `frames` into work file `name` (through a temp name, so a killed encode leaves no file that looks done). */
+async function encodeInto(ctx: JobContext, frames: RgbImage[], name: string): Promise<void> {
+  const tmp = ctx.work.path(`${name}.tmp-${process.pid}.mp4`);
+  await encodeH264(frames, tmp, { fps: ctx.plan.fps, crf: ctx.plan.options.crf });
+  renameSync(tmp, ctx.work.path(name));
+}
+
+export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkRecord> {
+  const { plan, work } = ctx;
+  const files = chunkFiles(k);
+  const [first] = chunkRange(plan, k);
+  const src = await readChunkHr(plan, k);
+  ctx.signal?.throwIfAborted();
+  const hr = src.frames;
+  if (hr.length === 0) return { frames: 0, psnrLrStream: [], warnings: src.warnings };
+  const s = plan.scale;
+  const lr = hr.map((f) => downscaleBicubic(f, s));
+  // train and split on what the player will decode, not on the clean downscale (the codec's artefacts included)
+  await encodeInto(ctx, lr, files.lr);
+  ctx.signal?.throwIfAborted();
+  const decoded = await decodeToRgb(work.path(files.lr), plan.lrWidth, plan.lrHeight);
+  if (decoded.length !== lr.length) throw new Error(`chunk ${k}: ${files.lr} decodes to ${decoded.length} frames; expected ${lr.length}`);
+  const lrPicW = Math.ceil(plan.geometry.pictureWidth / s), lrPicH = Math.ceil(plan.geometry.pictureHeight / s);
+  const psnrLrStream = decoded.map((f, i) => round(psnrRgb8(cropPicture(f.data, plan.lrWidth, lrPicW, lrPicH), cropPicture(lr[i].data, plan.lrWidth, lrPicW, lrPicH)), 3));
+  await encodeInto(ctx, hr, files.hr);
+  ctx.signal?.throwIfAborted();
+
+  let weights: number[][] | null = null;
+  if (!plan.layoutInMemory) {
+    const scorer = bicubicScorer(decoded, hr, s);
+    const error = plan.options.cropSampling === 'error';
+    const frames: PatchSegmentFile['frames'] = [];
+    const w: number[][] = [];
+    decoded.forEach((_, i) => {
+      const ps = splitFrame(i, plan.lrWidth, plan.lrHeight, plan.split, scorer);
+      frames.push(ps.map((p) => [p.x, p.y, p.w, p.h, p.path]));
+      // scored right after the split, while the scorer still holds this frame's upscale
+      if (error && (first + i) % plan.trainStride === 0) w.push(errorSamplingWeights(ps, scorer(i, ps), ERROR_SAMPLING_MIX));
+    });
+    work.writeJson(files.layout, { firstFrame: first, frames } satisfies PatchSegmentFile);
+    if (error) weights = w;
+  }
+  const kept = decoded.map((_, i) => i).filter((i) => (first + i) % plan.trainStride === 0);
+  writeTrainingChunk(work.path(files.train), { lrWidth: plan.lrWidth, lrHeight: plan.lrHeight, scale: s, frames: kept.map((i) => first + i) },
+    kept.map((i) => ({ lr: decoded[i].data, hr: hr[i].data })));
+  work.writeJson(files.trainMeta, { frames: kept.map((i) => first + i), weights } satisfies TrainMeta);
+  return { frames: hr.length, psnrLrStream, warnings: src.warnings };
+}
+
+/** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve. */
+export function bicubicScorer(lr: RgbImage[], hr: RgbImage[], scale: number): PatchScorer {
+  let cached: { frame: number; up: Uint8Array } | null = null;
+  return (frame, rects) => {
+    if (cached?.frame !== frame) cached = { frame, up: upscaleBicubic(lr[frame], scale).data };
+    const up = cached.up;
+    return rects.map((r) => regionPsnr(up, hr[frame].data, hr[frame].width, r.x * scale, r.y * scale, r.w * scale, r.h * scale));
+  };
+}
+
+export function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,131 @@
+// Finish job: joins the chunks into the pack (LR and HR streams concatenated without re-encoding, the patch layout
+// as segment files and one patches.json written piece by piece, the models, the metrics) and writes the manifest,
+// all into a temp folder renamed over --out at the end (atomic-output.ts).
+import { closeSync, copyFileSync, createReadStream, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { gflopsPerFrame, type CostedPatch } from '../../model/sr-cost.js';
+import type { PackManifest, PatchSegmentFile } from '../../format/manifest.js';
+import { openAtomicDir } from '../atomic-output.js';
+import { readCodecString } from '../encode.js';
+import { lastErrorLine, runTool } from '../ffmpeg-process.js';
+import { summarizeFrames, type FrameScores } from '../frame-metrics.js';
+import { mean } from '../../format/psnr.js';
+import { chunkRange, type PackPlan } from '../pack-plan.js';
+import { chunkFiles, chunkId, type ChunkRecord, type JobContext } from './job-context.js';
+import type { ChunkMetrics } from './metrics-stage.js';
+import { modelCount, type TrainRecord } from './train-stage.js';
+
+export interface PackSummary {
+  out: string; manifest: PackManifest; bytes: Record<string, number>;
+  /** problems that did not stop the pack (a truncated input), also reported through `progress.warn` */
+  warnings: string[];
+}
+
+/** Chunks that make the pack: those with frames, up to the first one cut short (the source ended or is damaged there). */
+export function packedChunks(ctx: Pick<JobContext, 'plan' | 'work'>): { chunks: number[]; frames: number; warnings: string[] } {
+  const { plan, work } = ctx;
+  const chunks: number[] = [];
+  const warnings: string[] = [];
+  let frames = 0;
+  for (let k = 0; k < plan.chunks; k++) {
+    const rec = work.doneRecord<ChunkRecord>(`chunk-${k}`);
+    warnings.push(...rec.warnings);
+    if (rec.frames === 0) break;
+    chunks.push(k);
+    frames += rec.frames;
+    const [a, b] = chunkRange(plan, k);
+    if (rec.frames < b - a) {
+      if (frames < plan.frames) warnings.push(`${plan.input.name} looks truncated or damaged: decoded ${frames} of the ${plan.frames} frames its container declares; packing the ${frames} decoded frames`);
+      break;
+    }
+  }
+  return { chunks, frames, warnings };
+}
+
+/** Joins MP4 chunks (each starting with a key frame, same encoder settings) into one file without re-encoding. */
+async function concatStreams(files: string[], out: string, listFile: string): Promise<void> {
+  writeFileSync(listFile, files.map((f) => `file '${f.replace(/'/g, "'\\''")}'\n`).join(''));
+  const r = await runTool('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', `file:${listFile}`, '-map', '0:v:0', '-c', 'copy', '-movflags', '+faststart', `file:${out}`]);
+  if (r.code !== 0) throw new Error(`joining ${files.length} chunks into ${out} failed: ${lastErrorLine(r.stderr)}`);
+}
+
+/** sha256 of the input's first `size` bytes: what the pack was made from, even if the file grew since. */
+function sha256Prefix(file: string, size: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    if (size === 0) { resolve(hash.digest('hex')); return; }
+    createReadStream(file, { end: size - 1 }).on('data', (d) => hash.update(d)).on('end', () => resolve(hash.digest('hex'))).on('error', reject);
+  });
+}
+
+export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
+  const { plan, work, progress } = ctx;
+  const { chunks, frames, warnings } = packedChunks(ctx);
+  if (frames === 0) throw new Error(`${plan.input.name}: no frames in the chosen range`);
+  const models = Array.from({ length: modelCount(plan) }, (_, m) => work.doneRecord<TrainRecord>(`train-${m}`));
+  const atomic = openAtomicDir(plan.out, { force: plan.force, protect: [plan.input.path] });
+  try {
+    const dir = atomic.temp;
+    progress.stage('finish', `joining ${chunks.length} chunks`);
+    await concatStreams(chunks.map((k) => work.path(chunkFiles(k).lr)), join(dir, 'lr.mp4'), work.path('lr-chunks.txt'));
+    await concatStreams(chunks.map((k) => work.path(chunkFiles(k).hr)), join(dir, 'hr.mp4'), work.path('hr-chunks.txt'));
+    for (const m of models) copyFileSync(work.path(m.file), join(dir, m.file));
+
+    // the layout: one segment file per chunk, and the whole of it in patches.json written a chunk at a time
+    const segmentFiles: string[] = [];
+    const costs: CostedPatch[][] = [];
+    const whole = openSync(join(dir, 'patches.json'), 'w');
+    writeSync(whole, '{"frames":[');
+    chunks.forEach((k, n) => {
+      const seg = work.readJson<PatchSegmentFile>(chunkFiles(k).layout);
+      const name = `patches-${chunkId(n)}.json`;
+      copyFileSync(work.path(chunkFiles(k).layout), join(dir, name));
+      segmentFiles.push(name);
+      const body = JSON.stringify(seg.frames);
+      writeSync(whole, `${n > 0 ? ',' : ''}${body.slice(1, -1)}`);
+      for (const ps of seg.frames) costs.push(ps.map(([, , w, h, path]) => ({ w, h, path })));
+    });
+    writeSync(whole, ']}');
+    closeSync(whole);
+
+    const scores: FrameScores[] = [];
+    for (const k of chunks) scores.push(...work.readJson<ChunkMetrics>(chunkFiles(k).metrics).scores);
+    const psnrLr: number[] = [];
+    for (const k of chunks) psnrLr.push(...work.doneRecord<ChunkRecord>(`chunk-${k}`).psnrLrStream);
+    const paths = models.map((m) => m.spec.paths.map((p) => ({ id: p.id, patch: p.patch, blocks: p.blocks, channels: p.channels })));
+    const manifestPaths = models.length === 1 ? paths[0] : paths.map((p, m) => ({ ...p[0], id: m }));
+    const o = plan.options;
+    const g = plan.geometry;
+    const stepsDone = models.reduce((n, m) => n + m.stepsDone, 0);
+    const trainSeconds = models.reduce((n, m) => n + m.seconds, 0);
+    const manifest: PackManifest = {
+      format: 'dydca-pack/1',
+      source: { file: plan.input.name, sha256: await sha256Prefix(plan.input.path, plan.input.size) },
+      fps: plan.fps, frames, scale: plan.scale, halo: plan.halo,
+      crop: { scaledWidth: g.scaledWidth, scaledHeight: g.scaledHeight, x: 0, y: 0, width: g.pictureWidth, height: g.pictureHeight },
+      lr: { width: plan.lrWidth, height: plan.lrHeight, file: 'lr.mp4', codec: readCodecString(join(dir, 'lr.mp4')) },
+      hr: { width: g.pictureWidth, height: g.pictureHeight, file: 'hr.mp4', codec: readCodecString(join(dir, 'hr.mp4')), lossless: false },
+      method: plan.method,
+      model: { file: models[0].file, ...(models.length > 1 ? { files: models.map((m) => m.file) } : {}), paths: manifestPaths,
+        ...(o.maxGflopsPerFrame === null ? {} : { budget: { maxGflopsPerFrame: o.maxGflopsPerFrame } }) },
+      patches: { file: 'patches.json', segments: { frames: plan.chunkFrames, files: segmentFiles } },
+      gflopsPerFrame: gflopsPerFrame(costs, manifestPaths, plan.scale, plan.halo),
+      split: { scorer: o.scorer, basePatch: o.basePatch, levels: o.paths, thresholds: plan.split.thresholds },
+      training: {
+        steps: stepsDone, batchSize: o.batchSize, learningRate: o.learningRate, seconds: Math.round(trainSeconds * 10) / 10,
+        trainer: o.trainer, budgetSeconds: o.trainSeconds, loss: o.loss, ...(plan.method === 'dydca' ? { cropSampling: o.cropSampling } : {}),
+      },
+      metrics: { ...summarizeFrames(scores), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
+    };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const bytes: Record<string, number> = {};
+    for (const f of ['lr.mp4', 'hr.mp4', ...models.map((m) => m.file), 'patches.json', 'manifest.json']) bytes[f] = statSync(join(dir, f)).size;
+    bytes[`patches-*.json (${segmentFiles.length} segments)`] = segmentFiles.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    atomic.commit();
+    return { out: plan.out, manifest, bytes, warnings };
+  } catch (e) {
+    atomic.abort();
+    throw e;
+  }
+}
