@@ -136,7 +136,8 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
       if (l.done || h.done) throw new InputError(`${dir}: ${l.done ? m.lr.file : m.hr.file} ends after ${n} frames; the manifest says ${m.frames}`);
       scores.push(await meter.measure(l.value, h.value, patches, { width: m.hr.width, height: m.hr.height }));
       costs.push(patches.map((p) => ({ w: p.w, h: p.h, path: p.path })));
-      onFrame?.(++n);
+      n++;
+      onFrame?.(n);
     }
     await lr.return?.(undefined);
     await hr.return?.(undefined);
