@@ -18,6 +18,10 @@ const edit = (f: (m: Json) => void): Json => { const m = structuredClone(valid) 
 
 describe('manifestProblems', () => {
   it('accepts a valid manifest', () => expect(manifestProblems(valid)).toEqual([]));
+  it('accepts a picture padded to the patch grid (hr smaller than scale x lr) and sampled metrics', () => {
+    expect(manifestProblems(edit((m) => { (m.hr as Json).height = 60; (m.hr as Json).width = 126; }))).toEqual([]);
+    expect(manifestProblems(edit((m) => { m.frames = 3; (m.metrics as Json).frameStride = 2; }))).toEqual([]);
+  });
   it('accepts gflopsPerFrame and model.budget (optional: older packs lack them)', () => {
     expect(manifestProblems(edit((m) => { m.gflopsPerFrame = { mean: 9.1, max: 9.9 }; (m.model as Json).budget = { maxGflopsPerFrame: 10 }; }))).toEqual([]);
   });
@@ -25,7 +29,10 @@ describe('manifestProblems', () => {
     ['wrong format', edit((m) => { m.format = 'x'; }), /format/],
     ['bad sha', edit((m) => { (m.source as Json).sha256 = 'xyz'; }), /sha256/],
     ['scale 5', edit((m) => { m.scale = 5; }), /scale must be 2, 3 or 4/],
-    ['hr not scale x lr', edit((m) => { (m.hr as Json).width = 100; }), /hr size must be scale x lr size/],
+    ['hr wider than scale x lr', edit((m) => { (m.hr as Json).width = 130; }), /hr \(the picture, 130x64\) must fit in scale x lr \(64x32 x2\)/],
+    ['padding larger than the picture', edit((m) => { (m.hr as Json).height = 30; }), /padded by less than the picture/],
+    ['frameStride not an integer', edit((m) => { (m.metrics as Json).frameStride = 1.5; }), /metrics\.frameStride/],
+    ['per-frame list not one per frameStride-th frame', edit((m) => { (m.metrics as Json).frameStride = 2; }), /one PSNR per 2th frame \(1\); got 2/],
     ['bad codec', edit((m) => { (m.lr as Json).codec = 'h264'; }), /lr\.codec/],
     ['path ids out of order', edit((m) => { ((m.model as Json).paths as Json[])[1].id = 5; }), /model\.paths\[1\]/],
     ['per-frame list too short', edit((m) => { (m.metrics as Json).psnrSRPerFrame = [1]; }), /psnrSRPerFrame/],

@@ -38,7 +38,7 @@ describe('dydca pack with bad input', () => {
   it.each([
     { name: 'missing file', args: ['missing.mp4'], want: /missing\.mp4: no such file/ },
     { name: 'not a video', args: ['notes.mp4'], want: /notes\.mp4 is not a video ffmpeg can read/ },
-    { name: 'too small for the scale', args: ['tiny.mp4'], want: /too small for scale x2 .* \(see --scale\)$/ },
+    { name: 'too small for the scale', args: ['tiny.mp4'], want: /tiny\.mp4 is 48x48: too small for one 64x64 LR patch at x2 \(needs at least 128x128.*\) \(see --patch, --max-width\)$/ },
     { name: 'range starting after the end', args: ['ok.mp4', '--start', '30'], want: /ok\.mp4 is 1\.00 s long; the chosen range starts at 30 s \(see --start\)$/ },
     { name: 'zero frames in range', args: ['ok.mp4', '--start', '0.99'], want: /no frames in the chosen range .*\(see --start, --seconds\)$/ },
     { name: 'a start ffmpeg cannot parse (1e308)', args: ['ok.mp4', '--start', '1e308'], want: /--start must be in 0\.\.1000000 seconds; got 1e\+308/ },
@@ -86,7 +86,7 @@ describe('dydca pack with bad input', () => {
   it('an input named like an option (-tiny.mp4) is read as a file, not as an ffmpeg option', async () => {
     const r = await runDydca('pack', ['-tiny.mp4', '--out', join(dir, 'pack-out'), '--steps', '1'], dir);
     expect(r.code).toBe(2);
-    expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(/-tiny\.mp4 is 48x48: too small for scale x2/)]);
+    expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(/-tiny\.mp4 is 48x48: too small for one 64x64 LR patch at x2/)]);
   }, 60_000);
 
   it('eval of a folder that is not a pack', async () => {

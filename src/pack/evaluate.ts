@@ -98,6 +98,8 @@ async function checkStream(dir: string, name: string, width: number, height: num
 /** The pack's layout one segment at a time (its segment files, or patches.json for packs without them), each checked. */
 async function* layoutFrames(dir: string, m: PackManifest): AsyncGenerator<PatchRect[]> {
   const seg = m.patches.segments;
+  // read or not, the layout file the manifest names must be a plain file inside the pack
+  packFile(dir, m.patches.file);
   const toRects = (ps: PatchTuple[]): PatchRect[] => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path }));
   if (!seg) {
     for (const ps of readPatches(dir, m).frames) yield toRects(ps);

@@ -180,6 +180,6 @@ export function memoryProblem(frames: number | null, hrWidth: number, hrHeight: 
 }
 
 /** The first meaningful line of ffmpeg's stderr (the first decode error, not its consequences). */
-function firstErrorLine(stderr: string): string {
+export function firstErrorLine(stderr: string): string {
   return stderr.split('\n').map((l) => l.replace(/^\[[^\]]*\]\s*/, '').trim()).find((l) => l.length > 0) ?? 'no message';
 }

@@ -66,7 +66,7 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   const minHr = opts.basePatch * s;
   if (geometry.pictureWidth < minHr || geometry.pictureHeight < minHr) {
     throw new InputError(`${basename(opts.input)} is ${geometry.pictureWidth}x${geometry.pictureHeight}${opts.maxWidth !== null ? ` at --max-width ${opts.maxWidth}` : ''}: ` +
-      `too small for one ${opts.basePatch}x${opts.basePatch} LR patch at x${s} (needs ${minHr}x${minHr}); use a smaller --patch or a larger --max-width`, ['basePatch', 'maxWidth']);
+      `too small for one ${opts.basePatch}x${opts.basePatch} LR patch at x${s} (needs at least ${minHr}x${minHr}; a smaller --patch, or a larger --max-width when it scales the video down)`, ['basePatch', 'maxWidth']);
   }
   if (geometry.paddedWidth > MAX_HR_SIDE || geometry.paddedHeight > MAX_HR_SIDE) {
     throw new InputError(`${basename(opts.input)} gives HR frames of ${geometry.paddedWidth}x${geometry.paddedHeight}; the player holds at most ${MAX_HR_SIDE} px a side ` +
@@ -77,7 +77,8 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   }
   const firstFrame = Math.ceil(opts.start * probe.fps - 1e-6);
   const expected = expectedFrames(probe, opts.start, opts.seconds);
-  if (expected === null || expected.count < 1) throw new InputError(`${basename(opts.input)}: its container states neither a frame count nor a duration; remux it (ffmpeg -i in -c copy out.mp4) and try again`);
+  if (expected === null) throw new InputError(`${basename(opts.input)}: its container states neither a frame count nor a duration; remux it (ffmpeg -i in -c copy out.mp4) and try again`);
+  if (expected.count < 1) throw new InputError(`${basename(opts.input)}: no frames in the chosen range (start ${opts.start} s${opts.seconds !== null ? `, ${opts.seconds} s` : ''})`, ['start', 'seconds']);
   const frames = expected.count;
   const halo = opts.method === 'nas' ? 0 : opts.method === 'stdo' ? maxHaloForRouting([sizes[0]]) : maxHaloForRouting(sizes);
   if (opts.maxGflopsPerFrame !== null) {

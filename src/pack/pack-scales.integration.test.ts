@@ -24,15 +24,15 @@ interface EvalReport { frames: number; psnrSR: number; psnrBicubic: number; psnr
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dydca-scales-'));
-  // 240x136: not a multiple of every scale's patch grid, so the packer's crop is exercised too
+  // 240x136: not a multiple of every scale's patch grid, so the packer's padding is exercised too
   clip = cutTestClip(join(dir, 'cut.mp4'), 240, 136, 0.5);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** HR size the packer crops 240x136 to: a multiple of scale x finest patch (base/4 with 3 paths) in each direction. */
-function expectedHr(scale: number): [number, number] {
+/** The coded HR size the packer pads 240x136 to: a multiple of scale x finest patch (base/4 with 3 paths) in each direction. */
+function expectedCoded(scale: number): [number, number] {
   const unit = scale * (defaultBasePatch(scale) / 4);
-  return [Math.floor(240 / unit) * unit, Math.floor(136 / unit) * unit];
+  return [Math.ceil(240 / unit) * unit, Math.ceil(136 / unit) * unit];
 }
 
 /** The `route/t{k}` constants of the file, nested If branches included, ordered by k. */
@@ -60,9 +60,9 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
 
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(manifestProblems(m)).toEqual([]);
-    const [hrW, hrH] = expectedHr(scale);
-    expect([m.scale, m.frames, m.hr.width, m.hr.height]).toEqual([scale, 10, hrW, hrH]);
-    expect([m.lr.width * scale, m.lr.height * scale]).toEqual([hrW, hrH]);
+    // the whole picture, nothing cropped; LR x scale covers it padded to the patch grid
+    expect([m.scale, m.frames, m.hr.width, m.hr.height]).toEqual([scale, 10, 240, 136]);
+    expect([m.lr.width * scale, m.lr.height * scale]).toEqual(expectedCoded(scale));
     // the splitter's sizes at this scale: 128 HR px at level 0 (64/40/32 LR px), halved per level
     const base = { 2: 64, 3: 40, 4: 32 }[scale];
     const sizes = [base, base / 2, base / 4];

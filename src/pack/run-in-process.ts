@@ -8,13 +8,21 @@ import { WORK_KEY_LABELS, workKey, type PackPlan } from './pack-plan.js';
 import type { ProgressReporter } from './progress.js';
 import type { PackSummary } from './stages/finish-stage.js';
 import { openWorkFolder, type WorkFolder } from './work-folder.js';
+import { OutputError } from './atomic-output.js';
+import { describeFsError, fsErrorCode } from './fs-errors.js';
 
 /** Default work folder of an output: beside it, `<out>.dydca-work`. */
 export const defaultWorkDir = (out: string): string => `${out.replace(/[\\/]+$/, '')}.dydca-work`;
 
 /** Opens the work folder for `plan` and prints the `[resume] ` line when earlier work is found. */
 export function openPackWork(plan: PackPlan, workDir: string, progress: ProgressReporter): WorkFolder {
-  const opening = openWorkFolder(workDir, workKey(plan), WORK_KEY_LABELS);
+  let opening;
+  try {
+    opening = openWorkFolder(workDir, workKey(plan), WORK_KEY_LABELS);
+  } catch (e) {
+    if (fsErrorCode(e) === null) throw e;
+    throw new OutputError(`cannot write the pack beside ${describeFsError(e, plan.out)} (its work folder ${workDir}); choose another --out or --work`, ['out']);
+  }
   if (opening.state === 'restarted') progress.line(`[resume] not resuming the earlier work in ${workDir}: ${opening.reason}; starting over`);
   if (opening.state === 'resumed') {
     const done = new Set(opening.work.doneJobs());

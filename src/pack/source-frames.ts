@@ -1,8 +1,7 @@
 // Reads one chunk of the source video as HR frames (the picture, padded to the plan's frame by edge replication)
 // with ffmpeg seeking straight to the chunk: chunks decode independently, on any worker, in bounded memory.
-import { basename } from 'node:path';
 import type { RgbImage } from './bicubic.js';
-import { localVideoFile, type FrameGeometry } from './ingest.js';
+import { firstErrorLine, localVideoFile, type FrameGeometry } from './ingest.js';
 import { readRawFrames, runTool } from './ffmpeg-process.js';
 
 /** Where one chunk starts and how many frames it reads. */
@@ -66,17 +65,15 @@ export function cropPicture(frame: Uint8Array, pw: number, w: number, h: number)
   return out;
 }
 
-export interface ChunkFrames { frames: RgbImage[]; warnings: string[] }
+/** `decodeError`: ffmpeg's first error line when it reported any (a damaged or truncated file), else null. */
+export interface ChunkFrames { frames: RgbImage[]; decodeError: string | null }
 
 /** Decodes `chunk` into padded HR frames; fewer frames than asked means the source ends (or is damaged) there. */
 export async function readSourceChunk(chunk: SourceChunk): Promise<ChunkFrames> {
   const g = chunk.geometry;
   const r = await readRawFrames(chunkDecodeArgs(chunk), g.pictureWidth * g.pictureHeight * 3);
-  const name = basename(chunk.file);
-  if (r.code !== 0 && r.frames.length === 0) throw new Error(`${name}: ffmpeg could not decode frames ${chunk.firstSourceFrame}.. (${r.stderr.trim().split('\n')[0] ?? 'no message'})`);
-  const warnings = r.stderr.trim() ? [`${name}: ffmpeg reported decode errors near frame ${chunk.firstSourceFrame} (${r.stderr.trim().split('\n')[0]})`] : [];
   return {
     frames: r.frames.map((data) => ({ width: g.paddedWidth, height: g.paddedHeight, data: padEdges(data, g.pictureWidth, g.pictureHeight, g.paddedWidth, g.paddedHeight) })),
-    warnings,
+    decodeError: r.stderr.trim() ? firstErrorLine(r.stderr) : null,
   };
 }

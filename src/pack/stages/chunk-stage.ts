@@ -10,13 +10,14 @@ import { splitFrame, type PatchScorer } from '../splitter.js';
 import { errorSamplingWeights } from '../../train/crop-sampler.js';
 import { ERROR_SAMPLING_MIX } from '../pack-options.js';
 import { chunkRange, type PackPlan } from '../pack-plan.js';
-import { cropPicture, readSourceChunk } from '../source-frames.js';
+import { cropPicture, readSourceChunk, type ChunkFrames } from '../source-frames.js';
+import { InputError } from '../ingest.js';
 import { writeTrainingChunk } from '../training-store.js';
 import type { PatchSegmentFile } from '../../format/manifest.js';
 import { chunkFiles, type ChunkRecord, type JobContext, type TrainMeta } from './job-context.js';
 
 /** The chunk's HR frames, read from the source as every stage that needs them reads them. */
-export async function readChunkHr(plan: PackPlan, k: number): Promise<{ frames: RgbImage[]; warnings: string[] }> {
+export async function readChunkHr(plan: PackPlan, k: number): Promise<ChunkFrames> {
   const [a, b] = chunkRange(plan, k);
   return readSourceChunk({ file: plan.input.path, firstSourceFrame: plan.firstFrame + a, frames: b - a, fps: plan.fps, videoStartOffset: plan.videoStartOffset, geometry: plan.geometry });
 }
@@ -35,7 +36,11 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   const src = await readChunkHr(plan, k);
   ctx.signal?.throwIfAborted();
   const hr = src.frames;
-  if (hr.length === 0) return { frames: 0, psnrLrStream: [], warnings: src.warnings };
+  // ffprobe read it, so nothing decoding at its start means a damaged file (a chunk further on: it ends there)
+  if (hr.length === 0 && k === 0 && src.decodeError !== null) {
+    throw new InputError(`${plan.input.name}: ffmpeg could not decode it; the file looks truncated or damaged (ffmpeg: ${src.decodeError})`);
+  }
+  if (hr.length === 0) return { frames: 0, psnrLrStream: [], decodeError: src.decodeError };
   const s = plan.scale;
   const lr = hr.map((f) => downscaleBicubic(f, s));
   // train and split on what the player will decode, not on the clean downscale (the codec's artefacts included)
@@ -67,7 +72,7 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   writeTrainingChunk(work.path(files.train), { lrWidth: plan.lrWidth, lrHeight: plan.lrHeight, scale: s, frames: kept.map((i) => first + i) },
     kept.map((i) => ({ lr: decoded[i].data, hr: hr[i].data })));
   work.writeJson(files.trainMeta, { frames: kept.map((i) => first + i), weights } satisfies TrainMeta);
-  return { frames: hr.length, psnrLrStream, warnings: src.warnings };
+  return { frames: hr.length, psnrLrStream, decodeError: src.decodeError };
 }
 
 /** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve. */

@@ -26,20 +26,20 @@ export interface PackSummary {
 export function packedChunks(ctx: Pick<JobContext, 'plan' | 'work'>): { chunks: number[]; frames: number; warnings: string[] } {
   const { plan, work } = ctx;
   const chunks: number[] = [];
-  const warnings: string[] = [];
   let frames = 0;
+  let error: string | null = null;
   for (let k = 0; k < plan.chunks; k++) {
     const rec = work.doneRecord<ChunkRecord>(`chunk-${k}`);
-    warnings.push(...rec.warnings);
-    if (rec.frames === 0) break;
-    chunks.push(k);
-    frames += rec.frames;
+    error ??= rec.decodeError;
+    if (rec.frames > 0) { chunks.push(k); frames += rec.frames; }
     const [a, b] = chunkRange(plan, k);
-    if (rec.frames < b - a) {
-      if (frames < plan.frames) warnings.push(`${plan.input.name} looks truncated or damaged: decoded ${frames} of the ${plan.frames} frames its container declares; packing the ${frames} decoded frames`);
-      break;
-    }
+    if (rec.frames < b - a) break;
   }
+  const ffmpeg = error !== null ? ` (ffmpeg: ${error})` : '';
+  // a container's frame count can be off by one without a damaged file (an estimate from its duration)
+  const warnings = frames < plan.frames - (plan.probe.frameCount !== null ? 0 : 1)
+    ? [`${plan.input.name} looks truncated or damaged: decoded ${frames} of the ${plan.frames} frames its container declares for the chosen range${ffmpeg}; packing the ${frames} decoded frames`]
+    : error !== null ? [`${plan.input.name}: ffmpeg reported decode errors${ffmpeg}; some frames may be damaged`] : [];
   return { chunks, frames, warnings };
 }
 

@@ -26,7 +26,8 @@ export interface ChunkRecord {
   frames: number;
   /** PSNR of each frame of the LR stream as decoded against the LR frame encoded (picture only) */
   psnrLrStream: number[];
-  warnings: string[];
+  /** ffmpeg's first error line while decoding the chunk from the source, or null */
+  decodeError: string | null;
 }
 
 /** What a chunk keeps for training besides the frames: their global indices and crop weights (error sampling). */
