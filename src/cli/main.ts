@@ -1,4 +1,4 @@
-// The `dydca` command: dispatches `analyze`, `pack` and `eval` to their modules (loaded on demand,
+// The `dydca` command: dispatches `analyze`, `pack`, `eval`, `worker` and `status` to their modules (loaded on demand,
 // so a missing or broken one fails with a clear line instead of taking the others down).
 import { pathToFileURL } from 'node:url';
 
@@ -8,6 +8,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRun
   analyze: { summary: 'analyze <model.onnx> [--input NAME=DIMS]... [--json]   data-flow analysis of shapes and values', load: async () => (await import('./analyze.js')).runAnalyze },
   pack: { summary: 'pack <video> --out <dir> [options]                        build a dydca pack from a video', load: async () => (await import('./pack.js')).runPack },
   eval: { summary: 'eval <pack dir> [--json]                                  PSNR of a pack\'s SR and bicubic', load: async () => (await import('./eval.js')).runEval },
+  worker: { summary: 'worker --queue redis://HOST:PORT [--concurrency N]      run pack jobs from a queue', load: async () => (await import('./worker.js')).runWorker },
+  status: { summary: 'status --queue redis://HOST:PORT [--json]               packs in flight on a queue', load: async () => (await import('./status.js')).runStatus },
 };
 
 export const USAGE = ['usage: dydca <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.summary}`), '',

@@ -6,10 +6,14 @@ import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
 import { defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
-import { planPack } from '../pack/pack-plan.js';
+import { planPack, type PackPlan } from '../pack/pack-plan.js';
 import { defaultWorkDir, runPackInProcess } from '../pack/run-in-process.js';
 import { checkOutputPath } from '../pack/atomic-output.js';
-import { stderrProgress } from '../pack/progress.js';
+import { stderrProgress, type ProgressReporter } from '../pack/progress.js';
+import type { PackSummary } from '../pack/stages/finish-stage.js';
+import { runPackOnQueue } from '../pack/queue/pack-queue.js';
+import { checkRedis, parseRedisUrl, type RedisTarget } from '../pack/queue/redis-url.js';
+import { basename, join } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 import { TRAINER_KINDS } from '../train/trainer.js';
 
@@ -30,23 +34,38 @@ const MAX_GFLOP_BUDGET = 1e6;
 const MAX_SECONDS = 1_000_000;
 
 const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--loss l2|l1] [--crop-sampling error|uniform] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--work DIR] [--force] [--quiet] [--json]';
+  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--loss l2|l1] [--crop-sampling error|uniform] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--work DIR] [--queue redis://HOST:PORT[/DB]] [--force] [--quiet] [--json]\n' +
+  '       dydca pack <video>... --out-dir <dir> [options]   (each video packed into <dir>/<its name>)';
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
   let json = false, quiet = false;
   let work: string | null = null;
+  let queue: RedisTarget | null = null;
+  /** with --out-dir: every input and its output folder */
+  let batch: { input: string; out: string }[] = [];
   const t0 = performance.now();
   try {
     const args = parseArgs('pack', argv, {
       out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number', 'train-seconds': 'number', trainer: 'string',
       method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', loss: 'string', 'crop-sampling': 'string', crf: 'number', seed: 'number', 'max-gflops-per-frame': 'number',
-      json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean', work: 'string',
+      json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean', work: 'string', queue: 'string', 'out-dir': 'string',
     });
     if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
-    if (args.positional.length !== 1) throw new InputError(`dydca pack: expected one input video; got ${args.positional.length}. ${USAGE}`);
+    const outDir = args.flags.get('out-dir');
+    if (outDir !== undefined) {
+      if (typeof outDir !== 'string' || outDir === '') throw new InputError('dydca pack: --out-dir needs a folder');
+      if (args.flags.has('out') || args.flags.has('work')) throw new InputError('dydca pack: --out-dir names each pack\'s folder itself (<dir>/<video name>); drop --out and --work');
+      if (args.positional.length === 0) throw new InputError(`dydca pack: expected input videos; got none. ${USAGE}`);
+      batch = batchOutputs(args.positional, outDir);
+      args.flags.set('out', batch[0].out);
+    } else if (args.positional.length !== 1) {
+      throw new InputError(`dydca pack: expected one input video (several with --out-dir DIR); got ${args.positional.length}. ${USAGE}`);
+    }
     const out = args.flags.get('out');
-    if (typeof out !== 'string' || out === '') throw new InputError('dydca pack: --out <dir> is required');
+    if (typeof out !== 'string' || out === '') throw new InputError('dydca pack: --out <dir> is required (or --out-dir <dir> for several videos)');
+    const q = args.flags.get('queue');
+    if (q !== undefined) queue = parseRedisUrl(String(q));
     const scale = oneOf('pack', 'scale', args.flags.get('scale') ?? 2, [2, 3, 4] as const);
     const method = oneOf('pack', 'method', args.flags.get('method') ?? 'dydca', ['dydca', 'nas', 'stdo'] as const);
     const thresholds = String(args.flags.get('thresholds') ?? DEFAULT_THRESHOLDS.join(',')).split(',').map(Number);
@@ -83,24 +102,39 @@ export async function runPack(argv: string[]): Promise<number> {
   } catch (e) {
     return fail(e);
   }
-  const out = opts.out;
-  const workDir = work ?? defaultWorkDir(out);
+  const jobs = batch.length > 0 ? batch.map((b) => ({ opts: { ...opts, input: b.input, out: b.out }, workDir: defaultWorkDir(b.out) }))
+    : [{ opts, workDir: work ?? defaultWorkDir(opts.out) }];
   const interrupted = (e: InterruptedError): number => {
-    process.stderr.write(`\ndydca pack: interrupted by ${e.signal}; nothing was written to ${out}; the finished work is kept in ${workDir}: run the same command to resume\n`);
+    process.stderr.write(`\ndydca pack: interrupted by ${e.signal}; nothing was written to ${jobs.map((j) => j.opts.out).join(', ')}; ` +
+      `the finished work is kept in ${jobs.map((j) => j.workDir).join(', ')}: run the same command to resume\n`);
     return e.exitCode;
   };
-  // a second signal after the first has had a second to act: exit now; the watchdog removes the temp folder
+  // a second signal after the first has had a second to act: exit now
   const interrupt = interruptOnSignals(() => killFfmpegChildren(), (e) => process.exit(interrupted(e)));
   try {
     const progress = stderrProgress(quiet);
-    // a bad or unwritable output path fails in a second, before the probe and the long work
-    checkOutputPath(opts.out, { force: opts.force, protect: [opts.input] });
-    const plan = await planPack(opts);
-    const summary = await runPackInProcess(plan, workDir, progress, interrupt.signal);
-    for (const w of summary.warnings) progress.warn(w);
-    const m = summary.manifest.metrics;
-    if (!quiet) process.stderr.write(`[done] ${summary.out}: SR ${m.psnrSR.toFixed(2)} dB, bicubic ${m.psnrBicubic.toFixed(2)} dB, ${round1((performance.now() - t0) / 1000)} s\n`);
-    if (json) process.stdout.write(JSON.stringify({ out: summary.out, seconds: round1((performance.now() - t0) / 1000), bytes: summary.bytes, manifest: summary.manifest, warnings: summary.warnings }) + '\n');
+    if (queue) await checkRedis(queue);
+    // bad or unwritable output paths fail in a second, before the probe and the long work
+    for (const j of jobs) checkOutputPath(j.opts.out, { force: j.opts.force, protect: [j.opts.input] });
+    const plans: PackPlan[] = [];
+    for (const j of jobs) plans.push(await planPack(j.opts));
+    const packOne = async (k: number): Promise<PackSummary> => {
+      const p = jobs.length > 1 ? prefixed(progress, plans[k].input.name) : progress;
+      const summary = queue ? await runPackOnQueue(plans[k], jobs[k].workDir, queue, p, interrupt.signal)
+        : await runPackInProcess(plans[k], jobs[k].workDir, p, interrupt.signal);
+      for (const w of summary.warnings) p.warn(w);
+      const m = summary.manifest.metrics;
+      if (!quiet) process.stderr.write(`[done] ${summary.out}: SR ${m.psnrSR.toFixed(2)} dB, bicubic ${m.psnrBicubic.toFixed(2)} dB, ${round1((performance.now() - t0) / 1000)} s\n`);
+      return summary;
+    };
+    // on a queue every pack's jobs share the workers; in this process the packs run one after another
+    const summaries: PackSummary[] = [];
+    if (queue) summaries.push(...await Promise.all(plans.map((_, k) => packOne(k))));
+    else for (let k = 0; k < plans.length; k++) summaries.push(await packOne(k));
+    if (json) {
+      const one = (s: PackSummary): object => ({ out: s.out, seconds: round1((performance.now() - t0) / 1000), bytes: s.bytes, manifest: s.manifest, warnings: s.warnings });
+      process.stdout.write(JSON.stringify(batch.length > 0 ? { packs: summaries.map(one) } : one(summaries[0])) + '\n');
+    }
     return 0;
   } catch (e) {
     if (e instanceof InterruptedError) return interrupted(e);
@@ -108,6 +142,23 @@ export async function runPack(argv: string[]): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** `--out-dir DIR`: each input's pack at DIR/<its name without extension>, refusing two inputs of the same name. */
+function batchOutputs(inputs: string[], dir: string): { input: string; out: string }[] {
+  const seen = new Map<string, string>();
+  return inputs.map((input) => {
+    const name = basename(input).replace(/\.[^.]+$/, '') || 'pack';
+    const other = seen.get(name);
+    if (other !== undefined) throw new InputError(`dydca pack: ${other} and ${input} would both pack into ${join(dir, name)}; rename one or pack them apart`);
+    seen.set(name, input);
+    return { input, out: join(dir, name) };
+  });
+}
+
+/** Progress lines of one of several packs, prefixed with its video's name. */
+function prefixed(p: ProgressReporter, name: string): ProgressReporter {
+  return { ...p, stage: (stage, message) => p.stage(stage, `${name}: ${message}`), line: (text) => p.line(`${text} (${name})`), warn: (m) => p.warn(`${name}: ${m}`) };
 }
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;

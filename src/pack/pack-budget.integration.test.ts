@@ -24,7 +24,7 @@ describe('dydca pack --max-gflops-per-frame', () => {
     const budget = 0.8;
     const r = await runDydca('pack', [clip, '--out', out, '--steps', '3', '--batch', '4', '--max-gflops-per-frame', String(budget)]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/\[split\] budget 0\.8 GFLOP per frame: \d+ channels, blocks \d\/\d\/\d \(max [\d.]+, mean [\d.]+ GFLOP per frame; default paths [\d.]+\/[\d.]+; best of 98\)/);
+    expect(r.stderr).toMatch(/\[train\] budget 0\.8 GFLOP per frame: \d+ channels, blocks \d\/\d\/\d \(max [\d.]+, mean [\d.]+ GFLOP per frame; default paths [\d.]+\/[\d.]+; best of 98\)/);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(manifestProblems(m)).toEqual([]);
     expect(m.model.budget).toEqual({ maxGflopsPerFrame: budget });

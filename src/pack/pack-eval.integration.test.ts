@@ -27,10 +27,11 @@ describe('dydca pack + eval', () => {
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(summary.manifest).toEqual(m);
     expect(manifestProblems(m)).toEqual([]);
-    expect([m.lr.width, m.lr.height, m.hr.width, m.hr.height, m.frames]).toEqual([128, 64, 256, 128, 20]);
+    // the whole 256x144 picture; LR covers it padded to the 16 LR px grid (144 -> 160 HR)
+    expect([m.lr.width, m.lr.height, m.hr.width, m.hr.height, m.frames]).toEqual([128, 80, 256, 144, 20]);
     const patches = JSON.parse(readFileSync(join(out, 'patches.json'), 'utf8')) as PatchesFile;
     expect(patches.frames).toHaveLength(20);
-    for (const f of patches.frames) expect(validateLayout(f, 128, 64)).toBeNull();
+    for (const f of patches.frames) expect(validateLayout(f, 128, 80)).toBeNull();
     expect(m.metrics.psnrLrStream).toBeGreaterThan(38);
     expect(m.metrics.psnrSR).toBeGreaterThan(m.metrics.psnrBicubic);
     expect(m.metrics.ssimSRPerFrame).toHaveLength(20);
