@@ -6,9 +6,12 @@ import { InputError } from '../pack/ingest.js';
 export const EXIT_RUNTIME = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/** `maxWidth` -> `--max-width` */
+/** PackOptions fields whose flag is not their kebab-case name. */
+const FLAG_NAMES: Record<string, string> = { basePatch: 'patch', batchSize: 'batch', learningRate: 'lr' };
+
+/** `maxWidth` -> `--max-width`, `basePatch` -> `--patch` */
 export function flagOf(option: string): string {
-  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `--${FLAG_NAMES[option] ?? option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The line the CLI prints for an error (without the trailing newline) and its exit status. */
