@@ -3,6 +3,7 @@
 import { killFfmpegChildren } from '../pack/ffmpeg-process.js';
 import { InputError } from '../pack/ingest.js';
 import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
+import { lockOutput, type OutputLock } from '../pack/output-lock.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
 import { defaultBasePatch, pack, PACK_LOSS, type PackOptions } from '../pack/packer.js';
@@ -76,6 +77,9 @@ export async function runPack(argv: string[]): Promise<number> {
     return fail(e);
   }
   const out = opts.out;
+  // one run per --out: a second run into it refuses, naming the first (released in finally, or on exit)
+  let lock: OutputLock;
+  try { lock = lockOutput(out); } catch (e) { return fail(e); }
   const interrupted = (e: InterruptedError): number => {
     process.stderr.write(`\ndydca pack: interrupted by ${e.signal}; nothing was written to ${out}\n`);
     return e.exitCode;
@@ -93,6 +97,7 @@ export async function runPack(argv: string[]): Promise<number> {
     return fail(e);
   } finally {
     interrupt.dispose();
+    lock.release();
   }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRawFrames } from './ffmpeg-process.js';
 import {
-  checkFrame, chooseVideoStream, expectedFrames, frameTiming, ingestFfmpegArgs, ingestFilters, ingestVideo, localVideoFile, memoryProblem,
+  checkFrame, chooseVideoStream, completeFrameTimes, expectedFrames, frameTiming, ingestFfmpegArgs, ingestFilters, ingestVideo, localVideoFile, memoryProblem,
   planFrame, probeVideo, streamRotation, type FramePlan, type ProbedStream, type VideoProbe,
 } from './ingest.js';
 
@@ -87,6 +87,15 @@ describe('frameTiming', () => {
     ['no timestamps nor r_frame_rate: avg_frame_rate', '0/0', '15/1', [], { rate: '15/1', from: 'avg_frame_rate' }],
     ['nothing at all: 25', undefined, undefined, [], { rate: '25/1', fps: 25, from: 'default' }],
   ])('%s', (_name, r, avg, pts, want) => expect(frameTiming(r, avg, pts)).toMatchObject(want));
+});
+
+describe('completeFrameTimes', () => {
+  it.each<[string, string[], number[]]>([
+    ['no B-frames: every packet', ['0.000000,0.000000', '0.100000,0.100000', '0.200000,0.200000'], [0, 0.1, 0.2]],
+    ['a scan cut after reordered B-frames keeps the frames sure to be read (pts <= last dts)',
+      ['0.000000,-0.200000', '0.300000,-0.100000', '0.100000,0.000000', '0.200000,0.100000', '0.500000,0.200000'], [0, 0.1, 0.2]],
+    ['no dts (some MKV): every packet', ['0.000000,N/A', '0.040000,N/A', ''], [0, 0.04]],
+  ])('%s', (_name, lines, want) => expect(completeFrameTimes(lines)).toEqual(want));
 });
 
 describe('planFrame: the whole picture, padded right and bottom to the patch multiple', () => {

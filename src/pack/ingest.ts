@@ -178,6 +178,19 @@ export function frameTiming(rFrameRate: string | undefined, avgFrameRate: string
 }
 
 /**
+ * Presentation times of the packets read (`pts,dts` lines in decode order, seconds) whose frames all came before the
+ * scan ended: those at or before the last decode time. A frame shown at t is decoded at or before t, so none of those
+ * is missing, while a scan cut short (a packet cap, a truncated file) ends with reordered B-frames whose neighbours
+ * were never read, and would look like a gap in the timing.
+ */
+export function completeFrameTimes(lines: readonly string[]): number[] {
+  const packets = lines.map((l) => l.split(',').map((v) => parseFloat(v))).filter(([pts]) => Number.isFinite(pts));
+  const dts = packets.map(([, d]) => d).filter(Number.isFinite);
+  const until = dts.length === packets.length && dts.length > 0 ? Math.max(...dts) : Infinity;
+  return packets.map(([pts]) => pts).filter((pts) => pts <= until + 1e-9);
+}
+
+/**
  * Probes `file` (bytes [0, size at probe time) only; see source-identity.ts): the stream to pack and its size,
  * rotation, pixel aspect ratio and frame timing, judged on the first TIMING_PACKETS packets from `range.start`.
  */
@@ -192,8 +205,8 @@ export async function probeVideo(file: string, range: IngestRange = { start: 0, 
   const s = chooseVideoStream(info.streams ?? []);
   if (!s) throw new InputError(`${basename(file)} has no video stream${(info.streams ?? []).some((x) => x.disposition?.attached_pic === 1) ? ' (only a cover picture)' : ''}`);
   const packets = await runTool('ffprobe', ['-v', 'error', '-select_streams', String(s.index), '-read_intervals', `${range.start.toFixed(6)}%+#${TIMING_PACKETS}`,
-    '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', source.ffmpegInput]);
-  const pts = packets.code === 0 ? packets.stdout.toString().split('\n').map((l) => parseFloat(l)).filter(Number.isFinite) : [];
+    '-show_entries', 'packet=pts_time,dts_time', '-of', 'csv=p=0', source.ffmpegInput]);
+  const pts = packets.code === 0 ? completeFrameTimes(packets.stdout.toString().split('\n')) : [];
   const timing = frameTiming(s.r_frame_rate, s.avg_frame_rate, pts);
   const nb = Number(s.nb_frames);
   const dur = Number(s.duration ?? info.format?.duration);

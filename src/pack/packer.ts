@@ -1,8 +1,7 @@
 // `dydca pack`: ingest -> LR by bicubic -> content-aware split -> train -> export -> encode -> metrics,
 // all written into a temp folder beside --out and renamed at the end (atomic-output.ts).
-import { createHash } from 'node:crypto';
-import { createReadStream, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { exportDynamicSR } from '../model/export-onnx.js';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import { gflopsPerFrame } from '../model/sr-cost.js';
@@ -19,7 +18,9 @@ import { fittedStartWeights } from './bicubic-skip.js';
 import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
 import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
 import { killFfmpegChildren } from './ffmpeg-process.js';
+import { checkFreeSpace, diskFullError, packBytesEstimate } from './free-space.js';
 import { ingestVideo, InputError, localVideoFile } from './ingest.js';
+import { hashSource } from './source-identity.js';
 import { PATCH_SEGMENT_SECONDS, segmentPatches, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
 import { mean, psnrRgb8 } from '../format/psnr.js';
@@ -118,11 +119,17 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
       start: opts.start, seconds: opts.seconds, maxWidth: opts.maxWidth, scale: s, multiple: s * finest, minLrSize: opts.basePatch,
     }, (n) => progress.count('decoded frames', n));
     signal?.throwIfAborted();
-    for (const w of src.warnings) progress.warn(w);
+    // the bytes ffmpeg read (the file's size at probe time), hashed now, before the file can change much more
+    const sourceHash = await hashSource(src.probe.source);
+    const warnings = sourceHash.changed ? [...src.warnings, sourceHash.changed] : src.warnings;
+    for (const w of warnings) progress.warn(w);
     const hrFrames = src.frames;
     const lrFrames = hrFrames.map((f) => downscaleBicubic(f, s));
     const lrW = src.crop.width / s, lrH = src.crop.height / s;
-    progress.stage('ingest', `${hrFrames.length} frames, HR ${src.crop.width}x${src.crop.height} -> LR ${lrW}x${lrH}`);
+    const { pictureWidth: pw, pictureHeight: ph } = src.plan;
+    progress.stage('ingest', `${hrFrames.length} frames at ${src.fps} fps, HR ${src.crop.width}x${src.crop.height}` +
+      `${pw !== src.crop.width || ph !== src.crop.height ? ` (picture ${pw}x${ph}, edges repeated right and bottom)` : ''} -> LR ${lrW}x${lrH}`);
+    checkFreeSpace(dirname(atomic.temp), packBytesEstimate(hrFrames.length, src.crop.width, src.crop.height, s));
     lap('ingest');
     const gflopBudget = opts.maxGflopsPerFrame;
     // a budget no layout can meet fails now, before the scorer or the model trains
@@ -211,7 +218,7 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     for (const [name, seg] of segmented.files) writeFileSync(join(atomic.temp, name), JSON.stringify(seg));
     const manifest: PackManifest = {
       format: 'dydca-pack/1',
-      source: { file: basename(opts.input), sha256: await sha256File(input) },
+      source: { file: basename(opts.input), sha256: sourceHash.sha256 },
       fps: src.fps, frames: hrFrames.length, scale: s, halo, crop: src.crop,
       lr: { width: lrW, height: lrH, file: 'lr.mp4', codec: readCodecString(lrFile) },
       hr: { width: src.crop.width, height: src.crop.height, file: 'hr.mp4', codec: readCodecString(hrFile), lossless: false },
@@ -234,12 +241,12 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     atomic.commit();
     lap('write');
     progress.stage('time', `${Object.entries(stageSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')}; total ${round((performance.now() - t0) / 1000, 1)} s`);
-    return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1), warnings: src.warnings };
+    return { out: opts.out, manifest, bytes, seconds: round((performance.now() - t0) / 1000, 1), warnings };
   } catch (e) {
     killFfmpegChildren();
     atomic.abort();
     // an interrupted step fails in whatever way a killed child or an abort makes it fail: report the interrupt
-    throw signal?.aborted ? signal.reason : e;
+    throw signal?.aborted ? signal.reason : diskFullError(e, dirname(atomic.temp));
   } finally {
     signal?.removeEventListener('abort', killFfmpegChildren);
   }
@@ -333,13 +340,6 @@ async function trainedScorer(lr: RgbImage[], hr: RgbImage[], scale: 2 | 3 | 4, f
   for (let i = 0; i < lr.length; i++) srFrames.set(i, (await superResolveFrame(() => model, lr[i], [{ x: 0, y: 0, w, h, path: 0 }])).data);
   await model.session.release();
   return (frame, rects) => rects.map((r) => regionPsnr(srFrames.get(frame)!, hr[frame].data, hr[frame].width, r.x * scale, r.y * scale, r.w * scale, r.h * scale));
-}
-
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file).on('data', (d) => hash.update(d)).on('end', () => resolve(hash.digest('hex'))).on('error', reject);
-  });
 }
 
 function round(v: number, digits: number): number {
