@@ -27,7 +27,7 @@ describe('dydca pack + eval', () => {
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(summary.manifest).toEqual(m);
     expect(manifestProblems(m)).toEqual([]);
-    expect([m.lr.width, m.lr.height, m.hr.width, m.hr.height, m.frames]).toEqual([128, 64, 256, 128, 20]);
+    expect([m.lr.width, m.lr.height, m.hr.width, m.hr.height, m.frames]).toEqual([128, 80, 256, 160, 20]); // 256x144 padded to whole 32 px (x2, finest patch 16)
     const patches = JSON.parse(readFileSync(join(out, 'patches.json'), 'utf8')) as PatchesFile;
     expect(patches.frames).toHaveLength(20);
     for (const f of patches.frames) expect(validateLayout(f, 128, 64)).toBeNull();

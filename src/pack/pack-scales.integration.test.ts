@@ -29,10 +29,10 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** HR size the packer crops 240x136 to: a multiple of scale x finest patch (base/4 with 3 paths) in each direction. */
+/** HR size the packer pads 240x136 to (right and bottom): a multiple of scale x finest patch (base/4 with 3 paths) each way. */
 function expectedHr(scale: number): [number, number] {
   const unit = scale * (defaultBasePatch(scale) / 4);
-  return [Math.floor(240 / unit) * unit, Math.floor(136 / unit) * unit];
+  return [Math.ceil(240 / unit) * unit, Math.ceil(136 / unit) * unit];
 }
 
 /** The `route/t{k}` constants of the file, nested If branches included, ordered by k. */
