@@ -12,7 +12,7 @@ export interface PackManifest {
   scale: 2 | 3 | 4;
   /** LR context px per side for every patch (src/runtime/engine.ts) */
   halo: number;
-  /** HR frames = source scaled to scaledWidth x scaledHeight, then this crop */
+  /** HR frames = source scaled to scaledWidth x scaledHeight, then this crop (packs now: x = y = 0, larger than the scaled size = padded right/bottom by edge replication) */
   crop: { scaledWidth: number; scaledHeight: number; x: number; y: number; width: number; height: number };
   lr: { width: number; height: number; file: string; codec: string };
   hr: { width: number; height: number; file: string; codec: string; lossless: boolean };
