@@ -90,8 +90,8 @@ export class InputError extends Error {
 /** Largest HR frame side: WebGPU's default maxTextureDimension2D, so every browser's player can hold a frame. */
 export const MAX_HR_SIDE = MAX_FRAME_SIDE;
 
-/** Packets whose timestamps judge the frame timing: the first of the range (about 2 min at 25 fps), not a whole film. */
-const TIMING_PACKETS = 3000;
+/** Packets whose timestamps judge the frame timing: the first of the range (40 s at 25 fps; ffprobe reads their data), not a whole film. */
+const TIMING_PACKETS = 1000;
 
 /**
  * The local file a user named, refusing URLs (ffmpeg would fetch them); a `file:` URL is taken as its path.
