@@ -7,7 +7,7 @@ import { totalmem } from 'node:os';
 import { join, sep } from 'node:path';
 import { decodeToRgb } from './encode.js';
 import { describeFsError } from './fs-errors.js';
-import { InputError, probeVideo } from './ingest.js';
+import { InputError, manifestPicture, probeVideo } from './ingest.js';
 import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel } from './patch-inference.js';
 import { measureFrames } from './packer.js';
@@ -113,7 +113,7 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
   const hr = await decodeToRgb(hrFile, m.hr.width, m.hr.height);
   if (lr.length !== m.frames || hr.length !== m.frames) throw new InputError(`decoded ${lr.length} LR and ${hr.length} HR frames from ${dir}; the manifest says ${m.frames}`);
   const rects = patches.frames.map((ps) => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path })));
-  const metrics = await measureFrames(onnxFiles, m.scale, m.halo, lr, hr, rects, onFrame);
+  const metrics = await measureFrames(onnxFiles, m.scale, m.halo, lr, hr, rects, manifestPicture(m.crop), onFrame);
   return {
     pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, gflopsPerFrame: gflopsPerFrame(rects, m.model.paths, m.scale, m.halo),
     packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic },

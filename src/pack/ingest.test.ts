@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRawFrames } from './ffmpeg-process.js';
 import {
-  checkFrame, chooseVideoStream, completeFrameTimes, expectedFrames, frameTiming, ingestFfmpegArgs, ingestFilters, ingestVideo, localVideoFile, memoryProblem,
-  planFrame, probeVideo, streamRotation, type FramePlan, type ProbedStream, type VideoProbe,
+  checkFrame, chooseVideoStream, completeFrameTimes, expectedFrames, frameTiming, ingestFfmpegArgs, ingestFilters, ingestVideo, localVideoFile, manifestPicture, memoryProblem,
+  pictureOf, planFrame, probeVideo, streamRotation, type FramePlan, type ProbedStream, type VideoProbe,
 } from './ingest.js';
 
 const declared = (frameCount: number | null, durationS: number | null): Pick<VideoProbe, 'fps' | 'frameCount' | 'durationS'> => ({ fps: 10, frameCount, durationS });
@@ -156,6 +156,19 @@ describe('checkFrame: what to change, with the size as shown', () => {
     expect((err as { options: string[] }).options).toEqual(options);
   });
   it('a frame that holds one patch passes', () => expect(() => checkFrame('v.mp4', probeOf(128, 128), planFrame(probeOf(128, 128), null, 32), opts)).not.toThrow());
+});
+
+describe('manifestPicture and pictureOf: metrics over the picture, not the padding', () => {
+  it.each<[string, Parameters<typeof manifestPicture>[0], { width: number; height: number }]>([
+    ['a padded pack: the scaled size at the top left', { scaledWidth: 100, scaledHeight: 70, x: 0, y: 0, width: 128, height: 96 }, { width: 100, height: 70 }],
+    ['a pack needing no padding', { scaledWidth: 128, scaledHeight: 64, x: 0, y: 0, width: 128, height: 64 }, { width: 128, height: 64 }],
+    ['an older, centre-cropped pack: the whole frame', { scaledWidth: 128, scaledHeight: 72, x: 0, y: 4, width: 128, height: 64 }, { width: 128, height: 64 }],
+  ])('%s', (_name, crop, want) => expect(manifestPicture(crop)).toEqual(want));
+  it('pictureOf keeps the top-left rows and columns', () => {
+    const frame = { width: 3, height: 2, data: Uint8Array.from({ length: 18 }, (_, i) => i) };
+    expect(pictureOf(frame, 2, 1)).toEqual({ width: 2, height: 1, data: Uint8Array.from([0, 1, 2, 3, 4, 5]) });
+    expect(pictureOf(frame, 3, 2)).toBe(frame);
+  });
 });
 
 describe('what ffmpeg decodes (videos made here)', () => {

@@ -354,6 +354,23 @@ export function manifestCrop(plan: FramePlan): SourceCrop {
   return { scaledWidth: plan.pictureWidth, scaledHeight: plan.pictureHeight, x: 0, y: 0, width: plan.paddedWidth, height: plan.paddedHeight };
 }
 
+/**
+ * The picture a pack's HR frames hold, from its manifest `crop`: packs pad (x = y = 0, the frame at least the scaled
+ * size), so the picture is `scaledWidth x scaledHeight` at the top left; older packs cropped, so the whole frame is picture.
+ */
+export function manifestPicture(crop: SourceCrop): { width: number; height: number } {
+  const padded = crop.x === 0 && crop.y === 0 && crop.width >= crop.scaledWidth && crop.height >= crop.scaledHeight;
+  return padded ? { width: crop.scaledWidth, height: crop.scaledHeight } : { width: crop.width, height: crop.height };
+}
+
+/** The top-left `width x height` of a frame (the picture of a padded frame): metrics leave the replicated edges out. */
+export function pictureOf(frame: RgbImage, width: number, height: number): RgbImage {
+  if (width === frame.width && height === frame.height) return frame;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) data.set(frame.data.subarray(y * frame.width * 3, (y * frame.width + width) * 3), y * width * 3);
+  return { width, height, data };
+}
+
 /** Frames the container declares for the chosen range; `exact` when it states a frame count for the whole of it. */
 export function expectedFrames(probe: Pick<VideoProbe, 'fps' | 'frameCount' | 'durationS'>, start: number, seconds: number | null): { count: number; exact: boolean } | null {
   const total = probe.frameCount ?? (probe.durationS !== null ? Math.round(probe.durationS * probe.fps) : null);

@@ -19,7 +19,7 @@ import { downscaleBicubic, upscaleBicubic, type RgbImage } from './bicubic.js';
 import { decodeToRgb, encodeH264, readCodecString } from './encode.js';
 import { killFfmpegChildren } from './ffmpeg-process.js';
 import { checkFreeSpace, diskFullError, packBytesEstimate } from './free-space.js';
-import { ingestVideo, InputError, localVideoFile } from './ingest.js';
+import { ingestVideo, InputError, localVideoFile, pictureOf } from './ingest.js';
 import { hashSource } from './source-identity.js';
 import { PATCH_SEGMENT_SECONDS, segmentPatches, type PackManifest, type PatchesFile } from '../format/manifest.js';
 import { loadPatchModel, superResolveFrame, type PatchModel } from './patch-inference.js';
@@ -208,7 +208,8 @@ export async function pack(opts: PackOptions, progress: ProgressReporter, signal
     lap('encode');
 
     progress.stage('metrics', 'SR of the decoded LR frames with onnxruntime-node');
-    const metrics = await measureFrames(onnxFiles, s, halo, decodedLr, hrFrames, patches, (n) => { signal?.throwIfAborted(); progress.count('evaluated frames', n); });
+    const metrics = await measureFrames(onnxFiles, s, halo, decodedLr, hrFrames, patches,
+      { width: src.plan.pictureWidth, height: src.plan.pictureHeight }, (n) => { signal?.throwIfAborted(); progress.count('evaluated frames', n); });
     lap('metrics');
 
     const patchesFile: PatchesFile = { frames: patches.map((ps) => ps.map((p) => [p.x, p.y, p.w, p.h, p.path])) };
@@ -279,10 +280,11 @@ export type FrameMetrics = Pick<PackManifest['metrics'], 'psnrSR' | 'psnrBicubic
 
 /**
  * Per-frame and mean PSNR and SSIM (luma, src/format/ssim.ts) of SR (the model on `lr`, composed from patches)
- * and bicubic against `hr`. `onnxFiles`: one file serving every path, or (baselines) one file per path id.
+ * and bicubic against `hr`, over the `picture` (HR px, top left; the padding's replicated edges would flatter both).
+ * `onnxFiles`: one file serving every path, or (baselines) one file per path id.
  */
 export async function measureFrames(onnxFiles: Uint8Array[], scale: number, halo: number, lr: RgbImage[], hr: RgbImage[], patches: PatchRect[][],
-  onFrame?: (n: number) => void): Promise<FrameMetrics> {
+  picture: { width: number; height: number }, onFrame?: (n: number) => void): Promise<FrameMetrics> {
   const models = await Promise.all(onnxFiles.map((f) => loadPatchModel(f, scale, halo)));
   const modelFor = (path: number): PatchModel => {
     const m = models.length === 1 ? models[0] : models[path];
@@ -291,11 +293,12 @@ export async function measureFrames(onnxFiles: Uint8Array[], scale: number, halo
   };
   const sr: number[] = [], bic: number[] = [], ssimSr: number[] = [], ssimBic: number[] = [];
   for (let i = 0; i < lr.length; i++) {
-    const out = await superResolveFrame(modelFor, lr[i], patches[i]);
-    const up = upscaleBicubic(lr[i], scale);
-    sr.push(round(psnrRgb8(out.data, hr[i].data), 3));
-    bic.push(round(psnrRgb8(up.data, hr[i].data), 3));
-    const ref = SsimReference.ofRgb8(hr[i].data, hr[i].width, hr[i].height);
+    const out = pictureOf(await superResolveFrame(modelFor, lr[i], patches[i]), picture.width, picture.height);
+    const up = pictureOf(upscaleBicubic(lr[i], scale), picture.width, picture.height);
+    const truth = pictureOf(hr[i], picture.width, picture.height);
+    sr.push(round(psnrRgb8(out.data, truth.data), 3));
+    bic.push(round(psnrRgb8(up.data, truth.data), 3));
+    const ref = SsimReference.ofRgb8(truth.data, truth.width, truth.height);
     ssimSr.push(round(ref.ssimRgb8(out.data), 5));
     ssimBic.push(round(ref.ssimRgb8(up.data), 5));
     onFrame?.(i + 1);
