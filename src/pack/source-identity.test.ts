@@ -57,7 +57,8 @@ describe('a video still being written', () => {
     const whole = join(dir, 'whole.mkv');
     execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=10', '-t', '2', '-g', '1', '-pix_fmt', 'yuv420p', whole]);
     const bytes = readFileSync(whole);
-    const growing = join(dir, 'growing, still.mkv');
+    // a name with the protocol's own separators: the options end at the first ',,:'
+    const growing = join(dir, 'growing,,: still.mkv');
     writeFileSync(growing, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     const probe = await probeVideo(growing);
     writeFileSync(growing, bytes); // the recording goes on
