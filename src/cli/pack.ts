@@ -3,6 +3,7 @@
 import { killFfmpegChildren } from '../pack/ffmpeg-process.js';
 import { InputError } from '../pack/ingest.js';
 import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
+import { lockOutput, type OutputLock } from '../pack/output-lock.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
 import { defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
@@ -104,6 +105,9 @@ export async function runPack(argv: string[]): Promise<number> {
   }
   const jobs = batch.length > 0 ? batch.map((b) => ({ opts: { ...opts, input: b.input, out: b.out }, workDir: defaultWorkDir(b.out) }))
     : [{ opts, workDir: work ?? defaultWorkDir(opts.out) }];
+  // one run per output folder: a second run into it refuses, naming the first (released in finally, or on exit)
+  const locks: OutputLock[] = [];
+  try { for (const j of jobs) locks.push(lockOutput(j.opts.out)); } catch (e) { for (const l of locks) l.release(); return fail(e); }
   const interrupted = (e: InterruptedError): number => {
     process.stderr.write(`\ndydca pack: interrupted by ${e.signal}; nothing was written to ${jobs.map((j) => j.opts.out).join(', ')}; ` +
       `the finished work is kept in ${jobs.map((j) => j.workDir).join(', ')}: run the same command to resume\n`);
@@ -141,6 +145,7 @@ export async function runPack(argv: string[]): Promise<number> {
     return fail(e);
   } finally {
     interrupt.dispose();
+    for (const l of locks) l.release();
   }
 }
 

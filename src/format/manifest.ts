@@ -12,7 +12,10 @@ export interface PackManifest {
   scale: 2 | 3 | 4;
   /** LR context px per side for every patch (src/runtime/engine.ts) */
   halo: number;
-  /** HR frames = source scaled to scaledWidth x scaledHeight, then this crop */
+  /**
+   * The picture in the source: scaled to scaledWidth x scaledHeight (before rotation), then this rectangle. Packs keep
+   * the whole picture (x = y = 0, width x height = hr); packs made before that cropped the centre.
+   */
   crop: { scaledWidth: number; scaledHeight: number; x: number; y: number; width: number; height: number };
   lr: { width: number; height: number; file: string; codec: string };
   hr: { width: number; height: number; file: string; codec: string; lossless: boolean };

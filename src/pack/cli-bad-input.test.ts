@@ -2,7 +2,7 @@
 // --out and the input video are untouched; a truncated input is packed with a warning naming frames decoded vs declared.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDydca } from './cli-runner.test-helper.js';
@@ -38,7 +38,7 @@ describe('dydca pack with bad input', () => {
   it.each([
     { name: 'missing file', args: ['missing.mp4'], want: /missing\.mp4: no such file/ },
     { name: 'not a video', args: ['notes.mp4'], want: /notes\.mp4 is not a video ffmpeg can read/ },
-    { name: 'too small for the scale', args: ['tiny.mp4'], want: /tiny\.mp4 is 48x48: too small for one 64x64 LR patch at x2 \(needs at least 128x128.*\) \(see --patch, --max-width\)$/ },
+    { name: 'too small for one patch: names --patch, not --scale', args: ['tiny.mp4'], want: /tiny\.mp4 is 48x48: too small for one 64x64 LR patch at x2 \(needs at least 128x128 px\); use a smaller patch \(see --patch\)$/ },
     { name: 'range starting after the end', args: ['ok.mp4', '--start', '30'], want: /ok\.mp4 is 1\.00 s long; the chosen range starts at 30 s \(see --start\)$/ },
     { name: 'zero frames in range', args: ['ok.mp4', '--start', '0.99'], want: /no frames in the chosen range .*\(see --start, --seconds\)$/ },
     { name: 'a start ffmpeg cannot parse (1e308)', args: ['ok.mp4', '--start', '1e308'], want: /--start must be in 0\.\.1000000 seconds; got 1e\+308/ },
@@ -87,6 +87,18 @@ describe('dydca pack with bad input', () => {
     const r = await runDydca('pack', ['-tiny.mp4', '--out', join(dir, 'pack-out'), '--steps', '1'], dir);
     expect(r.code).toBe(2);
     expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(/-tiny\.mp4 is 48x48: too small for one 64x64 LR patch at x2/)]);
+  }, 60_000);
+
+  it('a second run into an --out another run is writing refuses, naming that run, and leaves its lock alone', async () => {
+    // this test process stands for the first run: alive, on this host
+    const lock = join(dir, 'busy.dydca-lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-12-03T08:00:00.000Z', out: join(dir, 'busy') }));
+    const r = await runDydca('pack', [join(dir, 'ok.mp4'), '--out', join(dir, 'busy'), '--steps', '1']);
+    expect(r.code).toBe(2);
+    expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`busy is being written by another dydca pack \\(pid ${process.pid} on .+, since 2026-12-03T08:00:00\\.000Z\\); wait for it to end, or choose another --out\\. If that run is gone, remove .*busy\\.dydca-lock \\(see --out\\)$`))]);
+    expect(existsSync(lock)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+    rmSync(lock);
   }, 60_000);
 
   it('eval of a folder that is not a pack', async () => {

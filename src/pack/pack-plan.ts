@@ -1,7 +1,6 @@
 // The pack plan: `dydca pack`'s options and the probed input resolved once into everything the stages read
 // (frame geometry, chunks, strides, training recipe). Jobs get the plan, never raw options; the plan is JSON so a
 // queue worker on another machine runs a job from it alone.
-import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import { assertBudgetReachable } from '../model/spec-for-budget.js';
@@ -9,9 +8,10 @@ import { PATCH_SEGMENT_SECONDS } from '../format/manifest.js';
 import { levelSizes, maxHaloForRouting, type SplitOptions } from './splitter.js';
 import { totalmem } from 'node:os';
 import { videoStartOffset } from './source-frames.js';
-import { expectedFrames, InputError, MAX_HR_SIDE, memoryProblem, planFrame, probeVideo, type FrameGeometry, type VideoProbe } from './ingest.js';
+import { checkFrame, expectedFrames, InputError, memoryProblem, planFrame, probeVideo, timingNote, type FramePlan, type VideoProbe } from './ingest.js';
 import { budgetInput, type PackOptions } from './pack-options.js';
 import type { WorkKey } from './work-folder.js';
+import { packBytesEstimate } from './free-space.js';
 
 /** HR bytes of one chunk's frames at most: bounds every per-chunk stage's memory whatever the frame size. */
 export const CHUNK_HR_BYTES = 384 * 2 ** 20;
@@ -35,7 +35,9 @@ export interface PackPlan {
   firstFrame: number;
   /** frames packed, as the container declares them (a truncated file may hold fewer; the chunks find out) */
   frames: number;
-  geometry: FrameGeometry;
+  geometry: FramePlan;
+  /** one line when the source's frame timing is variable (it is read at a constant rate) */
+  timingNote: string | null;
   lrWidth: number;
   lrHeight: number;
   split: SplitOptions;
@@ -55,23 +57,14 @@ export interface PackPlan {
 /** Probes the input and resolves the options into a plan (input problems throw InputError before any work). */
 export async function planPack(opts: PackOptions): Promise<PackPlan> {
   const path = resolve(opts.input);
-  const probe = await probeVideo(opts.input);
-  const st = statSync(path);
+  const probe = await probeVideo(opts.input, { start: opts.start, seconds: opts.seconds });
   const split: SplitOptions = { basePatch: opts.basePatch, levels: opts.paths, thresholds: opts.thresholds.slice(0, opts.paths - 1) };
   const sizes = levelSizes(split);
   const finest = sizes[sizes.length - 1];
   const s = opts.scale;
   const geometry = planFrame(probe, opts.maxWidth, s * finest);
+  checkFrame(opts.input, probe, geometry, { scale: s, minLrSize: opts.basePatch, maxWidth: opts.maxWidth });
   const lrWidth = geometry.paddedWidth / s, lrHeight = geometry.paddedHeight / s;
-  const minHr = opts.basePatch * s;
-  if (geometry.pictureWidth < minHr || geometry.pictureHeight < minHr) {
-    throw new InputError(`${basename(opts.input)} is ${geometry.pictureWidth}x${geometry.pictureHeight}${opts.maxWidth !== null ? ` at --max-width ${opts.maxWidth}` : ''}: ` +
-      `too small for one ${opts.basePatch}x${opts.basePatch} LR patch at x${s} (needs at least ${minHr}x${minHr}; a smaller --patch, or a larger --max-width when it scales the video down)`, ['basePatch', 'maxWidth']);
-  }
-  if (geometry.paddedWidth > MAX_HR_SIDE || geometry.paddedHeight > MAX_HR_SIDE) {
-    throw new InputError(`${basename(opts.input)} gives HR frames of ${geometry.paddedWidth}x${geometry.paddedHeight}; the player holds at most ${MAX_HR_SIDE} px a side ` +
-      `(WebGPU's default texture limit): use --max-width ${Math.floor(MAX_HR_SIDE * Math.min(1, geometry.pictureWidth / geometry.pictureHeight) / 16) * 16} or less`, ['maxWidth']);
-  }
   if (probe.durationS !== null && opts.start >= probe.durationS) {
     throw new InputError(`${basename(opts.input)} is ${probe.durationS.toFixed(2)} s long; the chosen range starts at ${opts.start} s`, ['start']);
   }
@@ -94,14 +87,24 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   }
   const { input: _input, out: _out, force: _force, ...options } = opts;
   return {
-    input: { path, name: basename(opts.input), size: st.size, mtimeMs: st.mtimeMs },
-    out: resolve(opts.out), force: opts.force, method: opts.method, scale: s, probe, fps: probe.fps, videoStartOffset: await videoStartOffset(opts.input), firstFrame, frames, geometry, lrWidth, lrHeight,
+    input: { path, name: basename(opts.input), size: probe.source.size, mtimeMs: probe.source.mtimeMs }, timingNote: timingNote(opts.input, probe),
+    out: resolve(opts.out), force: opts.force, method: opts.method, scale: s, probe, fps: probe.fps, videoStartOffset: await videoStartOffset(probe), firstFrame, frames, geometry, lrWidth, lrHeight,
     split, sizes, halo, chunkFrames, chunks: Math.ceil(frames / chunkFrames),
     // the in-memory layouts (baselines, trained scorer) see every frame, as they always have
     trainStride: layoutInMemory ? 1 : Math.ceil(frames / TRAIN_FRAMES),
     metricsStride: Math.ceil(frames / METRIC_FRAMES),
     layoutInMemory, options,
   };
+}
+
+/**
+ * Disk the work folder and the pack need at most: the chunks' LR and HR streams, then the same joined into the pack
+ * (packBytesEstimate each), and the training store's raw frames.
+ */
+export function workBytesEstimate(plan: PackPlan): number {
+  const g = plan.geometry;
+  const stored = Math.ceil(plan.frames / plan.trainStride) * g.paddedWidth * g.paddedHeight * 3 * (1 + 1 / (plan.scale * plan.scale));
+  return 2 * packBytesEstimate(plan.frames, g.paddedWidth, g.paddedHeight, plan.scale) + stored;
 }
 
 /** Frames of chunk k: [first, end) in pack frame indices (0 = the first packed frame). */

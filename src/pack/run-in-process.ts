@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PackManifest } from '../format/manifest.js';
 import { packStages, runPackJob } from './job-graph.js';
-import { WORK_KEY_LABELS, workKey, type PackPlan } from './pack-plan.js';
+import { WORK_KEY_LABELS, workBytesEstimate, workKey, type PackPlan } from './pack-plan.js';
+import { checkFreeSpace, diskFullError } from './free-space.js';
 import type { ProgressReporter } from './progress.js';
 import type { PackSummary } from './stages/finish-stage.js';
 import { openWorkFolder, type WorkFolder } from './work-folder.js';
@@ -23,6 +24,9 @@ export function openPackWork(plan: PackPlan, workDir: string, progress: Progress
     if (fsErrorCode(e) === null) throw e;
     throw new OutputError(`cannot write the pack beside ${describeFsError(e, plan.out)} (its work folder ${workDir}); choose another --out or --work`, ['out']);
   }
+  // before the long work: a disk that cannot hold it fails now, naming the folder
+  if (opening.state !== 'resumed') checkFreeSpace(workDir, workBytesEstimate(plan));
+  if (plan.timingNote) progress.stage('ingest', plan.timingNote);
   if (opening.state === 'restarted') progress.line(`[resume] not resuming the earlier work in ${workDir}: ${opening.reason}; starting over`);
   if (opening.state === 'resumed') {
     const done = new Set(opening.work.doneJobs());
@@ -50,7 +54,11 @@ export async function runPackInProcess(plan: PackPlan, workDir: string, progress
     if (stage.jobs.length > 1) progress.jobs(stage.name, done, stage.jobs.length);
     for (const job of pending) {
       signal?.throwIfAborted();
-      work.markDone(job, await runPackJob(ctx, job));
+      try {
+        work.markDone(job, await runPackJob(ctx, job));
+      } catch (e) {
+        throw diskFullError(e, workDir);
+      }
       done++;
       if (stage.jobs.length > 1) progress.jobs(stage.name, done, stage.jobs.length);
     }

@@ -5,6 +5,7 @@ import { runPackJob } from '../job-graph.js';
 import type { PackPlan } from '../pack-plan.js';
 import type { ProgressReporter } from '../progress.js';
 import { WorkFolder } from '../work-folder.js';
+import { diskFullError } from '../free-space.js';
 import { PLAN_FILE, type QueuedJob } from './pack-queue.js';
 
 // a worker killed with SIGKILL cannot stop its children: this one stops when its parent is gone
@@ -31,7 +32,12 @@ export default async function processPackJob(job: Job<QueuedJob>): Promise<objec
   const work = new WorkFolder(workDir);
   if (work.isDone(name)) return { reused: true };
   const plan = work.readJson<PackPlan>(PLAN_FILE);
-  const record = await runPackJob({ plan, work, progress: jobProgress(job) }, name);
+  let record: object;
+  try {
+    record = await runPackJob({ plan, work, progress: jobProgress(job) }, name);
+  } catch (e) {
+    throw diskFullError(e, workDir);
+  }
   work.markDone(name, record);
   return { done: name };
 }

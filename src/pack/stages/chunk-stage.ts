@@ -19,7 +19,7 @@ import { chunkFiles, type ChunkRecord, type JobContext, type TrainMeta } from '.
 /** The chunk's HR frames, read from the source as every stage that needs them reads them. */
 export async function readChunkHr(plan: PackPlan, k: number): Promise<ChunkFrames> {
   const [a, b] = chunkRange(plan, k);
-  return readSourceChunk({ file: plan.input.path, firstSourceFrame: plan.firstFrame + a, frames: b - a, fps: plan.fps, videoStartOffset: plan.videoStartOffset, geometry: plan.geometry });
+  return readSourceChunk({ probe: plan.probe, frame: plan.geometry, firstSourceFrame: plan.firstFrame + a, frames: b - a, videoStartOffset: plan.videoStartOffset });
 }
 
 /** Encodes `frames` into work file `name` (through a temp name, so a killed encode leaves no file that looks done). */

@@ -1,8 +1,8 @@
 // Finish job: joins the chunks into the pack (LR and HR streams concatenated without re-encoding, the patch layout
 // as segment files and one patches.json written piece by piece, the models, the metrics) and writes the manifest,
 // all into a temp folder renamed over --out at the end (atomic-output.ts).
-import { closeSync, copyFileSync, createReadStream, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { hashSource } from '../source-identity.js';
 import { join } from 'node:path';
 import { gflopsPerFrame, type CostedPatch } from '../../model/sr-cost.js';
 import type { PackManifest, PatchSegmentFile } from '../../format/manifest.js';
@@ -50,15 +50,6 @@ async function concatStreams(files: string[], out: string, listFile: string): Pr
   if (r.code !== 0) throw new Error(`joining ${files.length} chunks into ${out} failed: ${lastErrorLine(r.stderr)}`);
 }
 
-/** sha256 of the input's first `size` bytes: what the pack was made from, even if the file grew since. */
-function sha256Prefix(file: string, size: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    if (size === 0) { resolve(hash.digest('hex')); return; }
-    createReadStream(file, { end: size - 1 }).on('data', (d) => hash.update(d)).on('end', () => resolve(hash.digest('hex'))).on('error', reject);
-  });
-}
-
 export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
   const { plan, work, progress } = ctx;
   const { chunks, frames, warnings } = packedChunks(ctx);
@@ -99,9 +90,12 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     const g = plan.geometry;
     const stepsDone = models.reduce((n, m) => n + m.stepsDone, 0);
     const trainSeconds = models.reduce((n, m) => n + m.seconds, 0);
+    // the bytes read at the probe: what the pack was made from, even if the file grew (or changed) since
+    const source = await hashSource(plan.probe.source);
+    if (source.changed) warnings.push(source.changed);
     const manifest: PackManifest = {
       format: 'dydca-pack/1',
-      source: { file: plan.input.name, sha256: await sha256Prefix(plan.input.path, plan.input.size) },
+      source: { file: plan.input.name, sha256: source.sha256 },
       fps: plan.fps, frames, scale: plan.scale, halo: plan.halo,
       crop: { scaledWidth: g.scaledWidth, scaledHeight: g.scaledHeight, x: 0, y: 0, width: g.pictureWidth, height: g.pictureHeight },
       lr: { width: plan.lrWidth, height: plan.lrHeight, file: 'lr.mp4', codec: readCodecString(join(dir, 'lr.mp4')) },
