@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Installs the system packages dydca's tests and tools need (Debian chromium, ffmpeg) when missing.
+// Installs the system packages dydca's tests and tools need (Debian chromium, ffmpeg, redis-server) when missing.
 // Runs apt-get as root; otherwise says exactly what to install. Safe to run repeatedly.
 import { existsSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,10 +8,12 @@ const quiet = process.argv.includes('--quiet');
 const needs = [
   { pkg: 'chromium', file: '/usr/bin/chromium' },
   { pkg: 'ffmpeg', file: '/usr/bin/ffmpeg' },
+  // the pack queue's tests start their own redis-server on a free loopback port (dydca pack --queue, dydca worker)
+  { pkg: 'redis-server', file: '/usr/bin/redis-server' },
 ];
 const missing = needs.filter((n) => !existsSync(n.file)).map((n) => n.pkg);
 if (missing.length === 0) {
-  if (!quiet) console.log('setup: chromium and ffmpeg are present');
+  if (!quiet) console.log('setup: chromium, ffmpeg and redis-server are present');
   process.exit(0);
 }
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

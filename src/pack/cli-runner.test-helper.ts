@@ -16,7 +16,7 @@ function collect(child: ChildProcess): Promise<CliRun> {
   return new Promise<CliRun>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
 }
 
-export function spawnDydca(command: 'pack' | 'eval' | 'analyze', args: string[], cwd = root): { child: ChildProcess; done: Promise<CliRun> } {
+export function spawnDydca(command: 'pack' | 'eval' | 'analyze' | 'worker' | 'status', args: string[], cwd = root): { child: ChildProcess; done: Promise<CliRun> } {
   const loader = import.meta.resolve('tsx');
   // own process group so a test can signal the packer and everything it started together
   const child = spawn(process.execPath, ['--import', loader, join(root, 'src', 'cli', 'main.ts'), command, ...args],
@@ -24,7 +24,7 @@ export function spawnDydca(command: 'pack' | 'eval' | 'analyze', args: string[],
   return { child, done: collect(child) };
 }
 
-export function runDydca(command: 'pack' | 'eval' | 'analyze', args: string[], cwd = root): Promise<CliRun> {
+export function runDydca(command: 'pack' | 'eval' | 'analyze' | 'worker' | 'status', args: string[], cwd = root): Promise<CliRun> {
   return spawnDydca(command, args, cwd).done;
 }
 
