@@ -94,13 +94,13 @@ describe('dydca dispatcher', () => {
     const io = capture();
     expect(await main(['frobnicate'])).toBe(2);
     expect(await main([])).toBe(2);
-    expect(io.err).toEqual(["dydca: unknown command 'frobnicate' (commands: analyze, pack, eval)\n", 'dydca: no command given (commands: analyze, pack, eval; dydca --help)\n']);
+    expect(io.err).toEqual(["dydca: unknown command 'frobnicate' (commands: analyze, pack, eval, worker, status)\n", 'dydca: no command given (commands: analyze, pack, eval, worker, status; dydca --help)\n']);
   });
 
   it('--help lists every command on stdout', async () => {
     const io = capture();
     expect(await main(['--help'])).toBe(0);
-    for (const c of ['analyze', 'pack', 'eval']) expect(io.out.join('')).toContain(`  ${c} `);
+    for (const c of ['analyze', 'pack', 'eval', 'worker', 'status']) expect(io.out.join('')).toContain(`  ${c} `);
   });
 
   it('dispatches analyze in-process', async () => {

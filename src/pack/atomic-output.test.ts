@@ -17,11 +17,15 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const leftovers = (): string[] => readdirSync(dir).filter((f) => f !== 'clip.mp4');
-/** What an interrupted pack at `out` may leave: its work folder (removed here, so each case starts clean). */
-const onlyWorkFolder = (out: string): void => {
-  expect(leftovers()).toEqual([`${basename(out)}.dydca-work`]);
+/**
+ * What an interrupted pack at `out` may leave: its work folder, and after SIGKILL (which no handler sees) its lock,
+ * stale once the process is gone (the next run takes it over). Removed here, so each case starts clean.
+ */
+const onlyWorkFolder = (out: string, staleLock = false): void => {
+  expect(leftovers()).toEqual([...(staleLock ? [`${basename(out)}.dydca-lock`] : []), `${basename(out)}.dydca-work`]);
   expect(existsSync(join(`${out}.dydca-work`, 'plan.json'))).toBe(true);
   rmSync(`${out}.dydca-work`, { recursive: true, force: true });
+  rmSync(`${out}.dydca-lock`, { force: true });
 };
 
 /** Live (not zombie) processes descended from `pid`, read from /proc. */
@@ -73,7 +77,7 @@ describe('dydca pack killed mid-run', () => {
     const out = join(dir, 'pack');
     const run = spawnDydca('pack', [join(dir, 'clip.mp4'), '--out', out, '--steps', '100000']);
     await untilStderr(run.child, '[train]');
-    expect(leftovers()).toEqual(['pack.dydca-work']); // the work folder, and no pack or temp folder, while it trains
+    expect(leftovers()).toEqual(['pack.dydca-lock', 'pack.dydca-work']); // lock and work folder, no pack or temp folder, while it trains
     // the whole process group, as a terminal's Ctrl-C does: the packer and its ffmpeg and watchdog children
     process.kill(-run.child.pid!, signal);
     const r = await run.done;
@@ -83,7 +87,7 @@ describe('dydca pack killed mid-run', () => {
       expect(r.code).toBe(signal === 'SIGINT' ? 130 : 143);
       expect(r.stderr).toMatch(new RegExp(`dydca pack: interrupted by ${signal}; nothing was written to `));
     }
-    onlyWorkFolder(out);
+    onlyWorkFolder(out, signal === 'SIGKILL');
   }, 60_000);
 });
 
