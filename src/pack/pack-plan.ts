@@ -17,8 +17,11 @@ import { packBytesEstimate } from './free-space.js';
 export const CHUNK_HR_BYTES = 384 * 2 ** 20;
 /** Frames the training store keeps at most (evenly spaced); below it every frame is kept. */
 export const TRAIN_FRAMES = 600;
-/** Frames the packer's metrics evaluate at most (evenly spaced): SR of a 1080p frame on a CPU takes seconds. */
-export const METRIC_FRAMES = 600;
+/**
+ * HR pixels the packer's metrics evaluate at most (every k-th frame, evenly spaced): SR of a 1080p frame on a CPU takes
+ * seconds. 300 megapixels: every frame of the demo (280 frames of 960x544), 1 frame in 84 of a 10-minute 1080p video.
+ */
+export const METRIC_PIXELS = 300e6;
 
 export interface PackPlan {
   input: { path: string; name: string; size: number; mtimeMs: number };
@@ -92,7 +95,7 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
     split, sizes, halo, chunkFrames, chunks: Math.ceil(frames / chunkFrames),
     // the in-memory layouts (baselines, trained scorer) see every frame, as they always have
     trainStride: layoutInMemory ? 1 : Math.ceil(frames / TRAIN_FRAMES),
-    metricsStride: Math.ceil(frames / METRIC_FRAMES),
+    metricsStride: Math.ceil(frames / Math.max(1, Math.floor(METRIC_PIXELS / (geometry.paddedWidth * geometry.paddedHeight)))),
     layoutInMemory, options,
   };
 }

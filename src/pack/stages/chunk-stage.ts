@@ -42,6 +42,9 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   }
   if (hr.length === 0) return { frames: 0, psnrLrStream: [], decodeError: src.decodeError };
   const s = plan.scale;
+  // the HR reference encodes in its own process while this one downscales, encodes, decodes and splits
+  const hrEncoded = encodeInto(ctx, hr, files.hr);
+  hrEncoded.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const lr = hr.map((f) => downscaleBicubic(f, s));
   // train and split on what the player will decode, not on the clean downscale (the codec's artefacts included)
   await encodeInto(ctx, lr, files.lr);
@@ -50,9 +53,6 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   if (decoded.length !== lr.length) throw new Error(`chunk ${k}: ${files.lr} decodes to ${decoded.length} frames; expected ${lr.length}`);
   const lrPicW = Math.ceil(plan.geometry.pictureWidth / s), lrPicH = Math.ceil(plan.geometry.pictureHeight / s);
   const psnrLrStream = decoded.map((f, i) => round(psnrRgb8(cropPicture(f.data, plan.lrWidth, lrPicW, lrPicH), cropPicture(lr[i].data, plan.lrWidth, lrPicW, lrPicH)), 3));
-  await encodeInto(ctx, hr, files.hr);
-  ctx.signal?.throwIfAborted();
-
   let weights: number[][] | null = null;
   if (!plan.layoutInMemory) {
     const scorer = bicubicScorer(decoded, hr, s);
@@ -72,6 +72,7 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   writeTrainingChunk(work.path(files.train), { lrWidth: plan.lrWidth, lrHeight: plan.lrHeight, scale: s, frames: kept.map((i) => first + i) },
     kept.map((i) => ({ lr: decoded[i].data, hr: hr[i].data })));
   work.writeJson(files.trainMeta, { frames: kept.map((i) => first + i), weights } satisfies TrainMeta);
+  await hrEncoded;
   return { frames: hr.length, psnrLrStream, decodeError: src.decodeError };
 }
 
