@@ -114,12 +114,11 @@ describe('dydca pack --queue with dydca worker', () => {
     writeFileSync(second, readFileSync(clip));
     const outDir = join(dir, 'many');
     const pack = spawnDydca('pack', [clip, second, '--out-dir', outDir, ...PACK, '--steps', '20', '--queue', redis.url]);
+    // one status run at a time, until it lists both packs in flight
     let listed = '';
-    await until('dydca status to list both packs', () => {
-      if (listed.split('\n').filter((l) => l.includes(outDir)).length >= 2) return true;
-      void runDydca('status', ['--queue', redis.url]).then((s) => { listed = s.stdout; });
-      return false;
-    }, 120);
+    for (let i = 0; i < 120 && listed.split('\n').filter((l) => l.includes(outDir)).length < 2; i++) {
+      listed = (await runDydca('status', ['--queue', redis.url])).stdout;
+    }
     expect(listed).toMatch(/many\/clip {2}(chunks|train|metrics|finish) \[/);
     const r = await pack.done;
     expect(r.code, r.stderr).toBe(0);
