@@ -198,7 +198,8 @@ export async function probeVideo(file: string, range: IngestRange = { start: 0, 
   const r = await runTool('ffprobe', ['-v', 'error', '-show_entries',
     'stream=index,codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,nb_frames,duration,sample_aspect_ratio' +
     ':stream_disposition=default,attached_pic:stream_tags=rotate:stream_side_data=rotation:format=duration', '-of', 'json', source.ffmpegInput]);
-  if (r.code !== 0) throw new InputError(`${basename(file)} is not a video ffmpeg can read (${lastErrorLine(r.stderr)})`);
+  // ffmpeg names its input (here the subfile URL) before the cause: the user knows the file by its name
+  if (r.code !== 0) throw new InputError(`${basename(file)} is not a video ffmpeg can read (${lastErrorLine(r.stderr).replace(/^.*?:file:[^:]*: /, '')})`);
   const info = JSON.parse(r.stdout.toString()) as { streams?: ProbedStream[]; format?: { duration?: string } };
   const s = chooseVideoStream(info.streams ?? []);
   if (!s) throw new InputError(`${basename(file)} has no video stream${(info.streams ?? []).some((x) => x.disposition?.attached_pic === 1) ? ' (only a cover picture)' : ''}`);

@@ -2,7 +2,7 @@
 // and `dydca pack --queue`. Two workers give the same pack as the in-process runner; a worker SIGKILLed mid-job
 // loses nothing (another takes the stalled job over); a job that always fails ends the pack with one line; a wrong
 // or unreachable Redis is one line, exit 2.
-import { type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,8 +96,10 @@ describe('dydca pack --queue with dydca worker', () => {
 
   it('a job that always fails is retried, then ends the pack with one clear line', async () => {
     startWorker();
-    // ffprobe reads its header, but no frame decodes: the chunk job fails on every attempt
-    const bytes = readFileSync(clip);
+    // moov first, so ffprobe reads its header, but no frame decodes: the chunk job fails on every attempt
+    const whole = join(dir, 'faststart.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-i', clip, '-c', 'copy', '-movflags', '+faststart', '-y', whole]);
+    const bytes = readFileSync(whole);
     const cut = join(dir, 'cut20.mp4');
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.2)));
     const r = await runDydca('pack', [cut, '--out', join(dir, 'never'), ...PACK, '--steps', '5', '--queue', redis.url]);
