@@ -8,6 +8,7 @@ import { WORK_KEY_LABELS, workBytesEstimate, workKey, type PackPlan } from './pa
 import { checkFreeSpace, diskFullError } from './free-space.js';
 import type { ProgressReporter } from './progress.js';
 import type { PackSummary } from './stages/finish-stage.js';
+import type { ChunkRecord } from './stages/job-context.js';
 import { openWorkFolder, type WorkFolder } from './work-folder.js';
 import { OutputError } from './atomic-output.js';
 import { describeFsError, fsErrorCode } from './fs-errors.js';
@@ -63,11 +64,25 @@ export async function runPackInProcess(plan: PackPlan, workDir: string, progress
       if (stage.jobs.length > 1) progress.jobs(stage.name, done, stage.jobs.length);
     }
     seconds[stage.name] = Math.round((performance.now() - t0) / 100) / 10;
+    if (stage.name === 'chunks') progress.stage('time', chunkStepTimes(ctx));
   }
   if (Object.keys(seconds).length > 0) progress.stage('time', Object.entries(seconds).map(([k, v]) => `${k} ${v} s`).join(', '));
   const summary = finishedSummary(plan, work);
   work.remove();
   return summary;
+}
+
+/** Milliseconds per frame of each step of the chunk jobs (their records), e.g. `decode 21 ms, downscale 95 ms, ...`. */
+export function chunkStepTimes(ctx: { plan: PackPlan; work: WorkFolder }): string {
+  const total: Record<string, number> = {};
+  let frames = 0;
+  for (let k = 0; k < ctx.plan.chunks; k++) {
+    const rec = ctx.work.doneRecord<ChunkRecord>(`chunk-${k}`);
+    frames += rec.frames;
+    for (const [name, s] of Object.entries(rec.seconds ?? {})) total[name] = (total[name] ?? 0) + s;
+  }
+  const perFrame = Object.entries(total).map(([name, s]) => `${name} ${Math.round((s * 1000) / Math.max(1, frames))} ms`);
+  return `chunks per frame (${frames} frames): ${perFrame.join(', ')}`;
 }
 
 /** The summary of a pack whose finish job is done (read back from its record and the pack's manifest). */

@@ -33,23 +33,31 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   const { plan, work } = ctx;
   const files = chunkFiles(k);
   const [first] = chunkRange(plan, k);
+  // wall seconds per step, reported per frame at the end of the stage: where a long video's time goes
+  const seconds: Record<string, number> = {};
+  let lap = performance.now();
+  const step = (name: string): void => { const now = performance.now(); seconds[name] = (seconds[name] ?? 0) + (now - lap) / 1000; lap = now; };
   const src = await readChunkHr(plan, k);
   ctx.signal?.throwIfAborted();
+  step('decode');
   const hr = src.frames;
   // ffprobe read it, so nothing decoding at its start means a damaged file (a chunk further on: it ends there)
   if (hr.length === 0 && k === 0 && src.decodeError !== null) {
     throw new InputError(`${plan.input.name}: ffmpeg could not decode it; the file looks truncated or damaged (ffmpeg: ${src.decodeError})`);
   }
-  if (hr.length === 0) return { frames: 0, psnrLrStream: [], decodeError: src.decodeError };
+  if (hr.length === 0) return { frames: 0, psnrLrStream: [], decodeError: src.decodeError, seconds };
   const s = plan.scale;
   // the HR reference encodes in its own process while this one downscales, encodes, decodes and splits
   const hrEncoded = encodeInto(ctx, hr, files.hr);
   hrEncoded.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const lr = hr.map((f) => downscaleBicubic(f, s));
+  step('downscale');
   // train and split on what the player will decode, not on the clean downscale (the codec's artefacts included)
   await encodeInto(ctx, lr, files.lr);
   ctx.signal?.throwIfAborted();
+  step('encode LR');
   const decoded = await decodeToRgb(work.path(files.lr), plan.lrWidth, plan.lrHeight);
+  step('decode LR');
   if (decoded.length !== lr.length) throw new Error(`chunk ${k}: ${files.lr} decodes to ${decoded.length} frames; expected ${lr.length}`);
   const lrPicW = Math.ceil(plan.geometry.pictureWidth / s), lrPicH = Math.ceil(plan.geometry.pictureHeight / s);
   const psnrLrStream = decoded.map((f, i) => round(psnrRgb8(cropPicture(f.data, plan.lrWidth, lrPicW, lrPicH), cropPicture(lr[i].data, plan.lrWidth, lrPicW, lrPicH)), 3));
@@ -67,13 +75,17 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
     });
     work.writeJson(files.layout, { firstFrame: first, frames } satisfies PatchSegmentFile);
     if (error) weights = w;
+    step('split');
   }
   const kept = decoded.map((_, i) => i).filter((i) => (first + i) % plan.trainStride === 0);
   writeTrainingChunk(work.path(files.train), { lrWidth: plan.lrWidth, lrHeight: plan.lrHeight, scale: s, frames: kept.map((i) => first + i) },
     kept.map((i) => ({ lr: decoded[i].data, hr: hr[i].data })));
   work.writeJson(files.trainMeta, { frames: kept.map((i) => first + i), weights } satisfies TrainMeta);
+  step('store');
   await hrEncoded;
-  return { frames: hr.length, psnrLrStream, decodeError: src.decodeError };
+  // the HR encode ran beside the steps above: this is only the time left waiting for it
+  step('encode HR (wait)');
+  return { frames: hr.length, psnrLrStream, decodeError: src.decodeError, seconds };
 }
 
 /** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve. */

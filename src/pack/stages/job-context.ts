@@ -28,6 +28,8 @@ export interface ChunkRecord {
   psnrLrStream: number[];
   /** ffmpeg's first error line while decoding the chunk from the source, or null */
   decodeError: string | null;
+  /** wall seconds of each step of the job (decode, downscale, encode LR, decode LR, split, store, encode HR (wait)) */
+  seconds: Record<string, number>;
 }
 
 /** What a chunk keeps for training besides the frames: their global indices and crop weights (error sampling). */
