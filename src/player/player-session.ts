@@ -2,10 +2,9 @@
 // its recovery, the frame pipeline, the playback loop and the SR engine, all GPU work in one queue. The element
 // (dydca-player.ts) owns the properties and what is drawn; it hears back through SessionHost.
 import type { EngineName, FrameResult } from '../runtime/engine.js';
-import { acquireGpu, type PlayerGpu } from './gpu-device.js';
+import { acquireGpu, pagePresentMode, releaseGpu, type PlayerGpu } from './gpu-device.js';
 import { loadPackBody, openPack, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
 import type { PresentMode } from './frame-presenter.js';
-import { webgpuCanvasBreaksReadback } from './canvas-readback-probe.js';
 import { FramePipeline, type ShownFrame, type ViewOptions } from './frame-pipeline.js';
 import { PlaybackLoop } from './playback-loop.js';
 import { WorkQueue } from './work-queue.js';
@@ -127,9 +126,11 @@ export class PlayerSession {
     const m = head.manifest;
     if (!this.gpu) {
       host.status('starting WebGPU');
-      // Probe before the player's device exists; a canvas keeps its first context type, so decide once per element.
-      if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= (await webgpuCanvasBreaksReadback()) ? 'readback' : 'webgpu-canvas';
-      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) });
+      // Probed once per page, before any player's device exists; a canvas keeps its first context type, so an
+      // element decides once.
+      if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= await pagePresentMode();
+      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) },
+        (error, attempt) => host.status(`starting WebGPU: asking again (attempt ${attempt + 1}; the browser said: ${error})`));
       this.watchDevice(this.gpu);
     }
     host.status('opening the video stream');
@@ -269,9 +270,9 @@ export class PlayerSession {
     await this.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);
     this.gpu.tracker.resetPeak();
     if (opts.releaseDevice) {
-      const { device } = this.gpu;
+      const gpu = this.gpu;
       this.gpu = null; // first, so watchDevice does not take this for a loss
-      device.destroy();
+      await releaseGpu(gpu);
     }
   }
 }
