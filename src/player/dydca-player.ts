@@ -12,6 +12,7 @@ import { SrThroughput } from './real-time-forecast.js';
 import { PlayerView } from './player-view.js';
 import { PlayerSession } from './player-session.js';
 import { playerStyles } from './player-styles.js';
+import { badgeFor, type Badge } from './shown-label.js';
 
 export type { PlayerStats };
 export type OverlayMode = (typeof OVERLAYS)[number];
@@ -57,7 +58,13 @@ export class DydcaPlayer extends LitElement {
 
   get stats(): PlayerStats {
     const t = this.session.gpu?.tracker; // read now: after a failed load or a removal it shows what is still held
-    return { ...this._stats, dropped: this.session.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0 };
+    return { ...this._stats, dropped: this.session.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
+      badge: this.badge()?.text ?? null };
+  }
+  /** What the frame on screen is, in words: the badge and `stats.badge` (one source). */
+  private badge(): Badge | null {
+    const s = this._stats;
+    return this.manifest ? badgeFor({ shown: s.shown, shownBy: s.shownBy, selected: this.engine, loading: this.session.engineLoading, playing: this.isPlaying }) : null;
   }
   get isReady(): boolean { return this.session.ready; }
   get isPlaying(): boolean { return this.session.isPlaying; }
@@ -68,9 +75,7 @@ export class DydcaPlayer extends LitElement {
   simulateDeviceLoss(): void { this.session.gpu?.device.destroy(); }
 
   override render() {
-    const m = this.manifest, s = this._stats, e = this.session.engines.engine;
-    const badge = !m ? null : !e ? { text: this.statusText ? 'bicubic (SR loading)' : 'bicubic', late: true }
-      : s.shown === 'bicubic' && this.isPlaying ? { text: 'SR behind (bicubic)', late: true } : { text: `SR (${e.name})`, late: false };
+    const m = this.manifest, s = this._stats, badge = this.badge();
     return html`
       <div class="stage" @pointerdown=${this.ui.pointerDown} @pointermove=${this.ui.pointerMove} @pointerup=${this.ui.pointerUp}>
         <canvas part="canvas" width="320" height="180"></canvas>
@@ -146,7 +151,10 @@ export class DydcaPlayer extends LitElement {
   view() { return this.ui.options(); }
   currentFrame(): number { return this._stats.frame; }
   reshow(): void { this.session.reshow(); }
-  status(text: string, progress: number | null = null): void { this.statusText = text; this.progress = text ? progress : null; }
+  status(text: string, progress: number | null = null): void {
+    this.statusText = text; this.progress = text ? progress : null;
+    this.dispatchEvent(new CustomEvent('stats', { detail: this.stats })); // what loads changes the badge and GPU memory
+  }
   emit(name: string, detail?: unknown): void { this.tickle++; this.dispatchEvent(new CustomEvent(name, { detail })); }
 
   notice(text: string, lifetime: 'keep' | 'fade' = 'keep'): void {
@@ -162,7 +170,7 @@ export class DydcaPlayer extends LitElement {
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
     this._stats = {
       ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs,
-      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind,
+      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind, shownBy: isSr ? engine : null,
       engine, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,

@@ -13,6 +13,7 @@ import { formatBytes } from './player-stats.js';
 import { EngineSlot } from './engine-slot.js';
 import { PatchLayoutSource } from './patch-layout-source.js';
 import type { PatchRect } from '../format/patch.js';
+import { loadingWords } from './shown-label.js';
 
 export interface SessionHost {
   readonly src: string;
@@ -40,6 +41,8 @@ export class PlayerSession {
   playback: PlaybackLoop | null = null;
   readonly engines = new EngineSlot();
   ready = false;
+  /** the chosen engine is loading: what it is doing in a few words ('' before it says), else null (shown-label.ts) */
+  engineLoading: string | null = null;
   private bodyLoad: Promise<LoadedPack> | null = null;
   private presentMode: PresentMode | null = null;
   private readonly queue: WorkQueue;
@@ -179,19 +182,23 @@ export class PlayerSession {
     const live = () => generation === this.generation && this.engines.current(epoch);
     void (async () => {
       epoch = this.engines.begin(name);
+      this.engineLoading = '';
       await this.queue.enqueue(async () => {
         this.engines.release();
         this.gpu?.tracker.resetPeak();
         if (this.recovery?.state !== 'recovering') host.notice(''); // a chosen engine clears the fallback notice
       });
+      if (!this.pack) this.engineLoading = 'downloading the model';
       const pack = await this.body();
       if (!live() || !this.gpu) return;
+      this.engineLoading = 'compiling';
       host.status(`compiling the ${name} engine`, 0);
       const engine = await this.engines.prepare(epoch, name, this.gpu.device, pack.model, pack.modelUrl,
-        (f, message) => host.status(`compiling the ${name} engine: ${message}`, f));
+        (f, message) => { if (live()) this.engineLoading = loadingWords(message); host.status(`compiling the ${name} engine: ${message}`, f); });
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
         this.engines.engine = engine;
+        this.engineLoading = null;
         this.playback?.pacer.reset(); // what the last engine cost says nothing about this one
         host.status('');
         if (!this.isPlaying) await this.renderFrame(Math.max(0, host.currentFrame()));
@@ -201,6 +208,7 @@ export class PlayerSession {
         if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
       });
     })().catch((e: unknown) => {
+      if (live()) this.engineLoading = null;
       if (generation !== this.generation) return;
       // the first engine failing fails the load, and a failed load keeps nothing it allocated (the poster included)
       void this.queue.enqueue(async () => { if (!this.ready && generation === this.generation) await this.teardown(); throw e; });
