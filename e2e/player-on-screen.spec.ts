@@ -50,7 +50,10 @@ test('the badge says what each frame on screen is: SR only on SR frames, bicubic
   let plays = 0;
   while (!(await withPlayer(page, (p) => p.isReady, null)) || plays < 1) { await playToEnd(page); plays++; }
   await playToEnd(page);
+  // and at rest: the last frame gets its SR
+  const rest = nextFrame(page, 's.shown === "sr"');
   await playToEnd(page);
+  await rest;
   const log = await badges(page);
   console.log(log.map((r) => `${r.frame}:${r.badge}`).join(' | '));
   for (const r of log) {
@@ -68,4 +71,70 @@ test('the badge says what each frame on screen is: SR only on SR frames, bicubic
   const bicubic = (await badges(page)).slice(from);
   expect(bicubic.length).toBeGreaterThan(0);
   for (const r of bicubic) expect([r.badge, r.dom, r.page]).toEqual(['bicubic', 'bicubic', 'bicubic']);
+});
+
+/** Waits for the next `frame` event whose stats satisfy `pred` (a JS expression over `s`), bounded. */
+function nextFrame(page: Page, pred = 'true'): Promise<PlayerStats> {
+  return withPlayer(page, (p, pred) => new Promise<PlayerStats>((resolve) => {
+    const check = new Function('s', `return ${pred};`) as (s: PlayerStats) => boolean;
+    const on = (e: Event) => { const s = (e as CustomEvent<PlayerStats>).detail; if (check(s)) { p.removeEventListener('frame', on); resolve(s); } };
+    p.addEventListener('frame', on);
+  }), pred);
+}
+
+const hintText = (page: Page) => withPlayer(page, (p) => p.shadowRoot!.querySelector('.hint')?.textContent ?? null, null);
+
+test('a frame at rest gets its SR: the last frame after playing to the end in bicubic is replaced by its SR', async ({ page }) => {
+  await open(page, 'engine=compiled&compare=1');
+  // compare before any SR frame: the video says when it will show SR
+  expect(await hintText(page)).toBe('compare shows SR once the first SR frame is ready');
+  await withPlayer(page, (p) => { p.compare = false; }, null);
+  await page.waitForFunction(() => (document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as DydcaPlayer).isReady, undefined, { timeout: 120_000 });
+  await recordBadges(page);
+  await playToEnd(page);
+  const last = await nextFrame(page, 's.frame === 9 && s.shown === "sr"');
+  const log = await badges(page);
+  console.log(`played: ${log.map((r) => `${r.frame}${(r.shown ?? '-')[0]}`).join(' ')}; at rest: frame ${last.frame} ${last.badge}`);
+  expect(last.badge).toBe('SR (compiled)');
+  expect(await hintText(page)).toBe(null);
+});
+
+test('switching the engine during an in-flight SR frame takes effect at once; no stale SR frame is shown after', async ({ page }) => {
+  // the first GPU completion awaited after the switch point is the SR chunk in flight
+  await page.addInitScript(() => {
+    const done = GPUQueue.prototype.onSubmittedWorkDone;
+    GPUQueue.prototype.onSubmittedWorkDone = function (this: GPUQueue) {
+      const w = window as unknown as { onGpuWait?: (() => void) | null };
+      const hook = w.onGpuWait; w.onGpuWait = null; hook?.();
+      return done.call(this);
+    };
+  });
+  await open(page, 'engine=compiled');
+  await page.waitForFunction(() => (document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as DydcaPlayer).isReady, undefined, { timeout: 120_000 });
+  await withPlayer(page, (p) => p.seek(0), null);
+  await recordBadges(page);
+  // play to the end: at rest, SR works on the last frame; switch to bicubic while its GPU work is in flight
+  const switched = await withPlayer(page, (p) => new Promise<{ at: number; frames: number }>((resolve) => {
+    const w = window as unknown as { onGpuWait?: (() => void) | null; switchedAt: number; framesAfter: PlayerStats[] };
+    w.framesAfter = [];
+    p.addEventListener('ended', () => {
+      w.onGpuWait = () => {
+        w.switchedAt = performance.now();
+        p.engine = 'bicubic';
+        p.addEventListener('frame', (e) => w.framesAfter.push({ ...(e as CustomEvent<PlayerStats>).detail, time: performance.now() - w.switchedAt }));
+        resolve({ at: w.switchedAt, frames: p.stats.frame });
+      };
+    }, { once: true });
+    p.play();
+  }), null);
+  await withPlayer(page, (p) => new Promise<void>((resolve) => {
+    if (p.stats.engine === 'bicubic' && p.isReady) resolve(); else p.addEventListener('enginechange', () => resolve(), { once: true });
+  }), null);
+  const after = await page.evaluate(() => (window as unknown as { framesAfter: (PlayerStats & { time: number })[] }).framesAfter);
+  console.log(`switched at frame ${switched.frames}; frames after: ${after.map((s) => `${s.frame} ${s.shown} by ${s.shownBy} "${s.badge}" +${s.time.toFixed(0)} ms`).join('; ')}`);
+  expect(after.length).toBeGreaterThan(0);
+  // the first frame after the switch is already the new choice's, and the compiled SR in flight never shows
+  expect(after[0].badge).toBe('bicubic');
+  expect(after.filter((s) => s.shownBy === 'compiled')).toEqual([]);
+  expect(after.every((s) => s.badge === 'bicubic')).toBe(true);
 });

@@ -12,7 +12,7 @@ import { SrThroughput } from './real-time-forecast.js';
 import { PlayerView } from './player-view.js';
 import { PlayerSession } from './player-session.js';
 import { playerStyles } from './player-styles.js';
-import { badgeFor, type Badge } from './shown-label.js';
+import { badgeFor, srViewHint, type Badge, type ShownState } from './shown-label.js';
 
 export type { PlayerStats };
 export type OverlayMode = (typeof OVERLAYS)[number];
@@ -62,9 +62,10 @@ export class DydcaPlayer extends LitElement {
       badge: this.badge()?.text ?? null };
   }
   /** What the frame on screen is, in words: the badge and `stats.badge` (one source). */
-  private badge(): Badge | null {
+  private badge(): Badge | null { return this.manifest ? badgeFor(this.shownState()) : null; }
+  private shownState(): ShownState {
     const s = this._stats;
-    return this.manifest ? badgeFor({ shown: s.shown, shownBy: s.shownBy, selected: this.engine, loading: this.session.engineLoading, playing: this.isPlaying }) : null;
+    return { shown: s.shown, shownBy: s.shownBy, selected: this.engine, loading: this.session.engineLoading, playing: this.isPlaying };
   }
   get isReady(): boolean { return this.session.ready; }
   get isPlaying(): boolean { return this.session.isPlaying; }
@@ -76,6 +77,7 @@ export class DydcaPlayer extends LitElement {
 
   override render() {
     const m = this.manifest, s = this._stats, badge = this.badge();
+    const hint = m && !this.errorMessage ? srViewHint(this, this.shownState()) : null;
     return html`
       <div class="stage" @pointerdown=${this.ui.pointerDown} @pointermove=${this.ui.pointerMove} @pointerup=${this.ui.pointerUp}>
         <canvas part="canvas" width="320" height="180"></canvas>
@@ -83,6 +85,7 @@ export class DydcaPlayer extends LitElement {
           ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
         ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}
         ${this.noticeText && !this.errorMessage ? html`<div class="notice" role="status">${this.noticeText}</div>` : ''}
+        ${hint ? html`<div class="hint" part="hint">${hint}</div>` : ''}
       </div>
       ${this.controls && m ? controlsTemplate({ playing: this.isPlaying, frame: s.frame, frames: m.frames, fps: m.fps, compare: this.compare,
         lens: this.lens, overlay: this.overlay, badge }, (a) => this.ui.act(a), (f) => void this.seek(f / m.fps)) : ''}`;
@@ -118,7 +121,7 @@ export class DydcaPlayer extends LitElement {
   }
 
   play(): void { this.session.play(); this.tickle++; }
-  pause(): void { this.session.pause(); this.tickle++; }
+  pause(): void { this.session.pause(); this.session.refineAtRest(); this.tickle++; }
 
   /**
    * Shows the nearest frame to `seconds` (clamped to the video); playing continues from there. Anything but a finite
@@ -151,6 +154,7 @@ export class DydcaPlayer extends LitElement {
   view() { return this.ui.options(); }
   currentFrame(): number { return this._stats.frame; }
   reshow(): void { this.session.reshow(); }
+  shownIsSr(): boolean { return this._stats.shown === 'sr' && this._stats.shownBy === this.session.engines.engine?.name; }
   status(text: string, progress: number | null = null): void {
     this.statusText = text; this.progress = text ? progress : null;
     this.dispatchEvent(new CustomEvent('stats', { detail: this.stats })); // what loads changes the badge and GPU memory

@@ -30,6 +30,8 @@ export interface SessionHost {
   fail(e: unknown): void;
   emit(name: string, detail?: unknown): void;
   shown(frame: ShownFrame, sr: FrameResult | null): void;
+  /** whether the frame on screen is the installed engine's SR (not bicubic, not another engine's) */
+  shownIsSr(): boolean;
 }
 
 export class PlayerSession {
@@ -55,6 +57,8 @@ export class PlayerSession {
   private seekToken = 0;
   private pendingSeek: number | null = null;
   private reshowQueued = false;
+  /** bumped when the frame at rest changes, playing starts or the engine changes: an at-rest SR in flight is dropped */
+  private restToken = 0;
 
   constructor(private readonly host: SessionHost) {
     this.queue = new WorkQueue(() => this.gpu?.device ?? null, (e) => { if (host.isConnected) host.fail(e); });
@@ -62,7 +66,7 @@ export class PlayerSession {
 
   get isPlaying(): boolean { return this.playback?.playing ?? false; }
 
-  play(): void { if (this.playback) this.playback.play(); else this.playAfterReady = true; }
+  play(): void { this.restToken++; if (this.playback) this.playback.play(); else this.playAfterReady = true; }
 
   pause(): void { this.playAfterReady = false; this.playback?.pause(); }
 
@@ -70,6 +74,7 @@ export class PlayerSession {
     if (!this.playback) { this.pendingSeek = seconds; return Promise.resolve(); }
     const index = this.playback.clock.frameAtTime(seconds);
     const token = ++this.seekToken;
+    this.restToken++;
     return this.queue.enqueue(async () => { if (token === this.seekToken) await this.renderFrame(index); }, { resolveOnLoss: true });
   }
 
@@ -80,7 +85,10 @@ export class PlayerSession {
     return out!;
   }
 
-  /** Shows the current frame again with the new view (SR is not recomputed when it is there). */
+  /**
+   * Shows the current frame again with the new view, at once: its SR when that is there, else with bicubic while
+   * its SR is computed (refineAtRest), so a view change never waits for SR.
+   */
   reshow(): void {
     if (this.reshowQueued || !this.pipeline) return;
     this.reshowQueued = true;
@@ -88,8 +96,45 @@ export class PlayerSession {
       this.reshowQueued = false;
       const p = this.pipeline, f = this.host.currentFrame();
       if (!p || f < 0 || this.isPlaying) return;
-      if (p.srFrame === f) this.host.shown(await p.show(f, 'sr', this.host.view()), null); else await this.renderFrame(f);
+      const sr = p.srFrame === f && this.engines.engine !== null;
+      this.host.shown(await p.show(f, sr ? 'sr' : 'bicubic', this.host.view()), null);
+      if (!sr) this.refineAtRest();
     });
+  }
+
+  /**
+   * The frame at rest gets its SR: paused, ended or reshown on a frame shown with bicubic, SR works on it in chunks
+   * (a switch, a seek or play gets in between chunks) and replaces it as soon as it is ready. A start that is no
+   * longer wanted (another frame, playing, another engine) drops its result; the queue releases what it used.
+   */
+  refineAtRest(): void {
+    const token = ++this.restToken;
+    const engine = this.engines.engine, playback = this.playback, index = this.host.currentFrame();
+    if (!engine || !playback || index < 0 || this.isPlaying || this.host.shownIsSr()) return;
+    const stale = () => token !== this.restToken || this.isPlaying || this.engines.engine !== engine || !this.pipeline;
+    void (async () => {
+      const patches = await this.layout(index);
+      const start = performance.now();
+      let gpuMs: number | null = 0;
+      const done = this.pipeline?.srFrame === index; // SR working ahead finished it after it was shown with bicubic
+      if (!done) await this.queue.enqueue(async () => { if (!stale()) await this.pipeline!.decodeForSr(index); });
+      for (let at = done ? patches.length : 0; at < patches.length && !stale();) {
+        const chunk = patches.slice(at, at + playback.pacer.patchesPerChunk(patches.length - at));
+        await this.queue.enqueue(async () => {
+          if (stale()) return;
+          const r = await this.pipeline!.srChunk(engine, chunk);
+          playback.pacer.recordChunk(chunk.length, r.wallMs, performance.now());
+          gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
+        });
+        at += chunk.length;
+      }
+      await this.queue.enqueue(async () => {
+        if (stale()) return;
+        const p = this.pipeline!;
+        p.srFrame = index;
+        this.host.shown(await p.show(index, 'sr', this.host.view()), { gpuMs, wallMs: performance.now() - start });
+      });
+    })().catch((e: unknown) => { if (!stale()) this.host.fail(e); }); // a failed GPU job is reported by the queue
   }
 
   reload(autoplay: boolean): void {
@@ -143,7 +188,8 @@ export class PlayerSession {
     this.playback = new PlaybackLoop({
       pipeline: () => this.pipeline, engine: () => this.engines.engine, view: () => host.view(),
       layout: (i) => this.layout(i), enqueue: (job) => this.queue.enqueue(job),
-      shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr, ended: () => host.emit('ended'),
+      shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr,
+      ended: () => { this.refineAtRest(); host.emit('ended'); },
     }, m.fps, m.frames);
     const start = this.pendingSeek !== null ? this.playback.clock.frameAtTime(this.pendingSeek) : Math.min(Math.max(0, host.currentFrame()), m.frames - 1);
     this.pendingSeek = null;
@@ -183,9 +229,15 @@ export class PlayerSession {
     void (async () => {
       epoch = this.engines.begin(name);
       this.engineLoading = '';
+      this.restToken++; // an SR frame in flight for the engine no longer chosen is dropped
       await this.queue.enqueue(async () => {
-        this.engines.release();
+        const wasSr = host.shownIsSr();
+        this.engines.release(); // after the work queued before: the GPU is done with it
         this.gpu?.tracker.resetPeak();
+        // the choice takes effect at once: an SR frame at rest is shown with bicubic until the new engine's SR
+        const p = this.pipeline, f = host.currentFrame();
+        if (p) p.srFrame = -1;
+        if (p && wasSr && f >= 0 && !this.isPlaying && live()) host.shown(await p.show(f, 'bicubic', host.view()), null);
         if (this.recovery?.state !== 'recovering') host.notice(''); // a chosen engine clears the fallback notice
       });
       if (!this.pack) this.engineLoading = 'downloading the model';

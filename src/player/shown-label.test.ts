@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badgeFor, loadingWords, type ShownState } from './shown-label.js';
+import { badgeFor, loadingWords, srViewHint, type ShownState } from './shown-label.js';
 
 const at = (s: Partial<ShownState>): ShownState => ({ shown: 'sr', shownBy: 'compiled', selected: 'compiled', loading: null, playing: true, ...s });
 
@@ -28,4 +28,16 @@ describe('loadingWords', () => {
     ['onnxruntime-web: warming up path 0 (38x38)', 'warming up path 0 (38x38)'],
     ['tuning conv tilings', 'tuning conv tilings'],
   ])('%s', (message, words) => expect(loadingWords(message)).toBe(words));
+});
+
+describe('srViewHint: views that need an SR frame say so', () => {
+  const none = { compare: false, lens: false, overlay: 'none' };
+  it.each<[string, Partial<typeof none>, Partial<ShownState>, string | null]>([
+    ['no such view', {}, { shown: 'bicubic', shownBy: null, loading: '' }, null],
+    ['compare on an SR frame', { compare: true }, {}, null],
+    ['compare while loading', { compare: true }, { shown: 'bicubic', shownBy: null, loading: 'compiling 1 of 4' }, 'compare shows SR once the first SR frame is ready'],
+    ['compare and lens at rest', { compare: true, lens: true }, { shown: 'bicubic', shownBy: null, playing: false }, "compare and the lens show SR once this frame's SR is ready"],
+    ['all three while SR is behind', { compare: true, lens: true, overlay: 'psnr' }, { shown: 'bicubic', shownBy: null }, 'compare, the lens and the PSNR of SR show SR on the frames SR keeps up with'],
+    ['compare on the bicubic engine', { compare: true }, { shownBy: 'bicubic', selected: 'bicubic' }, 'compare shows bicubic only: the bicubic engine makes no SR; choose another engine'],
+  ])('%s', (_, view, state, hint) => expect(srViewHint({ ...none, ...view }, at(state))).toBe(hint));
 });

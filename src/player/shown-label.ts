@@ -29,3 +29,13 @@ export function badgeFor(s: ShownState): Badge | null {
 export function loadingWords(message: string): string {
   return message.replace(/^compiling pipelines: /, 'compiling ').replace(/^onnxruntime-web: /, '');
 }
+
+/** The views that show SR beside bicubic (compare, lens, the PSNR of SR) say so when the frame on screen has no SR. */
+export function srViewHint(view: { compare: boolean; lens: boolean; overlay: string }, s: ShownState): string | null {
+  const views = [view.compare && 'compare', view.lens && 'the lens', view.overlay === 'psnr' && 'the PSNR of SR'].filter((v): v is string => !!v);
+  if (views.length === 0 || s.shown === null || (s.shown === 'sr' && s.shownBy !== 'bicubic')) return null;
+  const subject = views.length === 1 ? `${views[0]} shows` : `${views.slice(0, -1).join(', ')} and ${views[views.length - 1]} show`;
+  if (s.selected === 'bicubic') return `${subject} bicubic only: the bicubic engine makes no SR; choose another engine`;
+  if (s.loading !== null) return `${subject} SR once the first SR frame is ready`;
+  return s.playing ? `${subject} SR on the frames SR keeps up with` : `${subject} SR once this frame's SR is ready`;
+}
