@@ -138,3 +138,35 @@ test('switching the engine during an in-flight SR frame takes effect at once; no
   expect(after.filter((s) => s.shownBy === 'compiled')).toEqual([]);
   expect(after.every((s) => s.badge === 'bicubic')).toBe(true);
 });
+
+test('labelled views: bicubic and SR on each side of the compare split and the lens, the route legend, the PSNR readout on the video', async ({ page }) => {
+  await open(page, 'engine=bicubic&compare=1&lens=1&overlay=patches');
+  await page.waitForFunction(() => (document.querySelector('dydca-demo-app')!.shadowRoot!.querySelector('dydca-player') as DydcaPlayer).isReady, undefined, { timeout: 120_000 });
+  const player = page.locator('dydca-demo-app dydca-player');
+  await expect(player.locator('#label-bicubic')).toHaveText('bicubic');
+  await expect(player.locator('#label-sr')).toHaveText('SR');
+  await expect(player.locator('#lens-label-bicubic')).toHaveText('bicubic');
+  await expect(player.locator('#lens-label-sr')).toHaveText('SR');
+  // the compare labels sit on each side of the split line
+  const canvasBox = (await player.locator('canvas').boundingBox())!;
+  const left = (await player.locator('#label-bicubic').boundingBox())!, right = (await player.locator('#label-sr').boundingBox())!;
+  const splitX = canvasBox.x + canvasBox.width * 0.5;
+  expect(left.x + left.width).toBeLessThanOrEqual(splitX);
+  expect(right.x).toBeGreaterThanOrEqual(splitX);
+  // the legend: each path with its colour, patch size and share of the frame (shares of a tiling sum to 100 %)
+  const legend = await player.locator('#route-legend .route').allTextContents();
+  console.log(`legend: ${legend.map((t) => t.trim()).join(' | ')}`);
+  expect(legend.map((t) => t.trim())).toEqual([expect.stringMatching(/^path 0: 32x32 patches, \d+ \(\d+% of the frame\)$/), expect.stringMatching(/^path 1: 16x16 patches, \d+ \(\d+% of the frame\)$/)]);
+  const shares = legend.map((t) => Number(/\((\d+)%/.exec(t)![1]));
+  expect(Math.abs(shares[0] + shares[1] - 100)).toBeLessThanOrEqual(1);
+  // the PSNR overlay's readout is on the video: SR, bicubic and the gain
+  const psnrFrame = nextFrame(page, 's.psnr !== null');
+  await page.locator('#overlay').selectOption('psnr'); // the demo page's control, which sets the element
+  const s = await psnrFrame;
+  await expect(player.locator('#psnr-readout')).toHaveText(/^SR \d+\.\d\d dB · bicubic \d+\.\d\d dB · [+−]\d+\.\d\d dB$/);
+  console.log(`PSNR readout: ${await player.locator('#psnr-readout').textContent()} (stats ${s.psnr}, ${s.psnrBicubic})`);
+  await expect(player.locator('#route-legend')).toHaveCount(0);
+  // the graph on the page folds away
+  await expect(page.locator('#psnr-graph-box summary')).toBeVisible();
+  await player.screenshot({ path: 'test-results/player-labelled-views.png' });
+});

@@ -86,7 +86,8 @@ export class DemoApp extends LitElement {
         <span>GPU live ${formatBytes(s?.liveGpuBytes ?? 0)}</span><span>GPU peak ${formatBytes(s?.peakGpuBytes ?? 0)}</span>
         <span>PSNR SR ${formatDb(s?.psnr ?? null)}</span><span>PSNR bicubic ${formatDb(s?.psnrBicubic ?? null)}</span>
       </div>
-      ${this.overlay === 'psnr' ? html`<psnr-graph .points=${this.history}></psnr-graph>` : ''}`;
+      ${this.overlay === 'psnr' ? html`<details class="graph" id="psnr-graph-box" open><summary>PSNR by frame (the player shows the current frame's on the video)</summary>
+        <psnr-graph .points=${this.history}></psnr-graph></details>` : ''}`;
   }
 
   override updated(): void {

@@ -12,6 +12,7 @@ import { SrThroughput } from './real-time-forecast.js';
 import { PlayerView } from './player-view.js';
 import { PlayerSession } from './player-session.js';
 import { playerStyles } from './player-styles.js';
+import { psnrReadout, routeShares, viewLabelsTemplate } from './view-labels.js';
 import { badgeFor, srViewHint, type Badge, type ShownState } from './shown-label.js';
 
 export type { PlayerStats };
@@ -61,6 +62,15 @@ export class DydcaPlayer extends LitElement {
     return { ...this._stats, dropped: this.session.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
       badge: this.badge()?.text ?? null };
   }
+  /** Words over the video: compare and lens sides, the patch-route legend, the PSNR readout (view-labels.ts). */
+  private labels() {
+    const m = this.manifest!, s = this._stats, c = this.canvas();
+    return viewLabelsTemplate({
+      width: c?.width ?? m.hr.width, height: c?.height ?? m.hr.height, split: this.compare ? this.split : null, lens: this.ui.options().lens,
+      legend: this.overlay === 'patches' ? routeShares(this.session.layouts?.cached(s.frame) ?? [], m.model.paths, m.lr.width, m.lr.height) : null,
+      psnr: this.overlay === 'psnr' ? psnrReadout(s.psnr, s.psnrBicubic) : null,
+    });
+  }
   /** What the frame on screen is, in words: the badge and `stats.badge` (one source). */
   private badge(): Badge | null { return this.manifest ? badgeFor(this.shownState()) : null; }
   private shownState(): ShownState {
@@ -81,6 +91,7 @@ export class DydcaPlayer extends LitElement {
     return html`
       <div class="stage" @pointerdown=${this.ui.pointerDown} @pointermove=${this.ui.pointerMove} @pointerup=${this.ui.pointerUp}>
         <canvas part="canvas" width="320" height="180"></canvas>
+        ${m ? this.labels() : ''}
         ${this.statusText && !this.errorMessage ? html`<div class="status" aria-live="polite">${this.statusText}
           ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
         ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}

@@ -1,8 +1,9 @@
 // The player element's look: the stage (canvas, status, error, notice layers) and its controls bar.
 import { css } from 'lit';
 import { controlsStyles } from './player-controls.js';
+import { viewLabelStyles } from './view-labels.js';
 
-export const playerStyles = [controlsStyles, css`
+export const playerStyles = [controlsStyles, viewLabelStyles, css`
   :host { display: block; position: relative; background: #000; color: #eee; font: 14px system-ui, sans-serif; outline: none; }
   .stage { position: relative; touch-action: none; }
   canvas { display: block; width: 100%; height: auto; image-rendering: pixelated; }
