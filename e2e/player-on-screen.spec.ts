@@ -84,7 +84,7 @@ function nextFrame(page: Page, pred = 'true'): Promise<PlayerStats> {
 
 const hintText = (page: Page) => withPlayer(page, (p) => p.shadowRoot!.querySelector('.hint')?.textContent ?? null, null);
 
-test('a frame at rest gets its SR: the last frame after playing to the end in bicubic is replaced by its SR', async ({ page }) => {
+test('a frame at rest gets its SR: the last frame after playing to the end in bicubic is replaced by its SR; the device said in words', async ({ page }) => {
   await open(page, 'engine=compiled&compare=1');
   // compare before any SR frame: the video says when it will show SR
   expect(await hintText(page)).toBe('compare shows SR once the first SR frame is ready');
@@ -97,6 +97,10 @@ test('a frame at rest gets its SR: the last frame after playing to the end in bi
   console.log(`played: ${log.map((r) => `${r.frame}${(r.shown ?? '-')[0]}`).join(' ')}; at rest: frame ${last.frame} ${last.badge}`);
   expect(last.badge).toBe('SR (compiled)');
   expect(await hintText(page)).toBe(null);
+  // the device in words, from the SR frames measured (SwiftShader here), on the page as in stats
+  console.log(`device: ${last.device}`);
+  expect(last.device).toMatch(/^software WebGPU \(no GPU\): about \d+(\.\d)? (ms|s) per SR frame; /);
+  await expect(page.locator('#device-summary')).toHaveText(last.device!);
 });
 
 test('switching the engine during an in-flight SR frame takes effect at once; no stale SR frame is shown after', async ({ page }) => {

@@ -76,6 +76,7 @@ export class DemoApp extends LitElement {
       <dydca-player src=${this.packUrl} engine=${this.engine} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
         @frame=${this.onFrame} @stats=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
         @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }}></dydca-player>
+      <div class="facts" id="device-summary">${s?.device ?? ''}</div>
       <div class="readout" id="readout">
         <span id="on-screen" title="what the frame on screen is (the player's badge)">on screen: ${s?.badge ?? '-'}</span>
         <span>frame ${s ? s.frame : '-'}</span><span>${s ? s.fps : 0} fps</span><span>SR ${s ? s.srMs.toFixed(1) : '-'} ms</span>

@@ -12,6 +12,7 @@ import { SrThroughput } from './real-time-forecast.js';
 import { PlayerView } from './player-view.js';
 import { PlayerSession } from './player-session.js';
 import { playerStyles } from './player-styles.js';
+import { deviceSummary } from './device-summary.js';
 import { psnrReadout, routeShares, viewLabelsTemplate } from './view-labels.js';
 import { badgeFor, srViewHint, type Badge, type ShownState } from './shown-label.js';
 
@@ -56,6 +57,8 @@ export class DydcaPlayer extends LitElement {
   private _stats: PlayerStats = emptyStats('compiled');
   private readonly throughput = new SrThroughput();
   private errorFromOverlay = false;
+  /** SR time of the last whole SR frames of one engine, for stats.device */
+  private srTimes: { engine: string; ms: number[] } = { engine: '', ms: [] };
 
   get stats(): PlayerStats {
     const t = this.session.gpu?.tracker; // read now: after a failed load or a removal it shows what is still held
@@ -75,7 +78,8 @@ export class DydcaPlayer extends LitElement {
   private badge(): Badge | null { return this.manifest ? badgeFor(this.shownState()) : null; }
   private shownState(): ShownState {
     const s = this._stats;
-    return { shown: s.shown, shownBy: s.shownBy, selected: this.engine, loading: this.session.engineLoading, playing: this.isPlaying };
+    return { shown: s.shown, shownBy: s.shownBy, selected: this.engine,
+      loading: this.session.engineLoading ?? (this.session.engines.engine ? null : ''), playing: this.isPlaying };
   }
   get isReady(): boolean { return this.session.ready; }
   get isPlaying(): boolean { return this.session.isPlaying; }
@@ -183,10 +187,16 @@ export class DydcaPlayer extends LitElement {
     const now = performance.now(), s = this._stats, t = this.session.gpu?.tracker, isSr = f.kind === 'sr';
     const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, engine = this.session.engines.engine?.name ?? s.engine;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
+    if (sr && isSr && engine !== 'bicubic') {
+      if (this.srTimes.engine !== engine) this.srTimes = { engine, ms: [] };
+      this.srTimes.ms = [...this.srTimes.ms.slice(-7), srMs];
+    }
+    const gpu = this.session.gpu;
+    const device = gpu && this.srTimes.engine === engine ? deviceSummary({ software: gpu.software, name: gpu.adapterInfo }, this.srTimes.ms, this.manifest?.fps ?? 1) : null;
     this._stats = {
       ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs,
       psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind, shownBy: isSr ? engine : null,
-      engine, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
+      engine, device, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
     };

@@ -5,6 +5,7 @@
 import { GpuMemoryTracker } from '../runtime/gpu-memory.js';
 import { webgpuCanvasBreaksReadback } from './canvas-readback-probe.js';
 import type { PresentMode } from './frame-presenter.js';
+import { isSoftwareAdapter } from './device-summary.js';
 
 export interface PlayerGpu {
   /** kept referenced: Chromium aborts mapAsync once the adapter's instance is collected */
@@ -13,6 +14,8 @@ export interface PlayerGpu {
   tracker: GpuMemoryTracker;
   features: { shaderF16: boolean; timestampQuery: boolean };
   adapterInfo: string;
+  /** software WebGPU (SwiftShader, llvmpipe, ...): no GPU */
+  software: boolean;
 }
 
 export class GpuUnavailableError extends Error {}
@@ -97,5 +100,6 @@ async function requestPlayerDevice(needs: { maxTextureSize: number }): Promise<P
     adapter, device, tracker,
     features: { shaderF16: device.features.has('shader-f16'), timestampQuery: device.features.has('timestamp-query') },
     adapterInfo: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter',
+    software: isSoftwareAdapter(info),
   };
 }
