@@ -4,6 +4,7 @@ import { parseArgs } from '../pack/cli-args.js';
 import { evaluatePack } from '../pack/evaluate.js';
 import { InputError } from '../pack/ingest.js';
 import { reportFailure } from './cli-errors.js';
+import { psnrSummaryLine } from '../format/psnr.js';
 
 export async function runEval(argv: string[]): Promise<number> {
   try {
@@ -18,6 +19,7 @@ export async function runEval(argv: string[]): Promise<number> {
       report.psnrSRPerFrame.forEach((v, i) => lines.push(`${String(i).padStart(5)}  ${v.toFixed(2).padStart(6)}  ${report.psnrBicubicPerFrame[i].toFixed(2).padStart(6)}     ${ssims(i)}`));
       lines.push(`mean   ${report.psnrSR.toFixed(2).padStart(6)}  ${report.psnrBicubic.toFixed(2).padStart(6)}       ${report.ssimSR.toFixed(4)}   ${report.ssimBicubic.toFixed(4)}` +
         `   (gain ${(report.psnrSR - report.psnrBicubic).toFixed(2)} dB, SSIM ${(report.ssimSR - report.ssimBicubic).toFixed(4)}; reference hr.mp4; SSIM on luma)`);
+      lines.push(`summary: ${psnrSummaryLine(report.summary)}`);
       lines.push(`model cost: ${report.gflopsPerFrame.mean} GFLOP per frame (mean), ${report.gflopsPerFrame.max} (max)`);
       process.stdout.write(lines.join('\n') + '\n');
     }

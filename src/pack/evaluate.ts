@@ -12,6 +12,7 @@ import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, t
 import { loadPatchModel } from './patch-inference.js';
 import { measureFrames } from './packer.js';
 import { gflopsPerFrame, type GflopsPerFrame } from '../model/sr-cost.js';
+import { summarizePsnr, type PsnrSummary } from '../format/psnr.js';
 
 export interface EvalReport {
   pack: string;
@@ -29,6 +30,8 @@ export interface EvalReport {
   ssimBicubicPerFrame: number[];
   /** model GFLOP of SR per frame of this layout and paths (src/model/sr-cost.ts; also for packs whose manifest predates it) */
   gflopsPerFrame: GflopsPerFrame;
+  /** extension: the means with frames both reproduce exactly counted apart, and PSNR of the video's MSE (format/psnr.ts) */
+  summary: PsnrSummary;
   /** the packer's numbers from manifest.json, for comparison */
   packed: { psnrSR: number; psnrBicubic: number };
 }
@@ -115,7 +118,7 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
   const rects = patches.frames.map((ps) => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path })));
   const metrics = await measureFrames(onnxFiles, m.scale, m.halo, lr, hr, rects, onFrame);
   return {
-    pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, gflopsPerFrame: gflopsPerFrame(rects, m.model.paths, m.scale, m.halo),
+    pack: dir, frames: m.frames, reference: 'hr.mp4', ...metrics, summary: summarizePsnr(metrics.psnrSRPerFrame, metrics.psnrBicubicPerFrame), gflopsPerFrame: gflopsPerFrame(rects, m.model.paths, m.scale, m.halo),
     packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic },
   };
 }
