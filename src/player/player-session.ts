@@ -3,7 +3,7 @@
 // (dydca-player.ts) owns the properties and what is drawn; it hears back through SessionHost.
 import type { EngineName, FrameResult } from '../runtime/engine.js';
 import { acquireGpu, pagePresentMode, releaseGpu, type PlayerGpu } from './gpu-device.js';
-import { loadPackBody, openPack, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
+import { loadPackBody, openPack, packModel, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
 import type { PresentMode } from './frame-presenter.js';
 import { FramePipeline, type ShownFrame, type ViewOptions } from './frame-pipeline.js';
 import { PlaybackLoop } from './playback-loop.js';
@@ -240,12 +240,14 @@ export class PlayerSession {
         if (p && wasSr && f >= 0 && !this.isPlaying && live()) host.shown(await p.show(f, 'bicubic', host.view()), null);
         if (this.recovery?.state !== 'recovering') host.notice(''); // a chosen engine clears the fallback notice
       });
-      if (!this.pack) this.engineLoading = 'downloading the model';
-      const pack = await this.body();
+      // the bicubic engine needs no model.onnx: it plays a pack whose model is missing or broken
+      const head = this.head!, needsModel = name !== 'bicubic';
+      if (needsModel && !this.pack) this.engineLoading = 'downloading the model';
+      const model = needsModel ? (await this.body()).model : packModel(head);
       if (!live() || !this.gpu) return;
       this.engineLoading = 'compiling';
       host.status(`compiling the ${name} engine`, 0);
-      const engine = await this.engines.prepare(epoch, name, this.gpu.device, pack.model, pack.modelUrl,
+      const engine = await this.engines.prepare(epoch, name, this.gpu.device, model, head.modelUrl,
         (f, message) => { if (live()) this.engineLoading = loadingWords(message); host.status(`compiling the ${name} engine: ${message}`, f); });
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
@@ -254,7 +256,7 @@ export class PlayerSession {
         this.playback?.pacer.reset(); // what the last engine cost says nothing about this one
         host.status('');
         if (!this.isPlaying) await this.renderFrame(Math.max(0, host.currentFrame()));
-        host.emit(this.ready ? 'enginechange' : 'ready', this.ready ? { engine: name } : { manifest: pack.manifest });
+        host.emit(this.ready ? 'enginechange' : 'ready', this.ready ? { engine: name } : { manifest: head.manifest });
         this.ready = true;
         if (this.recovery?.state === 'recovering') this.recovered();
         if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
