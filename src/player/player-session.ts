@@ -1,7 +1,7 @@
 // The player's work for one element, apart from the DOM: the pack (poster first, then the body), the GPU device and
 // its recovery, the frame pipeline, the playback loop and the SR engine, all GPU work in one queue. The element
 // (dydca-player.ts) owns the properties and what is drawn; it hears back through SessionHost.
-import type { EngineName, FrameResult } from '../runtime/engine.js';
+import type { EngineName, FrameResult, SREngine } from '../runtime/engine.js';
 import { acquireGpu, pagePresentMode, releaseGpu, type PlayerGpu } from './gpu-device.js';
 import { loadPackBody, openPack, packModel, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
 import type { PresentMode } from './frame-presenter.js';
@@ -66,6 +66,12 @@ export class PlayerSession {
 
   get isPlaying(): boolean { return this.playback?.playing ?? false; }
 
+  /** The installed engine while it is the chosen one: from a switch on, the old engine's SR is never shown. */
+  private chosenEngine(): SREngine | null {
+    const e = this.engines.engine;
+    return e && e.name === this.host.engine ? e : null;
+  }
+
   play(): void { this.restToken++; if (this.playback) this.playback.play(); else this.playAfterReady = true; }
 
   pause(): void { this.playAfterReady = false; this.playback?.pause(); }
@@ -96,7 +102,7 @@ export class PlayerSession {
       this.reshowQueued = false;
       const p = this.pipeline, f = this.host.currentFrame();
       if (!p || f < 0 || this.isPlaying) return;
-      const sr = p.srFrame === f && this.engines.engine !== null;
+      const sr = p.srFrame === f && this.chosenEngine() !== null;
       this.host.shown(await p.show(f, sr ? 'sr' : 'bicubic', this.host.view()), null);
       if (!sr) this.refineAtRest();
     });
@@ -109,9 +115,9 @@ export class PlayerSession {
    */
   refineAtRest(): void {
     const token = ++this.restToken;
-    const engine = this.engines.engine, playback = this.playback, index = this.host.currentFrame();
+    const engine = this.chosenEngine(), playback = this.playback, index = this.host.currentFrame();
     if (!engine || !playback || index < 0 || this.isPlaying || this.host.shownIsSr()) return;
-    const stale = () => token !== this.restToken || this.isPlaying || this.engines.engine !== engine || !this.pipeline;
+    const stale = () => token !== this.restToken || this.isPlaying || this.chosenEngine() !== engine || !this.pipeline;
     void (async () => {
       const patches = await this.layout(index);
       const start = performance.now();
@@ -186,7 +192,7 @@ export class PlayerSession {
     if (!recovering || !this.layouts) this.layouts = new PatchLayoutSource(head); // CPU data: a device loss keeps it
     this.pipeline.layouts = (i) => this.layout(i);
     this.playback = new PlaybackLoop({
-      pipeline: () => this.pipeline, engine: () => this.engines.engine, view: () => host.view(),
+      pipeline: () => this.pipeline, engine: () => this.chosenEngine(), view: () => host.view(),
       layout: (i) => this.layout(i), enqueue: (job) => this.queue.enqueue(job),
       shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr,
       ended: () => { this.refineAtRest(); host.emit('ended'); },
@@ -271,7 +277,7 @@ export class PlayerSession {
 
   /** Frame `index` with SR when an engine is ready (whole, however long it takes), else with bicubic. */
   private async renderFrame(index: number): Promise<void> {
-    const { pipeline, playback } = this, engine = this.engines.engine, generation = this.generation;
+    const { pipeline, playback } = this, engine = this.chosenEngine(), generation = this.generation;
     if (!pipeline || !playback) return;
     const patches = engine ? await this.layout(index) : [];
     if (!engine) {
