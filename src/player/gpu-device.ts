@@ -55,7 +55,7 @@ async function withRetries<T>(what: string, attempt: () => Promise<T>, onRetry?:
     try { return await attempt(); } catch (e) {
       if (e instanceof GpuUnavailableError) throw e; // an answer, not a refusal: asking again changes nothing
       last = e;
-      onRetry?.(e instanceof Error ? e.message : String(e), k + 1);
+      if (k + 1 < GPU_RETRY_WAITS_MS.length) onRetry?.(e instanceof Error ? e.message : String(e), k + 1);
     }
   }
   if (last instanceof NoAdapterYet) throw new GpuUnavailableError('WebGPU is present but no GPU adapter was found (GPU blocklisted or disabled).');
