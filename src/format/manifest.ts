@@ -122,7 +122,7 @@ export function localFileProblems(m: PackManifest): string[] {
  * A short quoted value for a message. Numbers JSON cannot hold are written as they are (`-1e309` parses to -Infinity,
  * which JSON.stringify would print as null: "got {"mean":null}" hid what was wrong).
  */
-export const quote = (v: unknown): string => {
+const quote = (v: unknown): string => {
   const t = (JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `\u0000${x}` : x)) ?? String(v))
     .replace(/"\\u0000(-?Infinity|NaN)"/g, (_m, n: string) => (n === 'NaN' ? 'NaN' : `${n} (a number beyond the float range)`));
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
