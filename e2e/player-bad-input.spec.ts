@@ -280,7 +280,8 @@ test.describe('download failures name the URL, the HTTP status and what to do', 
   });
 
   test('model.onnx HTTP 500', async ({ page }) => {
-    await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/model.onnx', (r) => r.fulfill({ status: 500, body: 'boom' })) });
+    // an engine that needs the model (the bicubic engine never fetches it)
+    await openDemo(page, { engine: 'compiled', routes: (pg) => pg.route('**/e2e-pack/model.onnx', (r) => r.fulfill({ status: 500, body: 'boom' })) });
     await expectAlert(page, /Could not load the model at http:\/\/[^ ]+\/e2e-pack\/model\.onnx: HTTP 500.*server error/);
   });
 
@@ -419,7 +420,7 @@ test.describe('sizes are checked before anything is allocated, and a failed load
   });
 
   test('an oversized model.onnx is refused from its Content-Length', async ({ page }) => {
-    await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/model.onnx', (r) => r.fulfill({ status: 200, body: Buffer.alloc(1024), headers: { 'Content-Length': String(300 << 20) } }).catch(() => undefined)) });
+    await openDemo(page, { engine: 'compiled', routes: (pg) => pg.route('**/e2e-pack/model.onnx', (r) => r.fulfill({ status: 200, body: Buffer.alloc(1024), headers: { 'Content-Length': String(300 << 20) } }).catch(() => undefined)) });
     await expectAlert(page, /The model at http:\/\/[^ ]+\/model\.onnx is 314572800 bytes; the player takes at most 268435456 bytes/);
   });
 });

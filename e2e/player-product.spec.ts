@@ -22,12 +22,14 @@ async function open(page: Page, query: string, files: Record<string, string | nu
 const stats = (page: Page): Promise<PlayerStats> => withPlayer(page, (p) => p.stats, null);
 const player = (page: Page) => page.locator('dydca-demo-app dydca-player');
 
-/** Every `frame` event's frame and kind from now on, read back with `shownFrames`. */
+/** Every `frame` event's frame and kind from now on up to the next `ended` (at rest the last frame may get its SR after it), read back with `shownFrames`. */
 async function recordFrames(page: Page): Promise<void> {
   await withPlayer(page, (p) => {
     const log: { frame: number; shown: string }[] = [];
     (window as unknown as { shownLog: typeof log }).shownLog = log;
-    p.addEventListener('frame', (e) => { const s = (e as CustomEvent<PlayerStats>).detail; log.push({ frame: s.frame, shown: s.shown ?? '' }); });
+    let ended = false;
+    p.addEventListener('ended', () => { ended = true; }, { once: true });
+    p.addEventListener('frame', (e) => { const s = (e as CustomEvent<PlayerStats>).detail; if (!ended) log.push({ frame: s.frame, shown: s.shown ?? '' }); });
   }, null);
 }
 const shownFrames = (page: Page) => page.evaluate(() => (window as unknown as { shownLog: { frame: number; shown: string }[] }).shownLog);

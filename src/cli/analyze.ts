@@ -6,8 +6,27 @@ import type { Model } from '../onnx/graph.js';
 import { readModel } from '../onnx/model-io.js';
 import { describeFsError } from '../pack/fs-errors.js';
 import { EXIT_BAD_INPUT } from './cli-errors.js';
+import { renderHelp, type CommandHelp } from '../pack/cli-args.js';
 
 export const ANALYZE_USAGE = 'usage: dydca analyze <model.onnx> [--input NAME=DIMS]... [--json]   (DIMS: x-separated numbers, symbols or ?, e.g. lr=Nx3x40x40)';
+
+/** `dydca analyze`'s options, as data (--help is rendered from it; --input repeats, so parseAnalyzeArgs reads it). */
+export const ANALYZE_HELP: CommandHelp = {
+  name: 'analyze',
+  summary: 'the compiler\'s data-flow analysis of an ONNX model: each tensor\'s shape and value state, each node\'s class, each If\'s branch',
+  synopsis: '<model.onnx> [--input NAME=DIMS]... [--json]',
+  args: [['<model.onnx>', 'an ONNX model file']],
+  flags: {
+    input: { kind: 'string', value: 'NAME=DIMS', default: 'the shapes the model declares', help: 'give input NAME the shape DIMS: x-separated numbers, letter-led symbols or ? (repeatable)' },
+    json: { kind: 'boolean', help: 'print one JSON object {tensors, nodes, branches} instead of the table' },
+  },
+  examples: [
+    ['dydca analyze public/demo/model.onnx', 'the table, with the model\'s own input shapes'],
+    ['dydca analyze model.onnx --input lr=1x3x40x40 --json', 'a known patch shape: which If branch it takes'],
+    ['dydca analyze model.onnx --input lr=Nx3xHxW', 'symbolic batch and size'],
+  ],
+  notes: ['exit status: 0 done; 2 bad input (one line on stderr). More: docs/compiler-analysis.md'],
+};
 
 /** A usage or input problem: reported as one line on stderr. */
 export class AnalyzeInputError extends Error {}
@@ -94,7 +113,7 @@ export function formatAnalysisTable(model: Model, analysis: Analysis, json: Anal
 
 export async function runAnalyze(argv: string[]): Promise<number> {
   try {
-    if (argv.includes('--help')) { process.stdout.write(`${ANALYZE_USAGE}\n`); return 0; }
+    if (argv.includes('--help')) { process.stdout.write(renderHelp(ANALYZE_HELP)); return 0; }
     const args = parseAnalyzeArgs(argv);
     const model = await loadModel(args.file);
     let analysis: Analysis;

@@ -1,14 +1,33 @@
 // `dydca eval <pack dir> [--json]`: re-runs the pack's model with onnxruntime-node and prints per-frame
 // and mean PSNR and SSIM of SR and bicubic (a table, or one JSON object with --json). Exit 2 on a bad pack, 1 otherwise.
-import { parseArgs } from '../pack/cli-args.js';
+import { parseArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
 import { evaluatePack } from '../pack/evaluate.js';
 import { InputError } from '../pack/ingest.js';
 import { reportFailure } from './cli-errors.js';
+import { psnrSummaryLine } from '../format/psnr.js';
+
+/** `dydca eval`'s options, as data (src/pack/cli-args.ts renders --help from it). */
+export const EVAL_HELP: CommandHelp = {
+  name: 'eval',
+  summary: 'PSNR and SSIM of a pack\'s SR and bicubic against its HR reference (onnxruntime-node)',
+  synopsis: '<pack dir> [--json]',
+  args: [['<pack dir>', 'a folder made by dydca pack (read as untrusted input)']],
+  flags: {
+    json: { kind: 'boolean', help: 'print one JSON object (per-frame lists, means, summary) instead of the table' },
+  },
+  examples: [
+    ['dydca eval public/demo', 'the per-frame table and the summary line'],
+    ['dydca eval packs/clip --json > eval.json', 'everything as JSON'],
+  ],
+  notes: ['The reference is the decoded hr.mp4, so the numbers are close to but not equal to the manifest\'s metrics.',
+    'exit status: 0 done; 2 a bad pack (one line on stderr naming the file); 1 other failures. More: docs/packager.md'],
+};
 
 export async function runEval(argv: string[]): Promise<number> {
   try {
-    const args = parseArgs('eval', argv, { json: 'boolean' });
-    if (args.positional.length !== 1) throw new InputError(`dydca eval: expected one pack folder; usage: dydca eval <pack dir> [--json]`);
+    const args = parseArgs('eval', argv, withHelp(EVAL_HELP.flags));
+    if (args.flags.get('help')) { process.stdout.write(renderHelp(EVAL_HELP)); return 0; }
+    if (args.positional.length !== 1) throw new InputError(`dydca eval: expected one pack folder; got ${args.positional.length}. ${usageLine(EVAL_HELP)}`);
     const report = await evaluatePack(args.positional[0]);
     if (args.flags.get('json')) {
       process.stdout.write(JSON.stringify(report) + '\n');
@@ -18,6 +37,7 @@ export async function runEval(argv: string[]): Promise<number> {
       report.psnrSRPerFrame.forEach((v, i) => lines.push(`${String(i).padStart(5)}  ${v.toFixed(2).padStart(6)}  ${report.psnrBicubicPerFrame[i].toFixed(2).padStart(6)}     ${ssims(i)}`));
       lines.push(`mean   ${report.psnrSR.toFixed(2).padStart(6)}  ${report.psnrBicubic.toFixed(2).padStart(6)}       ${report.ssimSR.toFixed(4)}   ${report.ssimBicubic.toFixed(4)}` +
         `   (gain ${(report.psnrSR - report.psnrBicubic).toFixed(2)} dB, SSIM ${(report.ssimSR - report.ssimBicubic).toFixed(4)}; reference hr.mp4; SSIM on luma)`);
+      lines.push(`summary: ${psnrSummaryLine(report.summary)}`);
       lines.push(`model cost: ${report.gflopsPerFrame.mean} GFLOP per frame (mean), ${report.gflopsPerFrame.max} (max)`);
       process.stdout.write(lines.join('\n') + '\n');
     }

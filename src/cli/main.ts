@@ -4,16 +4,25 @@ import { pathToFileURL } from 'node:url';
 
 type CommandRunner = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandRunner> }> = {
-  analyze: { summary: 'analyze <model.onnx> [--input NAME=DIMS]... [--json]   data-flow analysis of shapes and values', load: async () => (await import('./analyze.js')).runAnalyze },
-  pack: { summary: 'pack <video> --out <dir> [options]                        build a dydca pack from a video', load: async () => (await import('./pack.js')).runPack },
-  eval: { summary: 'eval <pack dir> [--json]                                  PSNR of a pack\'s SR and bicubic', load: async () => (await import('./eval.js')).runEval },
-  worker: { summary: 'worker --queue redis://HOST:PORT [--concurrency N]      run pack jobs from a queue', load: async () => (await import('./worker.js')).runWorker },
-  status: { summary: 'status --queue redis://HOST:PORT [--json]               packs in flight on a queue', load: async () => (await import('./status.js')).runStatus },
+/** Every command, as data: `dydca --help` is rendered from it; each command renders its own `--help` from its flag table. */
+const COMMANDS: Record<string, { synopsis: string; summary: string; example: string; load: () => Promise<CommandRunner> }> = {
+  analyze: { synopsis: '<model.onnx> [--input NAME=DIMS]... [--json]', summary: 'the compiler\'s data-flow analysis of a model', example: 'dydca analyze public/demo/model.onnx --input lr=Nx3x40x40', load: async () => (await import('./analyze.js')).runAnalyze },
+  pack: { synopsis: '<video> --out DIR [options]', summary: 'make a pack folder (LR stream, layout, model, manifest) from a video', example: 'dydca pack clip.mp4 --out packs/clip --scale 2', load: async () => (await import('./pack.js')).runPack },
+  eval: { synopsis: '<pack dir> [--json]', summary: 'PSNR and SSIM of a pack\'s SR and bicubic against its HR reference', example: 'dydca eval packs/clip', load: async () => (await import('./eval.js')).runEval },
+  worker: { synopsis: '--queue redis://HOST:PORT[/DB] [--concurrency N] [--stalled-seconds S]', summary: 'run pack jobs from a queue (BullMQ on Redis), on any number of machines', example: 'dydca worker --queue redis://127.0.0.1:6379 --concurrency 2', load: async () => (await import('./worker.js')).runWorker },
+  status: { synopsis: '--queue redis://HOST:PORT[/DB] [--json]', summary: 'the packs in flight on a queue: stage and progress', example: 'dydca status --queue redis://127.0.0.1:6379', load: async () => (await import('./status.js')).runStatus },
 };
 
-export const USAGE = ['usage: dydca <command> [args]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.summary}`), '',
-  'dydca <command> --help for a command\'s options'].join('\n');
+function renderUsage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => [`${name} ${c.synopsis}`, c.summary]);
+  const width = Math.max(...rows.map(([l]) => l.length));
+  return ['dydca: super-resolution video streaming (Dy-DCA): pack a video with a model overfitted to it, check a pack, analyse a model', '',
+    'usage: dydca <command> [args]', '', 'commands:', ...rows.map(([l, r]) => `  ${l.padEnd(width)}   ${r}`), '',
+    'examples:', ...Object.values(COMMANDS).map((c) => `  ${c.example}`), '',
+    'dydca <command> --help lists a command\'s options with their defaults, and more examples.'].join('\n');
+}
+
+export const USAGE = renderUsage();
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

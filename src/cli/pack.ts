@@ -5,7 +5,7 @@ import { InputError } from '../pack/ingest.js';
 import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { lockOutput, type OutputLock } from '../pack/output-lock.js';
 import { reportFailure } from './cli-errors.js';
-import { intFlag, oneOf, parseArgs } from '../pack/cli-args.js';
+import { intFlag, oneOf, parseArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
 import { defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
 import { planPack, type PackPlan } from '../pack/pack-plan.js';
 import { defaultWorkDir, runPackInProcess } from '../pack/run-in-process.js';
@@ -17,6 +17,7 @@ import { checkRedis, parseRedisUrl, type RedisTarget } from '../pack/queue/redis
 import { basename, join } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 import { TRAINER_KINDS } from '../train/trainer.js';
+import { psnrSummaryLine, summarizePsnr } from '../format/psnr.js';
 
 /**
  * Default training budget: 700 steps of batch 16. Set for the tfjs-wasm trainer (about 0.6 steps/s on this
@@ -34,9 +35,50 @@ const MAX_GFLOP_BUDGET = 1e6;
 /** Upper bound of --start and --seconds (about 11.5 days). */
 const MAX_SECONDS = 1_000_000;
 
-const USAGE = 'usage: dydca pack <video> --out <dir> [--scale 2|3|4] [--start S] [--seconds S] [--max-width W] [--paths 1..4] ' +
-  '[--steps N] [--train-seconds S] [--trainer ort|tfjs-wasm] [--method dydca|nas|stdo] [--models K] [--scorer bicubic|trained] [--patch P] [--thresholds 40,30] [--batch N] [--lr RATE] [--loss l2|l1] [--crop-sampling error|uniform] [--crf Q] [--seed N] [--max-gflops-per-frame G] [--work DIR] [--queue redis://HOST:PORT[/DB]] [--force] [--quiet] [--json]\n' +
-  '       dydca pack <video>... --out-dir <dir> [options]   (each video packed into <dir>/<its name>)';
+/** `dydca pack`'s options, as data: the parser reads the kinds, `--help` renders the rest (a new option is one line). */
+export const PACK_HELP: CommandHelp = {
+  name: 'pack',
+  summary: 'make a pack folder (LR stream, patch layout, SR model, manifest) from a video',
+  synopsis: '<video> --out DIR [options]  |  <video>... --out-dir DIR [options]',
+  args: [['<video>', 'any local video file ffmpeg can read (no URLs); several with --out-dir']],
+  flags: {
+    out: { kind: 'string', value: 'DIR', default: 'required', help: 'the pack folder to write (written elsewhere, renamed at the end)' },
+    scale: { kind: 'number', value: '2|3|4', default: '2', help: 'upscaling factor: LR is the HR frame divided by it' },
+    start: { kind: 'number', value: 'S', default: '0', help: 'start this many seconds into the video' },
+    seconds: { kind: 'number', value: 'S', default: 'to the end', help: 'pack this many seconds' },
+    'max-width': { kind: 'number', value: 'W', default: 'the source width', help: 'scale the source down to at most W px wide first (it is then the HR reference)' },
+    paths: { kind: 'number', value: '1..4', default: '3', help: 'SR paths (patch sizes) in the dynamic model' },
+    steps: { kind: 'number', value: 'N', default: `${DEFAULT_STEPS}; unbounded with --train-seconds`, help: 'training steps' },
+    'train-seconds': { kind: 'number', value: 'S', default: 'none: --steps bounds training', help: 'train for this many seconds of wall clock instead' },
+    trainer: { kind: 'string', value: TRAINER_KINDS.join('|'), default: 'ort', help: 'training backend' },
+    method: { kind: 'string', value: 'dydca|nas|stdo', default: 'dydca', help: 'Dy-DCA, or a baseline of the paper\'s Table 2' },
+    models: { kind: 'number', value: 'K', default: '3', help: 'models of the nas/stdo baselines' },
+    scorer: { kind: 'string', value: 'bicubic|trained', default: 'bicubic', help: 'what scores patches for the splitter' },
+    patch: { kind: 'number', value: 'P', default: `by scale: ${[2, 3, 4].map((s) => `${defaultBasePatch(s)} at x${s}`).join(', ')}`, help: 'largest patch side (LR px); must divide by 2^(paths-1)' },
+    thresholds: { kind: 'string', value: 'DB,DB', default: DEFAULT_THRESHOLDS.join(','), help: 'splitter PSNR thresholds, one fewer than --paths' },
+    batch: { kind: 'number', value: 'N', default: '16', help: 'training batch size' },
+    lr: { kind: 'number', value: 'RATE', default: '1e-3', help: 'learning rate, in (0, 1)' },
+    loss: { kind: 'string', value: 'l2|l1', default: PACK_LOSS, help: 'training loss' },
+    'crop-sampling': { kind: 'string', value: 'error|uniform', default: 'error', help: 'training crops drawn by their share of bicubic error, or uniformly' },
+    crf: { kind: 'number', value: 'Q', default: '12', help: 'H.264 quality of lr.mp4 (0 best .. 51)' },
+    seed: { kind: 'number', value: 'N', default: '1', help: 'random seed of training' },
+    'max-gflops-per-frame': { kind: 'number', value: 'G', default: 'none', help: 'size the paths so each frame\'s SR costs at most G GFLOP' },
+    'out-dir': { kind: 'string', value: 'DIR', default: 'none', help: 'several videos: each packed into DIR/<its name> (instead of --out)' },
+    work: { kind: 'string', value: 'DIR', default: '<out>.dydca-work', help: 'work folder: finished jobs kept there, so a rerun resumes' },
+    queue: { kind: 'string', value: 'redis://HOST:PORT[/DB]', default: 'none: jobs run in this process', help: 'run the jobs on `dydca worker`s through this Redis (BullMQ)' },
+    force: { kind: 'boolean', help: 'replace whatever stands at --out (never the input video)' },
+    quiet: { kind: 'boolean', help: 'no progress or [done] line on stderr' },
+    json: { kind: 'boolean', help: 'print a JSON summary on stdout' },
+  },
+  examples: [
+    ['dydca pack clip.mp4 --out packs/clip', 'x2, the whole clip, default training'],
+    ['dydca pack clip.mp4 --out packs/clip-x4 --scale 4 --seconds 10 --train-seconds 600', 'x4, 10 s, ten minutes of training'],
+    ['dydca pack clip.mp4 --out packs/phone --max-width 960 --max-gflops-per-frame 10 --json', 'sized for a weak GPU, JSON summary'],
+    ['dydca pack a.mp4 b.mp4 --out-dir packs --queue redis://127.0.0.1:6379', 'two videos on the workers of a queue (run dydca worker too)'],
+  ],
+  notes: ['exit status: 0 done; 2 bad input (one line on stderr); 1 other failures; 130/143 interrupted. More: docs/packager.md'],
+};
+const USAGE = usageLine(PACK_HELP);
 
 export async function runPack(argv: string[]): Promise<number> {
   let opts: PackOptions;
@@ -47,12 +89,8 @@ export async function runPack(argv: string[]): Promise<number> {
   let batch: { input: string; out: string }[] = [];
   const t0 = performance.now();
   try {
-    const args = parseArgs('pack', argv, {
-      out: 'string', scale: 'number', start: 'number', seconds: 'number', 'max-width': 'number', paths: 'number', steps: 'number', 'train-seconds': 'number', trainer: 'string',
-      method: 'string', scorer: 'string', patch: 'number', thresholds: 'string', batch: 'number', models: 'number', lr: 'number', loss: 'string', 'crop-sampling': 'string', crf: 'number', seed: 'number', 'max-gflops-per-frame': 'number',
-      json: 'boolean', quiet: 'boolean', help: 'boolean', force: 'boolean', work: 'string', queue: 'string', 'out-dir': 'string',
-    });
-    if (args.flags.get('help')) { process.stdout.write(`${USAGE}\n`); return 0; }
+    const args = parseArgs('pack', argv, withHelp(PACK_HELP.flags));
+    if (args.flags.get('help')) { process.stdout.write(renderHelp(PACK_HELP)); return 0; }
     const outDir = args.flags.get('out-dir');
     if (outDir !== undefined) {
       if (typeof outDir !== 'string' || outDir === '') throw new InputError('dydca pack: --out-dir needs a folder');
@@ -128,7 +166,9 @@ export async function runPack(argv: string[]): Promise<number> {
         : await runPackInProcess(plans[k], jobs[k].workDir, p, interrupt.signal);
       for (const w of summary.warnings) p.warn(w);
       const m = summary.manifest.metrics;
-      if (!quiet) process.stderr.write(`[done] ${summary.out}: SR ${m.psnrSR.toFixed(2)} dB, bicubic ${m.psnrBicubic.toFixed(2)} dB, ${round1((performance.now() - t0) / 1000)} s\n`);
+      // frames SR and bicubic both reproduce exactly (black frames) are counted apart: at the 100 dB cap they would
+      // lift both means by tens of dB (src/format/psnr.ts summarizePsnr)
+      if (!quiet) process.stderr.write(`[done] ${summary.out}: ${psnrSummaryLine(summarizePsnr(m.psnrSRPerFrame, m.psnrBicubicPerFrame))}, ${round1((performance.now() - t0) / 1000)} s\n`);
       return summary;
     };
     // on a queue every pack's jobs share the workers; in this process the packs run one after another

@@ -63,6 +63,19 @@ describe('manifestProblems', () => {
   });
 });
 
+describe('manifestProblems says the expected and the found value', () => {
+  it.each<[string, Json | string, string]>([
+    ['mean -1e309 (was reported as got {"mean":null})', JSON.parse(JSON.stringify(valid).replace('"metrics"', '"gflopsPerFrame": {"mean": -1e309, "max": 1}, "metrics"')) as Json,
+      'gflopsPerFrame must be {mean, max} with 0 <= mean <= max < 1e9; got {"mean":-Infinity (a number beyond the float range),"max":1}'],
+    ['fps 1e999', edit((m) => { m.fps = Infinity; }), 'fps must be a number in (0, 1000]; got Infinity (a number beyond the float range)'],
+    ['scale 5', edit((m) => { m.scale = 5; }), 'scale must be 2, 3 or 4; got 5'],
+    ['hr not scale x lr', edit((m) => { (m.hr as Json).width = 100; }), 'hr size must be scale x lr size (2 x 64x32 = 128x64); got 100x64'],
+    ['halo "3"', edit((m) => { m.halo = '3'; }), 'halo must be an integer in 0..16; got "3"'],
+    ['per-frame list too short', edit((m) => { (m.metrics as Json).psnrSRPerFrame = [1]; }), 'metrics.psnrSRPerFrame must list one PSNR per frame (2); got 1'],
+    ['format', edit((m) => { m.format = 'dydca-pack/2'; }), 'format must be "dydca-pack/1"; got "dydca-pack/2"'],
+  ])('%s', (_name, m, message) => expect(manifestProblems(m)).toContain(message));
+});
+
 describe('manifestProblems quotes at most a short value', () => {
   it('a long hostile file name is cut in the message', () => {
     const long = 'x/'.repeat(5000);

@@ -123,7 +123,15 @@ export function localFileProblems(m: PackManifest): string[] {
     `${where} must be a plain file name inside the pack (letters, digits, . _ -; no folders, '..', '/', '\\', URLs, leading '.' or '-'); got ${quote(name)}`);
 }
 
-const quote = (v: unknown): string => { const t = JSON.stringify(v) ?? String(v); return t.length > 40 ? `${t.slice(0, 37)}...` : t; };
+/**
+ * A short quoted value for a message. Numbers JSON cannot hold are written as they are (`-1e309` parses to -Infinity,
+ * which JSON.stringify would print as null: "got {"mean":null}" hid what was wrong).
+ */
+const quote = (v: unknown): string => {
+  const t = (JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `\u0000${x}` : x)) ?? String(v))
+    .replace(/"\\u0000(-?Infinity|NaN)"/g, (_m, n: string) => (n === 'NaN' ? 'NaN' : `${n} (a number beyond the float range)`));
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+};
 
 /** Every problem found in an untrusted manifest object (empty when it is valid). Never echoes more than a short quoted value. */
 export function manifestProblems(m: unknown): string[] {
@@ -136,19 +144,19 @@ export function manifestProblems(m: unknown): string[] {
     need(isFileReference(v), `${where} must be a file name (1..2048 characters, no backslashes or control characters); got ${quote(v)}`);
   };
   if (!isObj(m)) return ['manifest is not a JSON object'];
-  need(m.format === 'dydca-pack/1', `format must be "dydca-pack/1"`);
-  need(isObj(m.source) && typeof m.source.file === 'string' && /^[0-9a-f]{64}$/.test(String(m.source.sha256)), 'source must be {file, sha256 (64 hex)}');
-  need(typeof m.fps === 'number' && Number.isFinite(m.fps) && m.fps > 0 && m.fps <= 1000, 'fps must be a number in (0, 1000]');
-  need(intIn(m.frames, 1, L.maxFrames), `frames must be an integer in 1..${L.maxFrames}`);
-  need(m.scale === 2 || m.scale === 3 || m.scale === 4, 'scale must be 2, 3 or 4');
+  need(m.format === 'dydca-pack/1', `format must be "dydca-pack/1"; got ${quote(m.format)}`);
+  need(isObj(m.source) && typeof m.source.file === 'string' && /^[0-9a-f]{64}$/.test(String(m.source.sha256)), `source must be {file, sha256 (64 hex)}; got ${quote(m.source)}`);
+  need(typeof m.fps === 'number' && Number.isFinite(m.fps) && m.fps > 0 && m.fps <= 1000, `fps must be a number in (0, 1000]; got ${quote(m.fps)}`);
+  need(intIn(m.frames, 1, L.maxFrames), `frames must be an integer in 1..${L.maxFrames}; got ${quote(m.frames)}`);
+  need(m.scale === 2 || m.scale === 3 || m.scale === 4, `scale must be 2, 3 or 4; got ${quote(m.scale)}`);
   const scale = m.scale === 2 || m.scale === 3 || m.scale === 4 ? m.scale : 2;
   for (const key of ['lr', 'hr'] as const) {
     const v = m[key];
     const max = key === 'hr' ? L.maxHrSide : Math.floor(L.maxHrSide / scale);
     need(isObj(v) && intIn(v.width, 1, max) && intIn(v.height, 1, max),
-      `${key} must be {width, height, file, ...} with width and height integers in 1..${max}${key === 'hr' ? ' (WebGPU\'s default texture limit)' : ` (HR at most ${L.maxHrSide} a side)`}`);
+      `${key} must be {width, height, file, ...} with width and height integers in 1..${max}${key === 'hr' ? ' (WebGPU\'s default texture limit)' : ` (HR at most ${L.maxHrSide} a side)`}; got ${quote(isObj(v) ? { width: v.width, height: v.height } : v)}`);
     if (isObj(v)) fileName(v.file, `${key}.file`);
-    need(isObj(v) && typeof v.codec === 'string' && /^avc1\.[0-9a-fA-F]{6}$/.test(v.codec), `${key}.codec must be an avc1.PPCCLL string`);
+    need(isObj(v) && typeof v.codec === 'string' && /^avc1\.[0-9a-fA-F]{6}$/.test(v.codec), `${key}.codec must be an avc1.PPCCLL string; got ${quote(isObj(v) ? v.codec : undefined)}`);
   }
   if (isObj(m.lr) && isObj(m.hr)) {
     // the packer pads the picture (hr) on the right and bottom to the patch grid: LR x scale covers it, by less than the picture
@@ -158,12 +166,12 @@ export function manifestProblems(m: unknown): string[] {
   }
   const model = m.model;
   need(isObj(model) && Array.isArray(model.paths) && model.paths.length > 0 && model.paths.length <= L.maxPaths,
-    `model must be {file, paths: [...]} with 1..${L.maxPaths} paths`);
+    `model must be {file, paths: [...]} with 1..${L.maxPaths} paths; got ${quote(isObj(model) && Array.isArray(model.paths) ? `${model.paths.length} paths` : model)}`);
   let minSide = Infinity;
   if (isObj(model)) {
     fileName(model.file, 'model.file');
     if (model.files !== undefined) {
-      need(Array.isArray(model.files) && model.files.length >= 1 && model.files.length <= L.maxPaths, `model.files must list 1..${L.maxPaths} files`);
+      need(Array.isArray(model.files) && model.files.length >= 1 && model.files.length <= L.maxPaths, `model.files must list 1..${L.maxPaths} files; got ${quote(Array.isArray(model.files) ? `${model.files.length} files` : model.files)}`);
       if (Array.isArray(model.files)) model.files.slice(0, L.maxPaths).forEach((f, i) => fileName(f, `model.files[${i}]`));
     }
     if (Array.isArray(model.paths)) {
@@ -172,7 +180,7 @@ export function manifestProblems(m: unknown): string[] {
       model.paths.slice(0, L.maxPaths).forEach((p: unknown, i: number) => {
         const ok = isObj(p) && p.id === i && Array.isArray(p.patch) && p.patch.length === 2 && intIn(p.patch[0], 1, Math.max(1, lrH)) && intIn(p.patch[1], 1, Math.max(1, lrW)) &&
           intIn(p.blocks, 1, L.maxBlocks) && intIn(p.channels, 1, L.maxChannels);
-        need(ok, `model.paths[${i}] must be {id: ${i}, patch: [h, w] within the LR frame, blocks 1..${L.maxBlocks}, channels 1..${L.maxChannels}}`);
+        need(ok, `model.paths[${i}] must be {id: ${i}, patch: [h, w] within the LR frame, blocks 1..${L.maxBlocks}, channels 1..${L.maxChannels}}; got ${quote(p)}`);
         if (ok) minSide = Math.min(minSide, ...(p.patch as number[]));
       });
     }
@@ -199,12 +207,12 @@ export function manifestProblems(m: unknown): string[] {
     need(isObj(b) && typeof b.maxGflopsPerFrame === 'number' && b.maxGflopsPerFrame > 0 && b.maxGflopsPerFrame < 1e9,
       `model.budget must be {maxGflopsPerFrame: a number in (0, 1e9)}; got ${quote(b)}`);
   }
-  need(intIn(m.halo, 0, L.maxHalo), `halo must be an integer in 0..${L.maxHalo}`);
+  need(intIn(m.halo, 0, L.maxHalo), `halo must be an integer in 0..${L.maxHalo}; got ${quote(m.halo)}`);
   if (intIn(m.halo, 0, L.maxHalo) && Number.isFinite(minSide)) {
     need((m.halo as number) === 0 || (m.halo as number) < minSide, `halo ${m.halo} must be smaller than the smallest patch side (${minSide})`);
   }
   const met = m.metrics;
-  need(isObj(met) && typeof met.psnrSR === 'number' && typeof met.psnrBicubic === 'number', 'metrics must hold psnrSR and psnrBicubic');
+  need(isObj(met) && typeof met.psnrSR === 'number' && typeof met.psnrBicubic === 'number', `metrics must hold psnrSR and psnrBicubic (numbers); got ${quote(isObj(met) ? { psnrSR: met.psnrSR, psnrBicubic: met.psnrBicubic } : met)}`);
   if (isObj(met)) {
     const stride = met.frameStride ?? 1;
     need(intIn(stride, 1, L.maxFrames), `metrics.frameStride must be an integer in 1..${L.maxFrames}; got ${quote(met.frameStride)}`);

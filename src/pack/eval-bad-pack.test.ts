@@ -60,6 +60,8 @@ describe('dydca eval of a tampered pack', () => {
     ['halo 300 (took 5.5 GB and gave a wrong PSNR)', (_p, m) => { m.halo = 300; }, /halo must be an integer in 0\.\.16/],
     ['16K frames claimed', (_p, m) => { m.lr.width = 7680; m.lr.height = 4320; m.hr.width = 15360; m.hr.height = 8640; }, /hr must be .*1\.\.8192/],
     ['model.onnx missing', (p) => { rmSync(join(p, 'model.onnx')); }, /model\.onnx: no such file or folder \(ENOENT\); the pack is incomplete or damaged/],
+    ['a model of another scale (the manifest says x4, model.onnx is x2)', (_p, m) => { m.scale = 4; m.hr.width = m.lr.width * 4; m.hr.height = m.lr.height * 4; },
+      /model\.onnx upscales x2 \(a 1x3x8x8 input gave 1x3x16x16\); the manifest says scale 4 \(expected 1x3x32x32\)/],
     // eval streams (a frame at a time), so no length is refused for memory; the claim fails at the stream check
     ['frames x size beyond this machine\'s memory', (_p, m) => {
       m.frames = 500_000; m.metrics.psnrSRPerFrame = Array(500_000).fill(30); m.metrics.psnrBicubicPerFrame = Array(500_000).fill(30);

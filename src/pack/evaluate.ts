@@ -12,6 +12,7 @@ import type { PatchTuple } from '../format/patch-layout.js';
 import type { PatchRect } from '../format/patch.js';
 import { FrameMeter, summarizeFrames, type FrameScores } from './frame-metrics.js';
 import { gflopsPerFrame, type CostedPatch, type GflopsPerFrame } from '../model/sr-cost.js';
+import { summarizePsnr, type PsnrSummary } from '../format/psnr.js';
 
 export interface EvalReport {
   pack: string;
@@ -29,6 +30,8 @@ export interface EvalReport {
   ssimBicubicPerFrame: number[];
   /** model GFLOP of SR per frame of this layout and paths (src/model/sr-cost.ts; also for packs whose manifest predates it) */
   gflopsPerFrame: GflopsPerFrame;
+  /** extension: the means with frames both reproduce exactly counted apart, and PSNR of the video's MSE (format/psnr.ts) */
+  summary: PsnrSummary;
   /** the packer's numbers from manifest.json, for comparison */
   packed: { psnrSR: number; psnrBicubic: number };
 }
@@ -145,7 +148,7 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     await hr.return?.(undefined);
     if (n !== m.frames) throw new InputError(`${dir}: the layout lists ${n} frames; the manifest says ${m.frames}`);
     return {
-      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), gflopsPerFrame: gflopsPerFrame(costs, m.model.paths, m.scale, m.halo),
+      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), summary: summarizePsnr(scores.map((x) => x.psnrSR), scores.map((x) => x.psnrBicubic)), gflopsPerFrame: gflopsPerFrame(costs, m.model.paths, m.scale, m.halo),
       packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic },
     };
   } finally {

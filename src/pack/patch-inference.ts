@@ -23,12 +23,29 @@ export async function loadPatchModel(onnx: Uint8Array, scale: number, halo: numb
     // onnxruntime's own message names no file ("protobuf parsing failed")
     throw new InputError(`${name} is not a model onnxruntime can load (${(e as Error).message.split('\n')[0].replace(/^Error: /, '')})`);
   }
-  const problem = interfaceProblem(session);
+  const problem = interfaceProblem(session) ?? await scaleProblem(session, scale);
   if (problem) {
     await session.release();
     throw new InputError(`${name} ${problem}`);
   }
   return { session, scale, halo };
+}
+
+/** Runs the model once on a small patch: a model for another scale (another pack's) is named before any work. */
+async function scaleProblem(session: ort.InferenceSession, scale: number): Promise<string | null> {
+  const side = 8;
+  let dims: number[];
+  try {
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(3 * side * side).fill(0.5), [1, 3, side, side]) });
+    dims = out[session.outputNames[0]].dims as number[];
+  } catch (e) {
+    return `does not run on a 1x3x${side}x${side} input (${(e as Error).message.split('\n')[0]})`;
+  }
+  const [, , oh, ow] = dims;
+  if (oh === side * scale && ow === side * scale) return null;
+  const found = oh / side === ow / side ? `x${+(oh / side).toFixed(3)}` : `${+(oh / side).toFixed(3)} x ${+(ow / side).toFixed(3)}`;
+  return `upscales ${found} (a 1x3x${side}x${side} input gave ${dims.join('x')}); the manifest says scale ${scale} (expected ` +
+    `1x3x${side * scale}x${side * scale}): the model belongs to another pack, or the manifest's scale is wrong`;
 }
 
 function interfaceProblem(session: ort.InferenceSession): string | null {

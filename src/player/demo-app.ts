@@ -1,5 +1,6 @@
 // The demo page around <dydca-player>: a pack gallery (the bundled packs or any URL), engine / compare / overlay /
-// lens controls that mirror the element both ways, the stats readout and the PSNR-over-time graph. The URL
+// lens controls that mirror the element both ways, the stats readout (from the element's `stats`, kept current by its
+// `frame` and `stats` events: one source) and the PSNR-over-time graph. The URL
 // parameters `pack`, `engine`, `overlay`, `compare` (and `lens`, `autoplay`) set the player on load and are kept current.
 import { LitElement, html, css } from 'lit';
 import { ENGINE_NAMES, isEngineName, type EngineName } from '../runtime/engine.js';
@@ -73,9 +74,11 @@ export class DemoApp extends LitElement {
           ${OVERLAYS.map((o) => html`<option value=${o} ?selected=${o === this.overlay}>${o}</option>`)}</select></label>
       </div>
       <dydca-player src=${this.packUrl} engine=${this.engine} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
-        @frame=${this.onFrame} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
+        @frame=${this.onFrame} @stats=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
         @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }}></dydca-player>
+      <div class="facts" id="device-summary">${s?.device ?? ''}</div>
       <div class="readout" id="readout">
+        <span id="on-screen" title="what the frame on screen is (the player's badge)">on screen: ${s?.badge ?? '-'}</span>
         <span>frame ${s ? s.frame : '-'}</span><span>${s ? s.fps : 0} fps</span><span>SR ${s ? s.srMs.toFixed(1) : '-'} ms</span>
         <span>SR frames ${s?.srFrames ?? 0}</span><span>bicubic frames ${s?.bicubicFrames ?? 0}</span><span>dropped ${s?.dropped ?? 0}</span>
         <span>startup ${s?.startupMs != null ? `${(s.startupMs / 1000).toFixed(1)} s` : '-'}</span>
@@ -84,7 +87,8 @@ export class DemoApp extends LitElement {
         <span>GPU live ${formatBytes(s?.liveGpuBytes ?? 0)}</span><span>GPU peak ${formatBytes(s?.peakGpuBytes ?? 0)}</span>
         <span>PSNR SR ${formatDb(s?.psnr ?? null)}</span><span>PSNR bicubic ${formatDb(s?.psnrBicubic ?? null)}</span>
       </div>
-      ${this.overlay === 'psnr' ? html`<psnr-graph .points=${this.history}></psnr-graph>` : ''}`;
+      ${this.overlay === 'psnr' ? html`<details class="graph" id="psnr-graph-box" open><summary>PSNR by frame (the player shows the current frame's on the video)</summary>
+        <psnr-graph .points=${this.history}></psnr-graph></details>` : ''}`;
   }
 
   override updated(): void {

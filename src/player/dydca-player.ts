@@ -12,6 +12,9 @@ import { SrThroughput } from './real-time-forecast.js';
 import { PlayerView } from './player-view.js';
 import { PlayerSession } from './player-session.js';
 import { playerStyles } from './player-styles.js';
+import { deviceSummary } from './device-summary.js';
+import { psnrReadout, routeShares, viewLabelsTemplate } from './view-labels.js';
+import { badgeFor, srViewHint, type Badge, type ShownState } from './shown-label.js';
 
 export type { PlayerStats };
 export type OverlayMode = (typeof OVERLAYS)[number];
@@ -54,10 +57,29 @@ export class DydcaPlayer extends LitElement {
   private _stats: PlayerStats = emptyStats('compiled');
   private readonly throughput = new SrThroughput();
   private errorFromOverlay = false;
+  /** SR time of the last whole SR frames of one engine, for stats.device */
+  private srTimes: { engine: string; ms: number[] } = { engine: '', ms: [] };
 
   get stats(): PlayerStats {
     const t = this.session.gpu?.tracker; // read now: after a failed load or a removal it shows what is still held
-    return { ...this._stats, dropped: this.session.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0 };
+    return { ...this._stats, dropped: this.session.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
+      badge: this.badge()?.text ?? null };
+  }
+  /** Words over the video: compare and lens sides, the patch-route legend, the PSNR readout (view-labels.ts). */
+  private labels() {
+    const m = this.manifest!, s = this._stats, c = this.canvas();
+    return viewLabelsTemplate({
+      width: c?.width ?? m.hr.width, height: c?.height ?? m.hr.height, split: this.compare ? this.split : null, lens: this.ui.options().lens,
+      legend: this.overlay === 'patches' ? routeShares(this.session.layouts?.cached(s.frame) ?? [], m.model.paths, m.lr.width, m.lr.height) : null,
+      psnr: this.overlay === 'psnr' ? psnrReadout(s.psnr, s.psnrBicubic) : null,
+    });
+  }
+  /** What the frame on screen is, in words: the badge and `stats.badge` (one source). */
+  private badge(): Badge | null { return this.manifest ? badgeFor(this.shownState()) : null; }
+  private shownState(): ShownState {
+    const s = this._stats;
+    return { shown: s.shown, shownBy: s.shownBy, selected: this.engine,
+      loading: this.session.engineLoading ?? (this.session.engines.engine ? null : ''), playing: this.isPlaying };
   }
   get isReady(): boolean { return this.session.ready; }
   get isPlaying(): boolean { return this.session.isPlaying; }
@@ -68,16 +90,17 @@ export class DydcaPlayer extends LitElement {
   simulateDeviceLoss(): void { this.session.gpu?.device.destroy(); }
 
   override render() {
-    const m = this.manifest, s = this._stats, e = this.session.engines.engine;
-    const badge = !m ? null : !e ? { text: this.statusText ? 'bicubic (SR loading)' : 'bicubic', late: true }
-      : s.shown === 'bicubic' && this.isPlaying ? { text: 'SR behind (bicubic)', late: true } : { text: `SR (${e.name})`, late: false };
+    const m = this.manifest, s = this._stats, badge = this.badge();
+    const hint = m && !this.errorMessage ? srViewHint(this, this.shownState()) : null;
     return html`
       <div class="stage" @pointerdown=${this.ui.pointerDown} @pointermove=${this.ui.pointerMove} @pointerup=${this.ui.pointerUp}>
         <canvas part="canvas" width="320" height="180"></canvas>
+        ${m ? this.labels() : ''}
         ${this.statusText && !this.errorMessage ? html`<div class="status" aria-live="polite">${this.statusText}
           ${this.progress !== null ? html`<progress max="1" .value=${this.progress}></progress>` : ''}</div>` : ''}
         ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}
         ${this.noticeText && !this.errorMessage ? html`<div class="notice" role="status">${this.noticeText}</div>` : ''}
+        ${hint ? html`<div class="hint" part="hint">${hint}</div>` : ''}
       </div>
       ${this.controls && m ? controlsTemplate({ playing: this.isPlaying, frame: s.frame, frames: m.frames, fps: m.fps, compare: this.compare,
         lens: this.lens, overlay: this.overlay, badge }, (a) => this.ui.act(a), (f) => void this.seek(f / m.fps)) : ''}`;
@@ -113,7 +136,7 @@ export class DydcaPlayer extends LitElement {
   }
 
   play(): void { this.session.play(); this.tickle++; }
-  pause(): void { this.session.pause(); this.tickle++; }
+  pause(): void { this.session.pause(); this.session.refineAtRest(); this.tickle++; }
 
   /**
    * Shows the nearest frame to `seconds` (clamped to the video); playing continues from there. Anything but a finite
@@ -146,7 +169,11 @@ export class DydcaPlayer extends LitElement {
   view() { return this.ui.options(); }
   currentFrame(): number { return this._stats.frame; }
   reshow(): void { this.session.reshow(); }
-  status(text: string, progress: number | null = null): void { this.statusText = text; this.progress = text ? progress : null; }
+  shownIsSr(): boolean { return this._stats.shown === 'sr' && this._stats.shownBy === this.session.engines.engine?.name; }
+  status(text: string, progress: number | null = null): void {
+    this.statusText = text; this.progress = text ? progress : null;
+    this.dispatchEvent(new CustomEvent('stats', { detail: this.stats })); // what loads changes the badge and GPU memory
+  }
   emit(name: string, detail?: unknown): void { this.tickle++; this.dispatchEvent(new CustomEvent(name, { detail })); }
 
   notice(text: string, lifetime: 'keep' | 'fade' = 'keep'): void {
@@ -160,10 +187,16 @@ export class DydcaPlayer extends LitElement {
     const now = performance.now(), s = this._stats, t = this.session.gpu?.tracker, isSr = f.kind === 'sr';
     const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, engine = this.session.engines.engine?.name ?? s.engine;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
+    if (sr && isSr && engine !== 'bicubic') {
+      if (this.srTimes.engine !== engine) this.srTimes = { engine, ms: [] };
+      this.srTimes.ms = [...this.srTimes.ms.slice(-7), srMs];
+    }
+    const gpu = this.session.gpu;
+    const device = gpu && this.srTimes.engine === engine ? deviceSummary({ software: gpu.software, name: gpu.adapterInfo }, this.srTimes.ms, this.manifest?.fps ?? 1) : null;
     this._stats = {
       ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs,
-      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind,
-      engine, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
+      psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind, shownBy: isSr ? engine : null,
+      engine, device, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
     };

@@ -235,9 +235,14 @@ export async function openPack(manifestUrl: string, policy: PackPolicy = { allow
 
 /** The model (the layout comes per frame from PatchLayoutSource). */
 export async function loadPackBody(head: PackHead, onProgress?: LoadProgress): Promise<LoadedPack> {
-  const { manifest } = head;
   const onnx = await readBounded(await fetchOk(head.modelUrl, 'model'), head.modelUrl, 'model', maxFileBytes.model, onProgress);
-  return { ...head, model: { onnx, scale: manifest.scale, halo: manifest.halo, paths: manifest.model.paths.map((p) => ({ id: p.id, patch: p.patch })) } };
+  return { ...head, model: packModel(head, onnx) };
+}
+
+/** What an engine knows of the pack's model: the ONNX bytes (empty for the bicubic engine, which needs none) and its interface. */
+export function packModel(head: PackHead, onnx: Uint8Array = new Uint8Array(0)): LoadedPack['model'] {
+  const m = head.manifest;
+  return { onnx, scale: m.scale, halo: m.halo, paths: m.model.paths.map((p) => ({ id: p.id, patch: p.patch })) };
 }
 
 /** patches.json (the whole layout), checked. */

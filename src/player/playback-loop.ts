@@ -75,7 +75,8 @@ export class PlaybackLoop {
     const { clock } = this;
     const due = clock.dueFrame(performance.now());
     if (due <= this.current) { this.schedule(loop, clock.dueAt(this.current + 1) - performance.now()); return; }
-    if (due >= clock.frames) { this.playing = false; this.host.ended(); return; }
+    // a late tick past the end still shows the last frame first: a video ends on its last frame
+    if (due >= clock.frames && this.current >= clock.frames - 1) { this.playing = false; this.host.ended(); return; }
     try {
       if (this.host.waitForEverySrFrame() && this.host.engine()) await this.showEverySrFrame(loop);
       else await this.showOnTime(loop);
@@ -91,8 +92,8 @@ export class PlaybackLoop {
       const pipeline = this.host.pipeline();
       if (!this.live(loop) || !pipeline) return;
       // chosen when the job runs: a seek queued before it has moved the clock, and must win
-      due = Math.max(this.current + 1, this.clock.dueFrame(performance.now()));
-      if (due >= this.clock.frames) return; // the next tick ends playback
+      due = Math.min(this.clock.frames - 1, Math.max(this.current + 1, this.clock.dueFrame(performance.now())));
+      if (due <= this.current) return; // a seek queued before this job showed the last frame already
       const ahead = this.ahead;
       const srReady = ahead !== null && ahead.target === due && ahead.result !== null && ahead.engine === this.host.engine() && pipeline.srFrame === due;
       const shown = await pipeline.show(due, srReady ? 'sr' : 'bicubic', this.host.view());

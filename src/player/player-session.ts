@@ -1,11 +1,10 @@
 // The player's work for one element, apart from the DOM: the pack (poster first, then the body), the GPU device and
 // its recovery, the frame pipeline, the playback loop and the SR engine, all GPU work in one queue. The element
 // (dydca-player.ts) owns the properties and what is drawn; it hears back through SessionHost.
-import type { EngineName, FrameResult } from '../runtime/engine.js';
-import { acquireGpu, type PlayerGpu } from './gpu-device.js';
-import { loadPackBody, openPack, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
+import type { EngineName, FrameResult, SREngine } from '../runtime/engine.js';
+import { acquireGpu, pagePresentMode, releaseGpu, type PlayerGpu } from './gpu-device.js';
+import { loadPackBody, openPack, packModel, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
 import type { PresentMode } from './frame-presenter.js';
-import { webgpuCanvasBreaksReadback } from './canvas-readback-probe.js';
 import { FramePipeline, type ShownFrame, type ViewOptions } from './frame-pipeline.js';
 import { PlaybackLoop } from './playback-loop.js';
 import { WorkQueue } from './work-queue.js';
@@ -14,6 +13,7 @@ import { formatBytes } from './player-stats.js';
 import { EngineSlot } from './engine-slot.js';
 import { PatchLayoutSource } from './patch-layout-source.js';
 import type { PatchRect } from '../format/patch.js';
+import { loadingWords } from './shown-label.js';
 
 export interface SessionHost {
   readonly src: string;
@@ -30,6 +30,8 @@ export interface SessionHost {
   fail(e: unknown): void;
   emit(name: string, detail?: unknown): void;
   shown(frame: ShownFrame, sr: FrameResult | null): void;
+  /** whether the frame on screen is the installed engine's SR (not bicubic, not another engine's) */
+  shownIsSr(): boolean;
 }
 
 export class PlayerSession {
@@ -41,6 +43,8 @@ export class PlayerSession {
   playback: PlaybackLoop | null = null;
   readonly engines = new EngineSlot();
   ready = false;
+  /** the chosen engine is loading: what it is doing in a few words ('' before it says), else null (shown-label.ts) */
+  engineLoading: string | null = null;
   private bodyLoad: Promise<LoadedPack> | null = null;
   private presentMode: PresentMode | null = null;
   private readonly queue: WorkQueue;
@@ -53,6 +57,8 @@ export class PlayerSession {
   private seekToken = 0;
   private pendingSeek: number | null = null;
   private reshowQueued = false;
+  /** bumped when the frame at rest changes, playing starts or the engine changes: an at-rest SR in flight is dropped */
+  private restToken = 0;
 
   constructor(private readonly host: SessionHost) {
     this.queue = new WorkQueue(() => this.gpu?.device ?? null, (e) => { if (host.isConnected) host.fail(e); });
@@ -60,7 +66,13 @@ export class PlayerSession {
 
   get isPlaying(): boolean { return this.playback?.playing ?? false; }
 
-  play(): void { if (this.playback) this.playback.play(); else this.playAfterReady = true; }
+  /** The installed engine while it is the chosen one: from a switch on, the old engine's SR is never shown. */
+  private chosenEngine(): SREngine | null {
+    const e = this.engines.engine;
+    return e && e.name === this.host.engine ? e : null;
+  }
+
+  play(): void { this.restToken++; if (this.playback) this.playback.play(); else this.playAfterReady = true; }
 
   pause(): void { this.playAfterReady = false; this.playback?.pause(); }
 
@@ -68,6 +80,7 @@ export class PlayerSession {
     if (!this.playback) { this.pendingSeek = seconds; return Promise.resolve(); }
     const index = this.playback.clock.frameAtTime(seconds);
     const token = ++this.seekToken;
+    this.restToken++;
     return this.queue.enqueue(async () => { if (token === this.seekToken) await this.renderFrame(index); }, { resolveOnLoss: true });
   }
 
@@ -78,7 +91,10 @@ export class PlayerSession {
     return out!;
   }
 
-  /** Shows the current frame again with the new view (SR is not recomputed when it is there). */
+  /**
+   * Shows the current frame again with the new view, at once: its SR when that is there, else with bicubic while
+   * its SR is computed (refineAtRest), so a view change never waits for SR.
+   */
   reshow(): void {
     if (this.reshowQueued || !this.pipeline) return;
     this.reshowQueued = true;
@@ -86,8 +102,45 @@ export class PlayerSession {
       this.reshowQueued = false;
       const p = this.pipeline, f = this.host.currentFrame();
       if (!p || f < 0 || this.isPlaying) return;
-      if (p.srFrame === f) this.host.shown(await p.show(f, 'sr', this.host.view()), null); else await this.renderFrame(f);
+      const sr = p.srFrame === f && this.chosenEngine() !== null;
+      this.host.shown(await p.show(f, sr ? 'sr' : 'bicubic', this.host.view()), null);
+      if (!sr) this.refineAtRest();
     });
+  }
+
+  /**
+   * The frame at rest gets its SR: paused, ended or reshown on a frame shown with bicubic, SR works on it in chunks
+   * (a switch, a seek or play gets in between chunks) and replaces it as soon as it is ready. A start that is no
+   * longer wanted (another frame, playing, another engine) drops its result; the queue releases what it used.
+   */
+  refineAtRest(): void {
+    const token = ++this.restToken;
+    const engine = this.chosenEngine(), playback = this.playback, index = this.host.currentFrame();
+    if (!engine || !playback || index < 0 || this.isPlaying || this.host.shownIsSr()) return;
+    const stale = () => token !== this.restToken || this.isPlaying || this.chosenEngine() !== engine || !this.pipeline;
+    void (async () => {
+      const patches = await this.layout(index);
+      const start = performance.now();
+      let gpuMs: number | null = 0;
+      const done = this.pipeline?.srFrame === index; // SR working ahead finished it after it was shown with bicubic
+      if (!done) await this.queue.enqueue(async () => { if (!stale()) await this.pipeline!.decodeForSr(index); });
+      for (let at = done ? patches.length : 0; at < patches.length && !stale();) {
+        const chunk = patches.slice(at, at + playback.pacer.patchesPerChunk(patches.length - at));
+        await this.queue.enqueue(async () => {
+          if (stale()) return;
+          const r = await this.pipeline!.srChunk(engine, chunk);
+          playback.pacer.recordChunk(chunk.length, r.wallMs, performance.now());
+          gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
+        });
+        at += chunk.length;
+      }
+      await this.queue.enqueue(async () => {
+        if (stale()) return;
+        const p = this.pipeline!;
+        p.srFrame = index;
+        this.host.shown(await p.show(index, 'sr', this.host.view()), { gpuMs, wallMs: performance.now() - start });
+      });
+    })().catch((e: unknown) => { if (!stale()) this.host.fail(e); }); // a failed GPU job is reported by the queue
   }
 
   reload(autoplay: boolean): void {
@@ -127,9 +180,11 @@ export class PlayerSession {
     const m = head.manifest;
     if (!this.gpu) {
       host.status('starting WebGPU');
-      // Probe before the player's device exists; a canvas keeps its first context type, so decide once per element.
-      if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= (await webgpuCanvasBreaksReadback()) ? 'readback' : 'webgpu-canvas';
-      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) });
+      // Probed once per page, before any player's device exists; a canvas keeps its first context type, so an
+      // element decides once.
+      if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= await pagePresentMode();
+      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) },
+        (error, attempt) => host.status(`starting WebGPU: asking again (attempt ${attempt + 1}; the browser said: ${error})`));
       this.watchDevice(this.gpu);
     }
     host.status('opening the video stream');
@@ -137,9 +192,10 @@ export class PlayerSession {
     if (!recovering || !this.layouts) this.layouts = new PatchLayoutSource(head); // CPU data: a device loss keeps it
     this.pipeline.layouts = (i) => this.layout(i);
     this.playback = new PlaybackLoop({
-      pipeline: () => this.pipeline, engine: () => this.engines.engine, view: () => host.view(),
+      pipeline: () => this.pipeline, engine: () => this.chosenEngine(), view: () => host.view(),
       layout: (i) => this.layout(i), enqueue: (job) => this.queue.enqueue(job),
-      shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr, ended: () => host.emit('ended'),
+      shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr,
+      ended: () => { this.refineAtRest(); host.emit('ended'); },
     }, m.fps, m.frames);
     const start = this.pendingSeek !== null ? this.playback.clock.frameAtTime(this.pendingSeek) : Math.min(Math.max(0, host.currentFrame()), m.frames - 1);
     this.pendingSeek = null;
@@ -178,28 +234,41 @@ export class PlayerSession {
     const live = () => generation === this.generation && this.engines.current(epoch);
     void (async () => {
       epoch = this.engines.begin(name);
+      this.engineLoading = '';
+      this.restToken++; // an SR frame in flight for the engine no longer chosen is dropped
       await this.queue.enqueue(async () => {
-        this.engines.release();
+        const wasSr = host.shownIsSr();
+        this.engines.release(); // after the work queued before: the GPU is done with it
         this.gpu?.tracker.resetPeak();
+        // the choice takes effect at once: an SR frame at rest is shown with bicubic until the new engine's SR
+        const p = this.pipeline, f = host.currentFrame();
+        if (p) p.srFrame = -1;
+        if (p && wasSr && f >= 0 && !this.isPlaying && live()) host.shown(await p.show(f, 'bicubic', host.view()), null);
         if (this.recovery?.state !== 'recovering') host.notice(''); // a chosen engine clears the fallback notice
       });
-      const pack = await this.body();
+      // the bicubic engine needs no model.onnx: it plays a pack whose model is missing or broken
+      const head = this.head!, needsModel = name !== 'bicubic';
+      if (needsModel && !this.pack) this.engineLoading = 'downloading the model';
+      const model = needsModel ? (await this.body()).model : packModel(head);
       if (!live() || !this.gpu) return;
+      this.engineLoading = 'compiling';
       host.status(`compiling the ${name} engine`, 0);
-      const engine = await this.engines.prepare(epoch, name, this.gpu.device, pack.model, pack.modelUrl,
-        (f, message) => host.status(`compiling the ${name} engine: ${message}`, f));
+      const engine = await this.engines.prepare(epoch, name, this.gpu.device, model, head.modelUrl,
+        (f, message) => { if (live()) this.engineLoading = loadingWords(message); host.status(`compiling the ${name} engine: ${message}`, f); });
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
         this.engines.engine = engine;
+        this.engineLoading = null;
         this.playback?.pacer.reset(); // what the last engine cost says nothing about this one
         host.status('');
         if (!this.isPlaying) await this.renderFrame(Math.max(0, host.currentFrame()));
-        host.emit(this.ready ? 'enginechange' : 'ready', this.ready ? { engine: name } : { manifest: pack.manifest });
+        host.emit(this.ready ? 'enginechange' : 'ready', this.ready ? { engine: name } : { manifest: head.manifest });
         this.ready = true;
         if (this.recovery?.state === 'recovering') this.recovered();
         if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
       });
     })().catch((e: unknown) => {
+      if (live()) this.engineLoading = null;
       if (generation !== this.generation) return;
       // the first engine failing fails the load, and a failed load keeps nothing it allocated (the poster included)
       void this.queue.enqueue(async () => { if (!this.ready && generation === this.generation) await this.teardown(); throw e; });
@@ -208,7 +277,7 @@ export class PlayerSession {
 
   /** Frame `index` with SR when an engine is ready (whole, however long it takes), else with bicubic. */
   private async renderFrame(index: number): Promise<void> {
-    const { pipeline, playback } = this, engine = this.engines.engine, generation = this.generation;
+    const { pipeline, playback } = this, engine = this.chosenEngine(), generation = this.generation;
     if (!pipeline || !playback) return;
     const patches = engine ? await this.layout(index) : [];
     if (!engine) {
@@ -269,9 +338,9 @@ export class PlayerSession {
     await this.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);
     this.gpu.tracker.resetPeak();
     if (opts.releaseDevice) {
-      const { device } = this.gpu;
+      const gpu = this.gpu;
       this.gpu = null; // first, so watchDevice does not take this for a loss
-      device.destroy();
+      await releaseGpu(gpu);
     }
   }
 }

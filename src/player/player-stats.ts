@@ -25,6 +25,12 @@ export interface PlayerStats extends RealTimeStats {
   bicubicFrames: number;
   /** extension: how the frame on screen was made */
   shown: 'sr' | 'bicubic' | null;
+  /** extension: the engine whose SR is on screen (null when the frame on screen is bicubic) */
+  shownBy: EngineName | null;
+  /** extension: what the badge says about the frame on screen (shown-label.ts), e.g. `SR (compiled)`, `bicubic: SR behind` */
+  badge: string | null;
+  /** extension: the device in words after the first SR frames (device-summary.ts), e.g. `software WebGPU (no GPU): about 31 s per SR frame; ...` */
+  device: string | null;
   /** extension: frames skipped because neither SR nor bicubic could be shown in their period */
   dropped: number;
   /** extension: GPU buffers, textures and query sets alive on the player's device (GpuMemoryTracker) */
@@ -33,7 +39,7 @@ export interface PlayerStats extends RealTimeStats {
 
 export const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
-  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, dropped: 0, liveGpuObjects: 0, ...NO_FORECAST,
+  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, ...NO_FORECAST,
 });
 
 /** Bytes as people read them. */

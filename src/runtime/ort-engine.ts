@@ -10,6 +10,9 @@ import { PatchBatchKernels, batchInputDims, batchOutputDims, type PatchBatchShap
 ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
 // The GPU does the work; wasm threads would only add worker start-up time.
 ort.env.wasm.numThreads = 1;
+// onnxruntime's warnings (e.g. nodes it keeps on the CPU) are printed with console.error by its wasm; they are not
+// the player's errors, so only onnxruntime's own errors reach the console (the session asks the same: logSeverityLevel).
+ort.env.logLevel = 'error';
 
 const dimsText = (dims: readonly (number | string)[]): string => `[${dims.join(', ')}]`;
 
@@ -43,6 +46,7 @@ class OrtEngine implements SREngine {
       executionProviders: [{ name: 'webgpu', device: this.device } as ort.InferenceSession.ExecutionProviderConfig],
       preferredOutputLocation: 'gpu-buffer',
       graphOptimizationLevel: 'all',
+      logSeverityLevel: 3, // errors only (0 verbose .. 4 fatal)
     });
     const outputName = this.session.outputNames[0];
     const declared = this.session.outputMetadata[0];
