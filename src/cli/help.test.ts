@@ -6,6 +6,8 @@ import { ANALYZE_HELP } from './analyze.js';
 import { EVAL_HELP } from './eval.js';
 import { main } from './main.js';
 import { PACK_HELP } from './pack.js';
+import { STATUS_HELP } from './status.js';
+import { WORKER_HELP } from './worker.js';
 
 afterEach(() => { vi.restoreAllMocks(); });
 
@@ -18,7 +20,7 @@ async function helpOf(argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join(''), err: err.join('') };
 }
 
-describe.each<[string, CommandHelp]>([['pack', PACK_HELP], ['eval', EVAL_HELP], ['analyze', ANALYZE_HELP]])('dydca %s --help', (name, table) => {
+describe.each<[string, CommandHelp]>([['pack', PACK_HELP], ['eval', EVAL_HELP], ['analyze', ANALYZE_HELP], ['worker', WORKER_HELP], ['status', STATUS_HELP]])('dydca %s --help', (name, table) => {
   it('prints the synopsis, every option with its default and one line, and examples, on stdout, exit 0', async () => {
     const { code, out, err } = await helpOf([name, '--help']);
     expect(code).toBe(0);
@@ -42,7 +44,7 @@ describe('dydca --help', () => {
   it('lists every command with its synopsis and an example', async () => {
     const { code, out } = await helpOf(['--help']);
     expect(code).toBe(0);
-    for (const [name, table] of [['pack', PACK_HELP], ['eval', EVAL_HELP], ['analyze', ANALYZE_HELP]] as const) {
+    for (const [name, table] of [['pack', PACK_HELP], ['eval', EVAL_HELP], ['analyze', ANALYZE_HELP], ['worker', WORKER_HELP], ['status', STATUS_HELP]] as const) {
       expect(out).toContain(`  ${name} ${table.synopsis} `);
       expect(out).toMatch(new RegExp(`\\n  dydca ${name} `));
     }

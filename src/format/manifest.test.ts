@@ -69,7 +69,7 @@ describe('manifestProblems says the expected and the found value', () => {
       'gflopsPerFrame must be {mean, max} with 0 <= mean <= max < 1e9; got {"mean":-Infinity (a number beyond the float range),"max":1}'],
     ['fps 1e999', edit((m) => { m.fps = Infinity; }), 'fps must be a number in (0, 1000]; got Infinity (a number beyond the float range)'],
     ['scale 5', edit((m) => { m.scale = 5; }), 'scale must be 2, 3 or 4; got 5'],
-    ['hr not scale x lr', edit((m) => { (m.hr as Json).width = 100; }), 'hr size must be scale x lr size (2 x 64x32 = 128x64); got 100x64'],
+    ['hr wider than scale x lr', edit((m) => { (m.hr as Json).width = 130; }), 'hr (the picture, 130x64) must fit in scale x lr (64x32 x2), padded by less than the picture'],
     ['halo "3"', edit((m) => { m.halo = '3'; }), 'halo must be an integer in 0..16; got "3"'],
     ['per-frame list too short', edit((m) => { (m.metrics as Json).psnrSRPerFrame = [1]; }), 'metrics.psnrSRPerFrame must list one PSNR per frame (2); got 1'],
     ['format', edit((m) => { m.format = 'dydca-pack/2'; }), 'format must be "dydca-pack/1"; got "dydca-pack/2"'],
