@@ -12,12 +12,15 @@ import { WorkQueue } from './work-queue.js';
 import { onDeviceLoss, REPEATED_LOSS_WINDOW_MS, type LossState } from './device-loss.js';
 import { formatBytes } from './player-stats.js';
 import { EngineSlot } from './engine-slot.js';
+import { isCompiledEngineName, parseOptimizations } from '../runtime/optimizations.js';
 import { PatchLayoutSource } from './patch-layout-source.js';
 import type { PatchRect } from '../format/patch.js';
 
 export interface SessionHost {
   readonly src: string;
   engine: EngineName;
+  /** the compiled engines' optimizations: `all`, `none`, a comma list, or '' for the engine's preset */
+  readonly optimizations: string;
   readonly allowedOrigins: string;
   readonly waitForSr: boolean;
   readonly isConnected: boolean;
@@ -186,8 +189,10 @@ export class PlayerSession {
       const pack = await this.body();
       if (!live() || !this.gpu) return;
       host.status(`compiling the ${name} engine`, 0);
+      // a switch rebuilds the engine's plan; its pipelines come from the device's cache where they were compiled before
+      const opts = host.optimizations && isCompiledEngineName(name) ? { optimizations: parseOptimizations(host.optimizations) } : {};
       const engine = await this.engines.prepare(epoch, name, this.gpu.device, pack.model, pack.modelUrl,
-        (f, message) => host.status(`compiling the ${name} engine: ${message}`, f));
+        (f, message) => host.status(`compiling the ${name} engine: ${message}`, f), opts);
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
         this.engines.engine = engine;

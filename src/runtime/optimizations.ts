@@ -28,8 +28,11 @@ export const OPTIMIZATION_PRESETS = {
 } as const satisfies Record<string, readonly OptimizationName[]>;
 export type CompiledEngineName = keyof typeof OPTIMIZATION_PRESETS;
 
+/** Whether `engine` is one of the compiled engines (whose optimizations are switches). */
+export const isCompiledEngineName = (engine: string): engine is CompiledEngineName => Object.hasOwn(OPTIMIZATION_PRESETS, engine);
+
 /** Names in list order (so a set prints the same however it was built). */
-export function optimizationList(set: OptimizationSet): OptimizationName[] {
+export function optimizationList(set: ReadonlySet<string>): OptimizationName[] {
   return OPTIMIZATION_NAMES.filter((n) => set.has(n));
 }
 
