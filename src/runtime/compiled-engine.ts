@@ -259,12 +259,12 @@ export class CompiledEngine implements SREngine {
   private replan(rt: ClassRuntime): void {
     const plan = compileShapeClass(this.model!, rt.plan.shapeClass, this.engineModel.scale, this.engineModel.halo, this.weights!, this.precision, this.compileOptions());
     const kernels = plan.kernels.map((k) => k.generate('texture'));
-    rt.programs = kernels.map((k) => {
+    const programs = kernels.map((k) => {
       const program = this.programByCode.get(k.code);
       if (!program) throw new Error(`compiled engine: a plan made at run time needs the pipeline '${k.label}', not compiled (internal error)`);
       return program;
     });
-    Object.assign(rt, { plan, kernels, bound: null, lastCount: -1 });
+    Object.assign(rt, { plan, kernels, programs, bound: null, lastCount: -1 });
   }
 
   /** The frame's classes, planned (again, without a static plan), buffers reserved and inputs written: ready to record. */
