@@ -180,11 +180,13 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
       case 'Relu': kernel = elementwiseKernel({ op: 'relu' }, c, outH, outW, precision); break;
       case 'Add': case 'Sub': {
         const constant = fused.initializers.get(b);
-        if (!constant && node.opType === 'Sub') throw new Error(`${node.name}: only a constant per-channel Sub is generated`);
+        // generated: x +/- a per-channel constant [1, C, 1, 1], and the sum of two tensors of one shape (no broadcast)
+        if (constant ? constant.dims.length !== 4 || constant.data.length !== c : node.opType === 'Sub' || dims(b).join() !== dims(a).join()) {
+          throw new Error(`${node.name}: only ${node.opType} of a per-channel constant [1, ${c}, 1, 1]${node.opType === 'Add' ? ' or of two tensors of one shape' : ''} is generated`);
+        }
         kernel = constant
           ? elementwiseKernel({ op: node.opType === 'Add' ? 'add-constant' : 'sub-constant', constant: Array.from(constant.data as Float32Array) }, c, outH, outW, precision)
           : elementwiseKernel({ op: 'add' }, c, outH, outW, precision);
-        if (constant && (constant.dims.length !== 4 || constant.dims[1] !== c || constant.data.length !== c)) throw new Error(`${node.name}: its constant operand is not per channel [1, ${c}, 1, 1]`);
         break;
       }
       case 'DepthToSpace': {

@@ -71,7 +71,7 @@ export class DemoApp extends LitElement {
       </div>
       <div class="facts" id="facts">${this.facts}</div>
       <div class="controls">
-        <label>Engine <select id="engine" @change=${(e: Event) => { this.engine = (e.target as HTMLSelectElement).value as EngineName; }}>
+        <label>Engine <select id="engine" @change=${(e: Event) => { this.pickEngine((e.target as HTMLSelectElement).value as EngineName); }}>
           ${ENGINE_NAMES.map((n) => html`<option value=${n} ?selected=${n === this.engine}>${n}</option>`)}</select></label>
         <label><input id="compare" type="checkbox" .checked=${this.compare} @change=${(e: Event) => { this.compare = (e.target as HTMLInputElement).checked; }}> Compare bicubic | SR</label>
         <label><input id="lens" type="checkbox" .checked=${this.lens} @change=${(e: Event) => { this.lens = (e.target as HTMLInputElement).checked; }}> Zoom lens</label>
@@ -129,7 +129,14 @@ export class DemoApp extends LitElement {
 
   /** The element's own controls and keys changed something: the page's controls follow. */
   private onViewChange(e: CustomEvent<{ engine: EngineName; compare: boolean; overlay: OverlayMode; lens: boolean }>): void {
-    ({ engine: this.engine, compare: this.compare, overlay: this.overlay, lens: this.lens } = e.detail);
+    this.pickEngine(e.detail.engine);
+    ({ compare: this.compare, overlay: this.overlay, lens: this.lens } = e.detail);
+  }
+
+  /** Another engine chosen: its own preset of optimizations (the checkboxes start from it again). */
+  private pickEngine(engine: EngineName): void {
+    if (engine !== this.engine) this.optimizations = '';
+    this.engine = engine;
   }
 
   private onPoster(e: CustomEvent<{ manifest: NonNullable<DydcaPlayer['manifest']> }>): void {

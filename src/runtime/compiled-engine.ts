@@ -241,7 +241,7 @@ export class CompiledEngine implements SREngine {
     return groups;
   }
 
-  /** Records one class's dispatches into `pass`, or each into a pass of its own through `passFor` (inputs written, buffers reserved); returns how many. */
+  /** Records one class's dispatches into `pass`, or, when `pass` is a function, each through it (a pass and submit of its own); inputs written, buffers reserved; returns how many. */
   private encodeClass(pass: GPUComputePassEncoder | ((dispatch: (p: GPUComputePassEncoder) => void) => void), rt: ClassRuntime, count: number, lr: GPUTexture, out: GPUTexture | GPUBuffer): number {
     const groups = this.bindGroups(rt, lr, out);
     rt.plan.kernels.forEach((k, i) => {
