@@ -2,12 +2,14 @@
 // and patches, timed fairly (bench/engine-timing.ts: prepared one after another, then timed frames interleaved
 // round-robin after warm-up). Prints and writes (--json) median/p90 wall and GPU ms, samples, model GFLOP/s and
 // its share of the adapter's measured FMA peak (best of repeats), prepare time, peak GPU bytes, and the max abs
-// error of the timed pipeline's HR texture against onnxruntime-node.
+// error of the timed pipeline's HR texture against onnxruntime-node. With --ablation, the compiled engine with each
+// optimization off alone and on alone (and all on, all off) in a second interleaved run: the paper's Table 3.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedInput, loadPack, macsPerFrame, parseRegion, referenceOutputs, type BenchInput } from './bench-input.js';
 import { openHarness, toB64 } from './browser-harness.js';
-import { quantile } from './engine-timing.js';
+import { quantile, type EngineTimingResult } from './engine-timing.js';
+import { ablationConfigurations, formatOptimizations, optimizationList, parseOptimizations } from '../src/runtime/optimizations.js';
 import type { HarnessEngine, HarnessFrame, HarnessModel } from './page/harness.js';
 
 const HELP = `npm run bench -- [options]
@@ -22,6 +24,8 @@ const HELP = `npm run bench -- [options]
   --fma-repeats N    FMA-peak measurements, the best is kept (default 5)
   --json FILE        write the report as JSON
   --profile          per-kernel ms and GFLOP/s of the compiled engine on frame 0
+  --ablation         also time the compiled engine with all optimizations on, all off, each off alone and each on
+                     alone (interleaved among themselves, after the engines; --timed frames each): "ablation" in the JSON
   --help             this text`;
 
 function arg(name: string): string | undefined {
@@ -62,6 +66,9 @@ async function main(): Promise<void> {
     if (process.argv.includes('--profile')) {
       for (const k of await harness.profile(model, hf[0])) console.log(`${k.kernel}: ${k.ms.toFixed(1)} ms, ${((2 * k.macs) / (k.ms * 1e6)).toFixed(2)} GFLOP/s`);
     }
+    const ablation = process.argv.includes('--ablation') ? ablationResults(await harness.bench(model, hf,
+      ablationConfigurations().map((c) => `opt:${formatOptimizations(new Set(c))}` as const),
+      { timed, warmup, referenceB64: want.map((w) => toB64(new Uint8Array(w.buffer, w.byteOffset, w.byteLength))) })) : null;
     const fmaPeakGflops = Math.max(peakBefore.gflops, peakAfter.gflops);
     const results = timings.map((t) => {
       const median = quantile(t.frameMs, 0.5);
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
       results,
       fmaPeakGflops, fmaPeakSamples: [...peakBefore.samples, ...peakAfter.samples],
       compiledPlan: compiled?.fusedOps ? { fusedOps: compiled.fusedOps, arenaBytesPerPatch: compiled.arenaBytes, naiveBytesPerPatch: compiled.naiveBytes } : null,
+      ...(ablation ? { ablation } : {}),
     };
     const json = arg('json');
     if (json) writeFileSync(json, JSON.stringify(report, null, 2));
@@ -98,10 +106,29 @@ async function main(): Promise<void> {
       const o = by(other);
       if (c && o) console.log(`compiled vs ${other}: ${(o.medianMs! / c.medianMs!).toFixed(2)}x faster, ${o.peakGpuBytes && c.peakGpuBytes ? `${(o.peakGpuBytes / c.peakGpuBytes).toFixed(2)}x less peak GPU memory` : 'no GPU memory to compare'}`);
     }
+    if (ablation) {
+      const mb = (b: number) => (b / 1e6).toFixed(2);
+      console.log('\nablation (compiled engine; the paper\'s Table 3: min/max over the timed frames)\n| optimizations on | min ms | max ms | median ms | p90 ms | samples | peak GPU MB | dispatches | max abs err |\n|---|---|---|---|---|---|---|---|---|');
+      for (const a of ablation) {
+        console.log(`| ${formatOptimizations(new Set(a.optimizations))} | ${fmt(a.minMs)} | ${fmt(a.maxMs)} | ${fmt(a.medianMs)} | ${fmt(a.p90Ms)} | ${a.samples} | ${mb(a.peakGpuBytes)} | ${a.dispatches ?? 'n/a'} | ${a.maxAbsErr == null ? 'n/a' : a.maxAbsErr.toExponential(2)} |${a.error ? ` error: ${a.error.split('\n')[0]}` : ''}`);
+      }
+      const ort = results.find((r) => r.engine === 'ort');
+      if (ort) console.log(`| ort (onnxruntime-web, WebGPU EP; first run) | ${fmt(quantile(timings.find((t) => t.engine === 'ort')!.frameMs, 0))} | ${fmt(quantile(timings.find((t) => t.engine === 'ort')!.frameMs, 1))} | ${fmt(ort.medianMs)} | ${fmt(ort.p90Ms)} | ${ort.samples} | ${mb(ort.peakGpuBytes)} | n/a | ${ort.maxAbsErr == null ? 'n/a' : ort.maxAbsErr.toExponential(2)} |`);
+    }
     if (compiled?.fusedOps) console.log(`compiled plan: arena ${compiled.arenaBytes} B/patch vs ${compiled.naiveBytes} B/patch unplanned\n  ${compiled.fusedOps.join('\n  ')}`);
   } finally {
     await harness.close();
   }
+}
+
+/** One ablation row per configuration (the harness names them `opt:<list>`). */
+function ablationResults(timings: (EngineTimingResult & { dispatches?: number | null })[]) {
+  return timings.map((t) => ({
+    optimizations: optimizationList(parseOptimizations(t.engine.slice('opt:'.length))),
+    medianMs: quantile(t.frameMs, 0.5), p90Ms: quantile(t.frameMs, 0.9), minMs: quantile(t.frameMs, 0), maxMs: quantile(t.frameMs, 1),
+    peakGpuBytes: t.peakGpuBytes, maxAbsErr: t.maxAbsErr, dispatches: t.dispatches ?? null, samples: t.frameMs.length, prepareMs: t.prepareMs,
+    ...(t.error ? { error: t.error } : {}),
+  }));
 }
 
 await main();

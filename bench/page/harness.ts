@@ -6,14 +6,15 @@ import { CompiledEngine } from '../../src/runtime/compiled-engine.js';
 import { createEngine } from '../../src/runtime/create-engine.js';
 import type { EngineModel, EngineName, FrameJob, PatchRect, SREngine } from '../../src/runtime/engine.js';
 import { GpuMemoryTracker } from '../../src/runtime/gpu-memory.js';
-import { NaiveEngine } from '../../src/runtime/naive-engine.js';
+import { parseOptimizations } from '../../src/runtime/optimizations.js';
 import { readTextureRgba } from '../../src/runtime/texture-readback.js';
 import { timeEnginesInterleaved, type EngineTimingResult } from '../engine-timing.js';
 import { measureFmaPeak } from './fma-peak.js';
 
 export interface HarnessModel { onnxB64: string; scale: number; halo: number; paths: EngineModel['paths'] }
 export interface HarnessFrame { width: number; height: number; rgbaB64: string; patches: PatchRect[] }
-export type HarnessEngine = EngineName | 'ort-wasm' | 'compiled-f32';
+/** `opt:<list>`: the compiled engine with those optimizations on (`all`, `none` or a comma list; the ablation) */
+export type HarnessEngine = EngineName | 'ort-wasm' | 'compiled-f32' | `opt:${string}`;
 
 const b64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 const log = (m: string) => { document.getElementById('log')!.textContent += `\n${m}`; };
@@ -46,8 +47,9 @@ const readTexture = readTextureRgba;
 
 async function makeEngine(name: HarnessEngine, device: GPUDevice, model: EngineModel): Promise<SREngine> {
   if (name === 'compiled-f32') return new CompiledEngine(device, model, { precision: 'f32' });
+  if (name.startsWith('opt:')) return new CompiledEngine(device, model, { optimizations: parseOptimizations(name.slice(4)) });
   if (name === 'ort-wasm') return new OrtWasmEngine(model);
-  return createEngine(name, device, model);
+  return createEngine(name as EngineName, device, model);
 }
 
 /**
@@ -126,7 +128,7 @@ async function check(m: HarnessModel, f: HarnessFrame, engines: HarnessEngine[],
     const engine = await makeEngine(name, device, model);
     await engine.prepare();
     let outputs: Float32Array[] = [];
-    if (engine instanceof CompiledEngine || engine instanceof NaiveEngine) outputs = await engine.runFloat({ lr, patches: f.patches });
+    if (engine instanceof CompiledEngine) outputs = await engine.runFloat({ lr, patches: f.patches });
     else if (engine instanceof OrtWasmEngine) outputs = await engine.runPatches(f, b64(f.rgbaB64));
     let hrBytes: number[] | null = null;
     if (withHr && name !== 'ort-wasm') {
@@ -140,7 +142,7 @@ async function check(m: HarnessModel, f: HarnessFrame, engines: HarnessEngine[],
   return results;
 }
 
-export interface EngineTiming extends EngineTimingResult { fusedOps?: string[]; arenaBytes?: number; naiveBytes?: number }
+export interface EngineTiming extends EngineTimingResult { fusedOps?: string[]; arenaBytes?: number; naiveBytes?: number; dispatches?: number | null }
 export interface BenchOptions { timed: number; warmup: number; referenceB64: string[] | null }
 
 const f32FromB64 = (s: string) => { const b = b64(s); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
@@ -165,6 +167,7 @@ async function bench(m: HarnessModel, frames: HarnessFrame[], engines: HarnessEn
       inspect: (name, engine) => {
         if (!(engine instanceof CompiledEngine)) return;
         plans.set(name, {
+          dispatches: engine.dispatches,
           fusedOps: engine.plans.map((p) => `${p.shapeClass.path}:${p.shapeClass.patchW}x${p.shapeClass.patchH}: ${p.fusedOps.join(' -> ')}`),
           arenaBytes: Math.max(...engine.plans.map((p) => p.memory.arenaBytes)),
           naiveBytes: Math.max(...engine.plans.map((p) => p.memory.naiveBytes)),

@@ -1,22 +1,24 @@
 // The compiler driver: the one entry the runtime uses. For one shape class (path, patch h x w), no GPU
 // involved: specialise (resolve routing) -> shapes (symbolic N) -> fuse -> schedule -> memory plan ->
 // kernels, each generated kernel described with its arena offsets per unit of N. The compiled engine only
-// uploads and dispatches what compileShapeClass returns; the naive engine takes the specialised, unfused
-// path from specializeShapeClass.
+// uploads and dispatches what compileShapeClass returns. Fusion, the schedule search, memory reuse and the
+// conv kernels are switches (CompileOptions; the engine's optimizations, src/runtime/optimizations.ts).
 import type { Analysis } from './analysis.js';
 import { convOutputSize, type ConvKernelSpec, type GeneratedKernel } from './codegen/conv-kernel.js';
 import { convVariantKernel, defaultConvVariant, weightLayout, type ConvVariant } from './codegen/conv-variant.js';
-import { winogradWeights } from './codegen/winograd-conv-kernel.js';
+import { DIRECT_CONV } from './codegen/direct-conv-kernel.js';
+import { depthToSpaceKernel, elementwiseKernel, gatherLRKernel, storeHRKernel } from './codegen/unfused-kernels.js';
+import { winogradCandidates, winogradWeights } from './codegen/winograd-conv-kernel.js';
 import { srTailKernel, type SRTailKernelSpec } from './codegen/sr-tail-kernel.js';
 import { blockedWeights } from './codegen/weight-layout.js';
 import { elementBytes as bytesPerElement, type KernelParams, type Precision } from './codegen/wgsl-common.js';
-import { FUSED_CONV, FUSED_TAIL, fuseGraph } from './passes/fuse.js';
-import { planMemory, tensorLifetimes, type MemoryPlan } from './passes/memory-plan.js';
+import { convToFusedConv, FUSED_CONV, FUSED_TAIL, fuseGraph } from './passes/fuse.js';
+import { planMemory, planMemoryWithoutReuse, tensorLifetimes, type MemoryPlan } from './passes/memory-plan.js';
 import { inferPathShapes, shapeOf, type ShapeMap } from './passes/path-shapes.js';
 import { scheduleForMemory } from './passes/schedule.js';
 import { specializeForShape } from './passes/specialize.js';
 import { dimConst, dimSym, dimValue } from './symbolic-dim.js';
-import { attrInt, attrInts, type Graph, type Model, type Node } from '../onnx/graph.js';
+import { attrInt, attrInts, attrString, type Graph, type Model, type Node } from '../onnx/graph.js';
 
 export { shapeOf };
 
@@ -73,7 +75,8 @@ export function winogradWeightNames(plans: readonly ShapeClassPlan[]): Set<strin
 
 /** A kernel plus how to fill its Params for `count` patches. */
 export interface PlannedKernel {
-  kind: 'conv' | 'tail';
+  /** conv: a FusedConv; tail: writes the HR output (the fused SR tail, or the unfused store); op: any other unfused operator */
+  kind: 'conv' | 'tail' | 'op';
   /** generated WGSL for the given tail output mode (conv kernels ignore it) */
   generate(output: 'texture' | 'float'): GeneratedKernel;
   /** reads the LR frame texture (binds lr + origins) */
@@ -100,8 +103,18 @@ export interface ShapeClassPlan {
 }
 
 export interface CompileOptions {
-  /** the conv variant per layer (tests try every candidate; a tuner may pick); default: codegen/conv-variant.ts defaultConvVariant */
+  /** the conv variant per layer (tests try every candidate; a tuner may pick); before `conv` and `winograd` */
   convTiling?: (spec: ConvKernelSpec) => ConvVariant | undefined;
+  /** operator fusion (default on); off: one kernel per ONNX operator, the LR patches gathered into the arena */
+  fusion?: boolean;
+  /** the exhaustive schedule search for peak memory (default on); off: the graph's own order */
+  schedule?: boolean;
+  /** tensors share arena bytes by lifetime (default on); off: every tensor its own region */
+  memoryReuse?: boolean;
+  /** conv kernels without a convTiling choice: implicit GEMM (default) or direct */
+  conv?: 'gemm' | 'direct';
+  /** Winograd (the first tiling that fits) for the convs it serves, before `conv` (default off) */
+  winograd?: boolean;
 }
 
 function constVector(graph: Graph, name: string): number[] | null {
@@ -113,29 +126,98 @@ function constVector(graph: Graph, name: string): number[] | null {
 
 export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, halo: number, weights: WeightPack, precision: Precision, options: CompileOptions = {}): ShapeClassPlan {
   const { graph: path, shapes, analysis, input, output } = specializeShapeClass(model, cls, halo);
+  const fusion = options.fusion ?? true;
   // windows of the exhaustive schedule search end where a shape is not a constant (none in an SR path)
   const barriers = new Set([...analysis.tensors].filter(([, t]) => !t.shape || t.shape.includes(null)).map(([name]) => name));
-  const fused = fuseGraph(path, shapes);
-  const unfusable = fused.nodes.find((n) => n.opType !== 'FusedConv' && n.opType !== 'FusedSRTail');
+  // unfused, Conv only changes its representation (FusedConv with nothing fused: the kernels' one conv form)
+  const fused = fusion ? fuseGraph(path, shapes) : convToFusedConv(path);
+  const unfusable = fusion && fused.nodes.find((n) => n.opType !== 'FusedConv' && n.opType !== 'FusedSRTail');
   if (unfusable) throw new Error(`compiled engine: '${unfusable.name}' (${unfusable.opType}) did not fuse; this model is not an exported SR path`);
 
   const elementBytes = bytesPerElement(precision);
-  const inArena = (t: string) => t !== input && t !== output && !fused.initializers.has(t);
+  // unfused, the LR input and the HR output live in the arena too (gathered first, stored from last)
+  const inArena = (t: string) => !fused.initializers.has(t) && (!fusion || (t !== input && t !== output));
   // channel-blocked [N][ceil(C/4)][H][W] x 4 (codegen/wgsl-common.ts): channels padded to a multiple of 4
-  const bytes = (t: string) => {
-    if (!inArena(t)) return 0;
+  const dims = (t: string) => {
     const [, c, h, w] = shapeOf(shapes, t).map((d) => dimValue(d));
     if (c == null || h == null || w == null) throw new Error(`'${t}' has no constant [C, H, W] per patch; the compiled engine plans only fixed shapes`);
+    return [c, h, w];
+  };
+  const bytes = (t: string) => {
+    if (!inArena(t)) return 0;
+    const [c, h, w] = dims(t);
     return elementBytes * 4 * Math.ceil(c / 4) * h * w;
   };
-  const order = scheduleForMemory(fused, bytes, { barriers }).order;
-  const memory = planMemory(tensorLifetimes(order, bytes, inArena));
+  const scheduled = options.schedule ?? true ? scheduleForMemory(fused, bytes, { barriers }).order : fused.nodes;
+  const gather: Node = { name: 'gather_lr', opType: 'GatherLR', domain: '', inputs: [], outputs: [input], attributes: {} };
+  const store: Node = { name: 'store_hr', opType: 'StoreHR', domain: '', inputs: [output], outputs: [], attributes: {} };
+  const order = fusion ? scheduled : [gather, ...scheduled, store];
+  const lifetimes = tensorLifetimes(order, bytes, inArena);
+  const memory = options.memoryReuse ?? true ? planMemory(lifetimes) : planMemoryWithoutReuse(lifetimes);
   // arena offsets in vec4 units (the planner aligns to 16 bytes, a multiple of every unit size)
   const unitElems = (t: string) => memory.offsets.get(t)! / (4 * elementBytes);
   const wOff = (t: string) => weights.offsets.get(t)!;
 
-  const kernels = order.map((node): PlannedKernel => (node.opType === 'FusedConv' ? convStep(node) : tailStep(node)));
+  const kernels = order.map((node): PlannedKernel => {
+    switch (node.opType) {
+      case 'FusedConv': return convStep(node);
+      case 'FusedSRTail': return tailStep(node);
+      case 'StoreHR': return storeStep();
+      default: return opStep(node);
+    }
+  });
   return { shapeClass: cls, fusedOps: order.map(describe), kernels, memory, elementBytes };
+
+  /** An unfused operator on the arena: params inOff (first input), resOff (second), outOff; sizes of input and output. */
+  function opStep(node: Node): PlannedKernel {
+    const out = node.outputs[0];
+    const [c, outH, outW] = dims(out);
+    const [a, b] = node.inputs;
+    const [inH, inW] = node.opType === 'GatherLR' ? [outH, outW] : dims(a).slice(1);
+    let kernel: GeneratedKernel;
+    switch (node.opType) {
+      case 'GatherLR': kernel = gatherLRKernel(halo, outH, outW, precision); break;
+      case 'Relu': kernel = elementwiseKernel({ op: 'relu' }, c, outH, outW, precision); break;
+      case 'Add': case 'Sub': {
+        const constant = fused.initializers.get(b);
+        // generated: x +/- a per-channel constant [1, C, 1, 1], and the sum of two tensors of one shape (no broadcast)
+        if (constant ? constant.dims.length !== 4 || constant.data.length !== c : node.opType === 'Sub' || dims(b).join() !== dims(a).join()) {
+          throw new Error(`${node.name}: only ${node.opType} of a per-channel constant [1, ${c}, 1, 1]${node.opType === 'Add' ? ' or of two tensors of one shape' : ''} is generated`);
+        }
+        kernel = constant
+          ? elementwiseKernel({ op: node.opType === 'Add' ? 'add-constant' : 'sub-constant', constant: Array.from(constant.data as Float32Array) }, c, outH, outW, precision)
+          : elementwiseKernel({ op: 'add' }, c, outH, outW, precision);
+        break;
+      }
+      case 'DepthToSpace': {
+        if (attrString(node, 'mode', 'DCR') !== 'CRD') throw new Error(`${node.name}: only DepthToSpace mode CRD is generated`);
+        kernel = depthToSpaceKernel(c, attrInt(node, 'blocksize', 1), inH, inW, precision);
+        break;
+      }
+      default: throw new Error(`compiled engine: op ${node.opType} (${node.name}) has no unfused kernel`);
+    }
+    const second = b && !fused.initializers.has(b) ? b : '';
+    return {
+      kind: 'op', readsLR: node.opType === 'GatherLR',
+      generate: () => kernel,
+      params: (n) => ({
+        inOff: node.opType === 'GatherLR' ? 0 : unitElems(a) * n, resOff: second ? unitElems(second) * n : 0, outOff: unitElems(out) * n,
+        wOff: 0, bOff: 0, wOffB: 0, bOffB: 0, count: n, inH, inW, outH, outW,
+      }),
+      macsPerPatch: 0,
+    };
+  }
+
+  /** The HR output in the arena -> the centre crops (texture or float). */
+  function storeStep(): PlannedKernel {
+    const [, inH, inW] = dims(output);
+    return {
+      kind: 'tail', readsLR: true,
+      generate: (out) => storeHRKernel(scale, halo, cls.patchH, cls.patchW, precision, out),
+      params: (n) => ({ inOff: unitElems(output) * n, resOff: 0, outOff: 0, wOff: 0, bOff: 0, wOffB: 0, bOffB: 0, count: n, inH, inW, outH: scale * cls.patchH, outW: scale * cls.patchW }),
+      macsPerPatch: 0,
+    };
+  }
 
   function convStep(node: Node): PlannedKernel {
     const x = node.inputs[FUSED_CONV.x];
@@ -143,7 +225,8 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
     const [inC, inH, inW] = shapeOf(shapes, x).slice(1).map((d) => dimValue(d)!);
     const pads = attrInts(node, 'pads')!;
     if (w.dims[2] !== w.dims[3] || pads.some((p) => p !== pads[0])) throw new Error(`${node.name}: only square kernels with equal pads are generated`);
-    const readsLR = x === input;
+    // unfused, the LR patches are in the arena (gathered first)
+    const readsLR = fusion && x === input;
     const spec: ConvKernelSpec = {
       cin: inC, cout: w.dims[0], k: w.dims[2], pad: pads[0], inH, inW,
       relu: attrInt(node, 'relu', 0) === 1, residual: !!node.inputs[FUSED_CONV.residual],
@@ -152,7 +235,8 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
     const res = node.inputs[FUSED_CONV.residual];
     const [outH, outW] = convOutputSize(spec);
     const outShape = shapeOf(shapes, node.outputs[0]).slice(1).map((d) => dimValue(d)!);
-    const variant = options.convTiling?.(spec) ?? defaultConvVariant(spec);
+    const variant = options.convTiling?.(spec) ?? (options.winograd ? winogradCandidates(spec)[0] : undefined)
+      ?? (options.conv === 'direct' ? DIRECT_CONV : defaultConvVariant(spec));
     const wName = node.inputs[FUSED_CONV.w];
     const layout = weightLayout(variant);
     return {
@@ -200,7 +284,7 @@ export function compileShapeClass(model: Model, cls: ShapeClass, scale: number, 
 }
 
 function describe(n: Node): string {
-  if (n.opType === 'FusedSRTail') return 'FusedSRTail';
+  if (n.opType !== 'FusedConv') return n.opType;
   const extras = [attrInt(n, 'relu', 0) ? 'relu' : '', n.inputs[FUSED_CONV.residual] ? 'residual' : '', n.inputs[FUSED_CONV.shift] ? 'shift' : ''].filter(Boolean);
   return `FusedConv${extras.length ? `(${extras.join(',')})` : ''}`;
 }

@@ -1,12 +1,13 @@
 // The demo page around <dydca-player>: a pack gallery (the bundled packs or any URL), engine / compare / overlay /
-// lens controls that mirror the element both ways, the stats readout (from the element's `stats`, kept current by its
-// `frame` and `stats` events: one source) and the PSNR-over-time graph. The URL
-// parameters `pack`, `engine`, `overlay`, `compare` (and `lens`, `autoplay`) set the player on load and are kept current.
+// lens controls that mirror the element both ways, a checkbox per compiler optimization, the stats readout (from the
+// element's `stats`, kept current by its `frame` and `stats` events: one source) and the PSNR-over-time graph. The URL
+// parameters `pack`, `engine`, `overlay`, `compare`, `opt` (and `lens`, `autoplay`) set the player on load and are kept current.
 import { LitElement, html, css } from 'lit';
 import { ENGINE_NAMES, isEngineName, type EngineName } from '../runtime/engine.js';
 import { type DydcaPlayer, type OverlayMode, type PlayerStats } from './dydca-player.js';
 import { OVERLAYS } from './player-controls.js';
 import { formatBytes } from './player-stats.js';
+import { formatOptimizations, isCompiledEngineName, OPTIMIZATION_PRESETS, OPTIMIZATIONS, parseOptimizations, type OptimizationSet } from '../runtime/optimizations.js';
 import './dydca-player.js';
 import './psnr-graph.js';
 
@@ -22,7 +23,7 @@ interface PackFacts { url: string; label: string; facts: string }
 
 export class DemoApp extends LitElement {
   static override properties = {
-    packUrl: { state: true }, engine: { state: true }, compare: { state: true }, overlay: { state: true }, lens: { state: true },
+    packUrl: { state: true }, engine: { state: true }, optimizations: { state: true }, compare: { state: true }, overlay: { state: true }, lens: { state: true },
     stats: { state: true }, gallery: { state: true }, facts: { state: true },
   };
 
@@ -32,6 +33,8 @@ export class DemoApp extends LitElement {
     .controls, .gallery { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 8px 0; }
     .gallery button[aria-current=true] { outline: 2px solid #6aa0ff; }
     .facts { color: #bbb; margin: 4px 0; }
+    .optimizations { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 2px 12px; margin: 8px 0; font-size: 13px; }
+    .optimizations small { color: #999; }
     .readout { font-variant-numeric: tabular-nums; display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 4px 12px; }
     input[type=url] { width: 340px; }
     button, select, input { font: inherit; }
@@ -43,6 +46,8 @@ export class DemoApp extends LitElement {
   protected compare = this.params.get('compare') === '1';
   protected overlay: OverlayMode = (OVERLAYS as readonly string[]).includes(this.params.get('overlay') ?? '') ? this.params.get('overlay') as OverlayMode : 'none';
   protected lens = this.params.get('lens') === '1';
+  /** the compiled engines' optimizations as the player's attribute reads them ('' = the engine's preset) */
+  protected optimizations = this.params.get('opt') ?? '';
   protected stats: PlayerStats | null = null;
   protected gallery: PackFacts[] = [];
   protected facts = '';
@@ -66,14 +71,15 @@ export class DemoApp extends LitElement {
       </div>
       <div class="facts" id="facts">${this.facts}</div>
       <div class="controls">
-        <label>Engine <select id="engine" @change=${(e: Event) => { this.engine = (e.target as HTMLSelectElement).value as EngineName; }}>
+        <label>Engine <select id="engine" @change=${(e: Event) => { this.pickEngine((e.target as HTMLSelectElement).value as EngineName); }}>
           ${ENGINE_NAMES.map((n) => html`<option value=${n} ?selected=${n === this.engine}>${n}</option>`)}</select></label>
         <label><input id="compare" type="checkbox" .checked=${this.compare} @change=${(e: Event) => { this.compare = (e.target as HTMLInputElement).checked; }}> Compare bicubic | SR</label>
         <label><input id="lens" type="checkbox" .checked=${this.lens} @change=${(e: Event) => { this.lens = (e.target as HTMLInputElement).checked; }}> Zoom lens</label>
         <label>Overlay <select id="overlay" @change=${(e: Event) => { this.overlay = (e.target as HTMLSelectElement).value as OverlayMode; }}>
           ${OVERLAYS.map((o) => html`<option value=${o} ?selected=${o === this.overlay}>${o}</option>`)}</select></label>
       </div>
-      <dydca-player src=${this.packUrl} engine=${this.engine} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
+      ${this.optimizationSwitches()}
+      <dydca-player src=${this.packUrl} engine=${this.engine} optimizations=${this.optimizations} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
         @frame=${this.onFrame} @stats=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
         @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }}></dydca-player>
       <div class="facts" id="device-summary">${s?.device ?? ''}</div>
@@ -84,6 +90,7 @@ export class DemoApp extends LitElement {
         <span>startup ${s?.startupMs != null ? `${(s.startupMs / 1000).toFixed(1)} s` : '-'}</span>
         <span>engine ${s?.engine ?? '-'}</span><span>${s?.patches ?? 0} patches</span>
         <span title="model GFLOP/s of SR on this adapter; headroom = that / (the pack's GFLOP per frame x fps), >= 1 predicts real time">SR ${s?.gflopsPerSecond != null ? `${s.gflopsPerSecond.toFixed(1)} GFLOP/s` : '- GFLOP/s'}${s?.realTimeHeadroom != null ? `, ${s.realTimeHeadroom.toFixed(2)}x real time` : ''}</span>
+        <span>${s?.dispatches ?? '-'} dispatches per SR frame</span>
         <span>GPU live ${formatBytes(s?.liveGpuBytes ?? 0)}</span><span>GPU peak ${formatBytes(s?.peakGpuBytes ?? 0)}</span>
         <span>PSNR SR ${formatDb(s?.psnr ?? null)}</span><span>PSNR bicubic ${formatDb(s?.psnrBicubic ?? null)}</span>
       </div>
@@ -96,13 +103,43 @@ export class DemoApp extends LitElement {
     const p = new URLSearchParams(location.search);
     p.set('pack', this.packUrl); p.set('engine', this.engine); p.set('overlay', this.overlay);
     p.set('compare', this.compare ? '1' : '0'); p.set('lens', this.lens ? '1' : '0');
+    if (this.optimizations) p.set('opt', this.optimizations); else p.delete('opt');
     const url = `${location.pathname}?${p.toString()}${location.hash}`;
     if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
   }
 
+  /** The optimizations on: the `opt` list, else the engine's preset (an unknown name: the element reports it). */
+  private activeOptimizations(): OptimizationSet {
+    if (this.optimizations) { try { return parseOptimizations(this.optimizations); } catch { /* shown by the player's error */ } }
+    return new Set(isCompiledEngineName(this.engine) ? OPTIMIZATION_PRESETS[this.engine] : []);
+  }
+
+  /** A checkbox per compiler optimization with its one line; a switch rebuilds the compiled engine's plan. */
+  private optimizationSwitches() {
+    const on = this.activeOptimizations(), compiled = isCompiledEngineName(this.engine);
+    const toggle = (name: (typeof OPTIMIZATIONS)[number]['name'], checked: boolean) => {
+      const next = new Set(on);
+      if (checked) next.add(name); else next.delete(name);
+      this.optimizations = formatOptimizations(next);
+    };
+    return html`<fieldset class="optimizations" id="optimizations" ?disabled=${!compiled}
+      title=${compiled ? 'compiler optimizations of the compiled engine' : 'the compiler optimizations apply to the compiled engines'}>
+      <legend>Compiler optimizations${compiled ? '' : ' (compiled engines only)'}</legend>
+      ${OPTIMIZATIONS.map((o) => html`<label><input type="checkbox" data-optimization=${o.name} .checked=${on.has(o.name)}
+        @change=${(e: Event) => toggle(o.name, (e.target as HTMLInputElement).checked)}> ${o.name} <small>${o.description}</small></label>`)}
+    </fieldset>`;
+  }
+
   /** The element's own controls and keys changed something: the page's controls follow. */
   private onViewChange(e: CustomEvent<{ engine: EngineName; compare: boolean; overlay: OverlayMode; lens: boolean }>): void {
-    ({ engine: this.engine, compare: this.compare, overlay: this.overlay, lens: this.lens } = e.detail);
+    this.pickEngine(e.detail.engine);
+    ({ compare: this.compare, overlay: this.overlay, lens: this.lens } = e.detail);
+  }
+
+  /** Another engine chosen: its own preset of optimizations (the checkboxes start from it again). */
+  private pickEngine(engine: EngineName): void {
+    if (engine !== this.engine) this.optimizations = '';
+    this.engine = engine;
   }
 
   private onPoster(e: CustomEvent<{ manifest: NonNullable<DydcaPlayer['manifest']> }>): void {

@@ -15,13 +15,14 @@ import { playerStyles } from './player-styles.js';
 import { deviceSummary } from './device-summary.js';
 import { psnrReadout, routeShares, viewLabelsTemplate } from './view-labels.js';
 import { badgeFor, srViewHint, type Badge, type ShownState } from './shown-label.js';
+import { isCompiledEngineName, optimizationList } from '../runtime/optimizations.js';
 
 export type { PlayerStats };
 export type OverlayMode = (typeof OVERLAYS)[number];
 
 export class DydcaPlayer extends LitElement {
   static override properties = {
-    src: { type: String, reflect: true }, engine: { type: String, reflect: true }, compare: { type: Boolean, reflect: true },
+    src: { type: String, reflect: true }, engine: { type: String, reflect: true }, optimizations: { type: String, reflect: true }, compare: { type: Boolean, reflect: true },
     overlay: { type: String, reflect: true }, split: { type: Number }, autoplay: { type: Boolean }, lens: { type: Boolean, reflect: true },
     waitForSr: { type: Boolean, attribute: 'wait-for-sr' }, controls: { type: Boolean }, allowedOrigins: { type: String, attribute: 'allowed-origins' },
     statusText: { state: true }, progress: { state: true }, errorMessage: { state: true }, noticeText: { state: true }, tickle: { state: true },
@@ -30,6 +31,8 @@ export class DydcaPlayer extends LitElement {
 
   src = '/demo/manifest.json';
   engine: EngineName = 'compiled';
+  /** the compiled engines' optimizations: `all`, `none` or a comma list of names (src/runtime/optimizations.ts); '' = the engine's preset */
+  optimizations = '';
   compare = false;
   overlay: OverlayMode = 'none';
   /** split line of `compare`, a fraction of the width (bicubic on its left); dragged on the canvas */
@@ -127,7 +130,8 @@ export class DydcaPlayer extends LitElement {
       this._stats = emptyStats(this._stats.engine);
       this.errorMessage = '';
       this.session.reload(this.autoplay);
-    } else if (had('engine') && changed.get('engine' as keyof DydcaPlayer) !== undefined) this.session.startEngine();
+    } else if ((had('engine') && changed.get('engine' as keyof DydcaPlayer) !== undefined)
+      || (had('optimizations') && changed.get('optimizations' as keyof DydcaPlayer) !== undefined && isCompiledEngineName(this.engine))) this.session.startEngine();
     if (had('overlay') && this.overlay !== 'psnr') {
       this.session.pipeline?.psnr.close(); // hr.mp4 is streamed only for the PSNR overlay; its failure goes with it
       if (this.errorFromOverlay) { this.errorMessage = ''; this.errorFromOverlay = false; }
@@ -185,7 +189,8 @@ export class DydcaPlayer extends LitElement {
 
   shown(f: ShownFrame, sr: FrameResult | null): void {
     const now = performance.now(), s = this._stats, t = this.session.gpu?.tracker, isSr = f.kind === 'sr';
-    const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, engine = this.session.engines.engine?.name ?? s.engine;
+    const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, installed = this.session.engines.engine;
+    const engine = installed?.name ?? s.engine;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
     if (sr && isSr && engine !== 'bicubic') {
       if (this.srTimes.engine !== engine) this.srTimes = { engine, ms: [] };
@@ -199,6 +204,7 @@ export class DydcaPlayer extends LitElement {
       engine, device, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
+      optimizations: installed?.optimizations ? optimizationList(installed.optimizations) : [], dispatches: installed?.dispatches ?? null,
     };
     const missing = this.overlay === 'psnr' ? this.session.pipeline?.psnr.missing : null;
     if (missing && this.noticeText !== missing) this.notice(missing);

@@ -1,5 +1,6 @@
 // The player's SR engine: one installed at a time; starting another prepares it (while frames play on with
 // bicubic) and only the latest start installs its engine, the superseded ones are disposed.
+import type { CompiledEngineOptions } from '../runtime/compiled-engine.js';
 import { createEngine } from '../runtime/create-engine.js';
 import { ENGINE_NAMES, isEngineName, type EngineModel, type EngineName, type SREngine } from '../runtime/engine.js';
 
@@ -19,10 +20,10 @@ export class EngineSlot {
     return ++this.epoch;
   }
 
-  /** Creates and prepares `name` for `model`; disposes it and returns null when superseded meanwhile. */
+  /** Creates and prepares `name` for `model` (`opts`: the compiled engines' optimizations); disposes it and returns null when superseded meanwhile. */
   async prepare(epoch: number, name: EngineName, device: GPUDevice, model: EngineModel, modelUrl: string,
-    onProgress: (fraction: number, message: string) => void): Promise<SREngine | null> {
-    const engine = await createEngine(name, device, model);
+    onProgress: (fraction: number, message: string) => void, opts: CompiledEngineOptions = {}): Promise<SREngine | null> {
+    const engine = await createEngine(name, device, model, opts);
     try {
       await engine.prepare((f, m) => { if (this.current(epoch)) onProgress(f, m); });
     } catch (e) {

@@ -11,6 +11,7 @@ import { WorkQueue } from './work-queue.js';
 import { onDeviceLoss, REPEATED_LOSS_WINDOW_MS, type LossState } from './device-loss.js';
 import { formatBytes } from './player-stats.js';
 import { EngineSlot } from './engine-slot.js';
+import { isCompiledEngineName, parseOptimizations } from '../runtime/optimizations.js';
 import { PatchLayoutSource } from './patch-layout-source.js';
 import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
@@ -18,6 +19,8 @@ import { loadingWords } from './shown-label.js';
 export interface SessionHost {
   readonly src: string;
   engine: EngineName;
+  /** the compiled engines' optimizations: `all`, `none`, a comma list, or '' for the engine's preset */
+  readonly optimizations: string;
   readonly allowedOrigins: string;
   readonly waitForSr: boolean;
   readonly isConnected: boolean;
@@ -253,8 +256,10 @@ export class PlayerSession {
       if (!live() || !this.gpu) return;
       this.engineLoading = 'compiling';
       host.status(`compiling the ${name} engine`, 0);
+      // a switch rebuilds the engine's plan; its pipelines come from the device's cache where they were compiled before
+      const opts = host.optimizations && isCompiledEngineName(name) ? { optimizations: parseOptimizations(host.optimizations) } : {};
       const engine = await this.engines.prepare(epoch, name, this.gpu.device, model, head.modelUrl,
-        (f, message) => { if (live()) this.engineLoading = loadingWords(message); host.status(`compiling the ${name} engine: ${message}`, f); });
+        (f, message) => { if (live()) this.engineLoading = loadingWords(message); host.status(`compiling the ${name} engine: ${message}`, f); }, opts);
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
         this.engines.engine = engine;

@@ -35,11 +35,15 @@ export interface PlayerStats extends RealTimeStats {
   dropped: number;
   /** extension: GPU buffers, textures and query sets alive on the player's device (GpuMemoryTracker) */
   liveGpuObjects: number;
+  /** the compiled engine's optimizations on (src/runtime/optimizations.ts), in list order; [] for other engines */
+  optimizations: string[];
+  /** GPU dispatches of the last SR frame (the compiled engines; null for others and before the first) */
+  dispatches: number | null;
 }
 
 export const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
-  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, ...NO_FORECAST,
+  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, optimizations: [], dispatches: null, ...NO_FORECAST,
 });
 
 /** Bytes as people read them. */

@@ -1,4 +1,5 @@
-// The `compiled` and `compiled-f16` engines: run the plans of the compiler driver (src/compiler/compile-shape-class.ts).
+// The `compiled`, `compiled-f16` and `compiled-naive` engines (presets of one set of optimizations, each a switch:
+// ./optimizations.ts): run the plans of the compiler driver (src/compiler/compile-shape-class.ts).
 // prepare() plans every declared shape class, then compiles the distinct pipelines asynchronously through the
 // per-device cache (./pipeline-cache.ts: one pipeline per distinct WGSL, reused by later engines on the same
 // device, so an engine switch back does not recompile); never per frame. Bind groups are built
@@ -13,16 +14,21 @@ import type { ConvVariant } from '../compiler/codegen/conv-variant.js';
 import { PARAMS_WORDS, paramsWords, type Precision } from '../compiler/codegen/wgsl-common.js';
 import { readModel } from '../onnx/model-io.js';
 import type { Model } from '../onnx/graph.js';
-import { compileShapeClass, packWeights, shapeClassKey, winogradWeightNames, type ShapeClass, type ShapeClassPlan, type WeightPack } from '../compiler/compile-shape-class.js';
+import { compileShapeClass, packWeights, type CompileOptions, shapeClassKey, winogradWeightNames, type ShapeClass, type ShapeClassPlan, type WeightPack } from '../compiler/compile-shape-class.js';
 import { groupPatchesByShape } from '../format/patch.js';
 import type { EncodedSR, EngineModel, FrameJob, FrameResult, PatchRect, SREngine } from './engine.js';
 import { toHalfArray } from './half-float.js';
 import type { KernelProgram } from './kernel-program.js';
 import { adapterKey, gpuKernelTimer, tilingFor, tuneConvTilings, type TilingStore } from './conv-tuner.js';
 import { cachedProgram, compilePrograms, defaultCompileConcurrency } from './pipeline-cache.js';
+import { OPTIMIZATION_PRESETS, type CompiledEngineName, type OptimizationName, type OptimizationSet } from './optimizations.js';
 
 export interface CompiledEngineOptions {
-  /** storage precision (math is f32 in all); 'f16-auto': native f16 where the device has shader-f16, else packed; default f32 */
+  /** the preset this engine reports as its name; default from the precision (compiled / compiled-f16) */
+  name?: CompiledEngineName;
+  /** the optimizations on (./optimizations.ts); default: the preset of `name` */
+  optimizations?: OptimizationSet;
+  /** storage precision (math is f32 in all); 'f16-auto': native f16 where the device has shader-f16, else packed; default: f16-auto with the `f16` optimization, else f32 */
   precision?: Precision | 'f16-auto';
   /** conv variant per layer (GEMM tiling or Winograd; tests, tuner); default: the codegen's choice */
   convTiling?: (spec: ConvKernelSpec) => ConvVariant | undefined;
@@ -61,8 +67,12 @@ function groupByClass(patches: PatchRect[]): Map<string, { cls: ShapeClass; patc
 }
 
 export class CompiledEngine implements SREngine {
-  readonly name: 'compiled' | 'compiled-f16';
+  readonly name: CompiledEngineName;
   readonly precision: Precision;
+  /** the optimizations on (f16 exactly when the storage precision is a half one) */
+  readonly optimizations: OptimizationSet;
+  /** GPU dispatches of the last frame encoded or run */
+  private lastDispatches: number | null = null;
   private model: Model | null = null;
   private weights: WeightPack | null = null;
   private weightBuffer: GPUBuffer | null = null;
@@ -73,10 +83,26 @@ export class CompiledEngine implements SREngine {
   private timerInFlight = false;
 
   constructor(private readonly device: GPUDevice, private readonly engineModel: EngineModel, private readonly opts: CompiledEngineOptions = {}) {
-    const want = opts.precision ?? 'f32';
+    const preset = opts.name ?? (opts.precision && opts.precision !== 'f32' ? 'compiled-f16' : 'compiled');
+    const on = new Set<OptimizationName>(opts.optimizations ?? OPTIMIZATION_PRESETS[preset]);
+    const want = opts.precision ?? (on.has('f16') ? 'f16-auto' : 'f32');
     this.precision = want === 'f16-auto' ? (device.features.has('shader-f16') ? 'f16' : 'f16-packed') : want;
     if (this.precision === 'f16' && !device.features.has('shader-f16')) throw new Error('compiled engine: native f16 requested but the device lacks shader-f16 (use f16-packed)');
-    this.name = this.precision === 'f32' ? 'compiled' : 'compiled-f16';
+    if (this.precision === 'f32') on.delete('f16'); else on.add('f16');
+    this.optimizations = on;
+    this.name = opts.name ?? (this.precision === 'f32' ? 'compiled' : 'compiled-f16');
+  }
+
+  /** GPU dispatches per SR frame (the last one encoded or run; null before the first). */
+  get dispatches(): number | null { return this.lastDispatches; }
+
+  /** What the compiler driver reads of the optimizations (and the tuner's or the caller's conv choice). */
+  private compileOptions(): CompileOptions {
+    const on = this.optimizations;
+    return {
+      convTiling: this.tuned ?? this.opts.convTiling, fusion: on.has('fusion'), schedule: on.has('static-plan'),
+      memoryReuse: on.has('static-memory'), conv: on.has('gemm') ? 'gemm' : 'direct', winograd: on.has('winograd'),
+    };
   }
 
   /** The plans per shape class (for reports: fused ops, arena vs naive bytes). */
@@ -125,6 +151,8 @@ export class CompiledEngine implements SREngine {
   }
 
   private readonly planned = new Map<string, { plan: ShapeClassPlan; kernels: GeneratedKernel[] }>();
+  /** every program this engine's classes use, by WGSL (a plan made at run time finds its pipelines here) */
+  private readonly programByCode = new Map<string, Program>();
   /** the tuner's tilings, once prepare() has tuned */
   private tuned: ((spec: ConvKernelSpec) => ConvVariant) | null = null;
 
@@ -135,7 +163,7 @@ export class CompiledEngine implements SREngine {
     if (!p) {
       this.model ??= readModel(this.engineModel.onnx);
       this.weights ??= packWeights(this.model.graph);
-      const plan = compileShapeClass(this.model, cls, this.engineModel.scale, this.engineModel.halo, this.weights, this.precision, { convTiling: this.tuned ?? this.opts.convTiling });
+      const plan = compileShapeClass(this.model, cls, this.engineModel.scale, this.engineModel.halo, this.weights, this.precision, this.compileOptions());
       p = { plan, kernels: plan.kernels.map((k) => k.generate('texture')) };
       this.planned.set(key, p);
     }
@@ -148,6 +176,7 @@ export class CompiledEngine implements SREngine {
     if (have) return have;
     const { plan, kernels } = this.planClass(cls);
     const programs = await Promise.all(kernels.map((k) => cachedProgram(this.device, k)));
+    kernels.forEach((k, i) => this.programByCode.set(k.code, programs[i]));
     // another call may have set this class up while we waited for its pipelines
     const again = this.classes.get(key);
     if (again) return again;
@@ -212,13 +241,43 @@ export class CompiledEngine implements SREngine {
     return groups;
   }
 
-  /** Records one class's dispatches into `pass` (inputs written, buffers reserved). */
-  private encodeClass(pass: GPUComputePassEncoder, rt: ClassRuntime, count: number, lr: GPUTexture, out: GPUTexture | GPUBuffer): void {
+  /** Records one class's dispatches into `pass`, or, when `pass` is a function, each through it (a pass and submit of its own); inputs written, buffers reserved; returns how many. */
+  private encodeClass(pass: GPUComputePassEncoder | ((dispatch: (p: GPUComputePassEncoder) => void) => void), rt: ClassRuntime, count: number, lr: GPUTexture, out: GPUTexture | GPUBuffer): number {
     const groups = this.bindGroups(rt, lr, out);
     rt.plan.kernels.forEach((k, i) => {
       const [program, kernel] = k.kind === 'tail' && out instanceof GPUBuffer ? [rt.floatTail!.program, rt.floatTail!.kernel] : [rt.programs[i], rt.kernels[i]];
-      program.dispatch(pass, groups[i], kernel.workgroups(count));
+      const dispatch = (p: GPUComputePassEncoder) => program.dispatch(p, groups[i], kernel.workgroups(count));
+      if (typeof pass === 'function') pass(dispatch); else dispatch(pass);
     });
+    return rt.plan.kernels.length;
+  }
+
+  /**
+   * Without the static plan (the `static-plan` optimization off), a class's plan is worked out again for the frame
+   * at run time (specialise, shapes, order, memory, kernels, Params, bind groups), its pipelines found by WGSL.
+   */
+  private replan(rt: ClassRuntime): void {
+    const plan = compileShapeClass(this.model!, rt.plan.shapeClass, this.engineModel.scale, this.engineModel.halo, this.weights!, this.precision, this.compileOptions());
+    const kernels = plan.kernels.map((k) => k.generate('texture'));
+    const programs = kernels.map((k) => {
+      const program = this.programByCode.get(k.code);
+      if (!program) throw new Error(`compiled engine: a plan made at run time needs the pipeline '${k.label}', not compiled (internal error)`);
+      return program;
+    });
+    Object.assign(rt, { plan, kernels, programs, bound: null, lastCount: -1 });
+  }
+
+  /** The frame's classes, planned (again, without a static plan), buffers reserved and inputs written: ready to record. */
+  private frameClasses(job: FrameJob): { rt: ClassRuntime; patches: PatchRect[] }[] {
+    const frame = [...groupByClass(job.patches).values()].map((g) => {
+      const rt = this.classes.get(shapeClassKey(g.cls));
+      if (!rt) throw new Error(`compiled engine: shape class ${shapeClassKey(g.cls)} is not compiled; call prepare() (or readyFor()) first`);
+      if (!this.optimizations.has('static-plan')) this.replan(rt);
+      return { rt, patches: g.patches };
+    });
+    this.reserve(frame.map((c) => ({ rt: c.rt, count: c.patches.length })));
+    for (const c of frame) this.writeClassInputs(c.rt, c.patches);
+    return frame;
   }
 
   /** Compiles the shape classes `patches` need beyond the pack's paths (prepare() compiled those), so encode() can record them. */
@@ -227,25 +286,23 @@ export class CompiledEngine implements SREngine {
   }
 
   /**
-   * Records the frame's SR into the caller's encoder (one compute pass; the caller submits). Every shape class
-   * of `job` must be compiled: prepare() compiles the pack's paths, readyFor() any other.
+   * Records the frame's SR into the caller's encoder (one compute pass; the caller submits): with the `one-submit`
+   * optimization only; without it the engine submits each dispatch itself in run(). Every shape class of `job`
+   * must be compiled: prepare() compiles the pack's paths, readyFor() any other.
    */
-  encode(encoder: GPUCommandEncoder, job: FrameJob): EncodedSR {
-    const groups = [...groupByClass(job.patches).values()];
-    const runtimes = groups.map((g) => {
-      const rt = this.classes.get(shapeClassKey(g.cls));
-      if (!rt) throw new Error(`compiled engine: shape class ${shapeClassKey(g.cls)} is not compiled; call prepare() (or readyFor()) first`);
-      return rt;
-    });
-    this.reserve(groups.map((g, i) => ({ rt: runtimes[i], count: g.patches.length })));
-    groups.forEach((g, i) => this.writeClassInputs(runtimes[i], g.patches));
+  get encode(): ((encoder: GPUCommandEncoder, job: FrameJob) => EncodedSR) | undefined {
+    return this.optimizations.has('one-submit') ? (encoder, job) => this.encodeFrame(encoder, job) : undefined;
+  }
+
+  private encodeFrame(encoder: GPUCommandEncoder, job: FrameJob): EncodedSR {
+    const frame = this.frameClasses(job);
     // timestamps only when the read buffer is free: a frame still being read back is not overwritten
     const timer = this.timer && this.timer.read.mapState === 'unmapped' && !this.timerInFlight ? this.timer : null;
     const pass = encoder.beginComputePass({
       label: 'compiled-frame',
       ...(timer ? { timestampWrites: { querySet: timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {}),
     });
-    groups.forEach((g, i) => this.encodeClass(pass, runtimes[i], g.patches.length, job.lr, job.hr));
+    this.lastDispatches = frame.reduce((sum, c) => sum + this.encodeClass(pass, c.rt, c.patches.length, job.lr, job.hr), 0);
     pass.end();
     if (!timer) return { gpuMs: async () => null };
     encoder.resolveQuerySet(timer.set, 0, 2, timer.resolve, 0);
@@ -271,9 +328,22 @@ export class CompiledEngine implements SREngine {
     this.device.pushErrorScope('validation');
     let encoded: EncodedSR;
     try {
-      const encoder = this.device.createCommandEncoder({ label: 'compiled-frame' });
-      encoded = this.encode(encoder, job);
-      this.device.queue.submit([encoder.finish()]);
+      if (this.optimizations.has('one-submit')) {
+        const encoder = this.device.createCommandEncoder({ label: 'compiled-frame' });
+        encoded = this.encodeFrame(encoder, job);
+        this.device.queue.submit([encoder.finish()]);
+      } else {
+        // a submit per dispatch (no GPU timestamps: one pass would not span the frame)
+        const submitOne = (dispatch: (p: GPUComputePassEncoder) => void) => {
+          const encoder = this.device.createCommandEncoder({ label: 'compiled-dispatch' });
+          const pass = encoder.beginComputePass();
+          dispatch(pass);
+          pass.end();
+          this.device.queue.submit([encoder.finish()]);
+        };
+        this.lastDispatches = this.frameClasses(job).reduce((sum, c) => sum + this.encodeClass(submitOne, c.rt, c.patches.length, job.lr, job.hr), 0);
+        encoded = { gpuMs: async () => null };
+      }
     } catch (e) {
       void this.device.popErrorScope().catch(() => undefined);
       throw e;

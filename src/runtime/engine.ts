@@ -57,6 +57,10 @@ export interface SREngine {
    */
   encode?(encoder: GPUCommandEncoder, job: FrameJob): EncodedSR;
   readyFor?(patches: PatchRect[]): Promise<void>;
+  /** The compiled engines: the optimizations on (names of ./optimizations.ts). */
+  readonly optimizations?: ReadonlySet<string>;
+  /** The compiled engines: GPU dispatches of the last SR frame (null before the first). */
+  readonly dispatches?: number | null;
   /** Release every GPU resource the engine holds. */
   dispose(): void;
 }

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { convKernel } from './conv-kernel.js';
 import { bindingDeclarations, storage, uniform, wgslDeclaredBindings, type GeneratedKernel } from './kernel-contract.js';
-import { naiveBinaryKernel, naiveConvKernel, naiveDepthToSpaceKernel, naiveGatherKernel, naiveReluKernel, naiveScatterKernel } from './naive-kernels.js';
+import { directConvKernel } from './direct-conv-kernel.js';
+import { depthToSpaceKernel, elementwiseKernel, gatherLRKernel, storeHRKernel } from './unfused-kernels.js';
 import { srTailKernel } from './sr-tail-kernel.js';
 
 const tail = (output: 'texture' | 'float') => srTailKernel({
@@ -15,13 +16,15 @@ const kernels: [string, GeneratedKernel][] = [
   ['conv from the LR frame', convKernel({ cin: 3, cout: 8, k: 3, pad: 1, inH: 8, inW: 7, relu: false, residual: false, shift: [0.4, 0.45, 0.5], input: { kind: 'lr', halo: 1 }, precision: 'f32' })],
   ['SR tail to texture', tail('texture')],
   ['SR tail to float', tail('float')],
-  ['naive Sub', naiveBinaryKernel('Sub', [1, 3, 8, 8], true)],
-  ['naive Relu', naiveReluKernel([1, 8, 8, 8])],
-  ['naive Conv', naiveConvKernel(3, 8, 3, [1, 1, 1, 1], 8, 8)],
-  ['naive DepthToSpace', naiveDepthToSpaceKernel([1, 12, 4, 4], 2)],
-  ['naive gather', naiveGatherKernel(4, 4, 1)],
-  ['naive scatter to texture', naiveScatterKernel(4, 4, 1, 2, 'texture')],
-  ['naive scatter to float', naiveScatterKernel(4, 4, 1, 2, 'float')],
+  ['direct conv from the arena', directConvKernel({ cin: 8, cout: 16, k: 3, pad: 1, inH: 8, inW: 7, relu: true, residual: true, shift: null, input: { kind: 'arena' }, precision: 'f16-packed' })],
+  ['direct conv from the LR frame', directConvKernel({ cin: 3, cout: 8, k: 5, pad: 2, inH: 8, inW: 7, relu: false, residual: false, shift: [0.4, 0.45, 0.5], input: { kind: 'lr', halo: 1 }, precision: 'f32' })],
+  ['unfused Sub', elementwiseKernel({ op: 'sub-constant', constant: [0.4, 0.45, 0.5] }, 3, 8, 8, 'f32')],
+  ['unfused Relu', elementwiseKernel({ op: 'relu' }, 8, 8, 8, 'f16')],
+  ['unfused Add', elementwiseKernel({ op: 'add' }, 8, 8, 8, 'f32')],
+  ['unfused DepthToSpace', depthToSpaceKernel(3, 2, 4, 4, 'f32')],
+  ['unfused gather', gatherLRKernel(1, 6, 6, 'f32')],
+  ['unfused store to texture', storeHRKernel(2, 1, 4, 4, 'f32', 'texture')],
+  ['unfused store to float', storeHRKernel(2, 1, 4, 4, 'f32', 'float')],
 ];
 
 describe('kernel contract', () => {

@@ -49,3 +49,12 @@ export function planMemory(lifetimes: TensorLifetime[], alignment = 16): MemoryP
     lifetimes,
   };
 }
+
+/** The baseline without a memory plan: every tensor its own region, one after another (what a buffer per tensor takes). */
+export function planMemoryWithoutReuse(lifetimes: TensorLifetime[], alignment = 16): MemoryPlan {
+  const align = (n: number) => Math.ceil(n / alignment) * alignment;
+  const offsets = new Map<string, number>();
+  let end = 0;
+  for (const t of lifetimes) { offsets.set(t.name, end); end += align(t.bytes); }
+  return { offsets, arenaBytes: end, naiveBytes: end, lifetimes };
+}
