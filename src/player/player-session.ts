@@ -14,6 +14,7 @@ import { formatBytes } from './player-stats.js';
 import { EngineSlot } from './engine-slot.js';
 import { PatchLayoutSource } from './patch-layout-source.js';
 import type { PatchRect } from '../format/patch.js';
+import { codedHrSize } from '../format/manifest.js';
 
 export interface SessionHost {
   readonly src: string;
@@ -129,7 +130,8 @@ export class PlayerSession {
       host.status('starting WebGPU');
       // Probe before the player's device exists; a canvas keeps its first context type, so decide once per element.
       if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= (await webgpuCanvasBreaksReadback()) ? 'readback' : 'webgpu-canvas';
-      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) });
+      const coded = codedHrSize(m); // the HR textures' size: the picture and a padded pack's padding
+      this.gpu = await acquireGpu({ maxTextureSize: Math.max(coded.width, coded.height) });
       this.watchDevice(this.gpu);
     }
     host.status('opening the video stream');
