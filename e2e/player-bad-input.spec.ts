@@ -384,7 +384,7 @@ test.describe('sizes are checked before anything is allocated, and a failed load
     return { text, live: (await stats(page)).liveGpuBytes, w };
   }
 
-  test('a manifest claiming 8K frames over a 64x32 lr.mp4', async ({ page }) => {
+  test('a manifest claiming 8K frames over a 64x48 lr.mp4', async ({ page }) => {
     const m = manifest();
     const [lw, lh] = [3840, 2160];
     // a valid layout for the claimed size: 16x16 tiles (path 1)
@@ -394,7 +394,7 @@ test.describe('sizes are checked before anything is allocated, and a failed load
       'manifest.json': withManifest((mm) => { mm.lr.width = lw; mm.lr.height = lh; mm.hr.width = lw * m.scale; mm.hr.height = lh * m.scale; }),
       'patches.json': JSON.stringify({ frames: Array.from({ length: m.frames }, () => frame) }),
     };
-    const { live, w } = await failedLoad(page, files, /lr\.mp4: the video is 64x32 but the manifest says LR frames are 3840x2160/);
+    const { live, w } = await failedLoad(page, files, new RegExp(`lr\\.mp4: the video is ${m.lr.width}x${m.lr.height} but the manifest says LR frames are 3840x2160`));
     expect(live).toBe(0);
     expect(w.pageErrors).toEqual([]);
   });
