@@ -126,6 +126,12 @@ export function codedHrSize(m: Pick<PackManifest, 'lr' | 'scale'>): FrameSize {
   return { width: m.lr.width * m.scale, height: m.lr.height * m.scale };
 }
 
+/** Whether the coded HR size is larger than the picture (the pack is padded). */
+export function isPadded(m: Pick<PackManifest, 'lr' | 'hr' | 'scale'>): boolean {
+  const coded = codedHrSize(m);
+  return coded.width !== m.hr.width || coded.height !== m.hr.height;
+}
+
 /** Problems with the files a schema-valid manifest names, for a reader that opens them from the pack folder on disk. */
 export function localFileProblems(m: PackManifest): string[] {
   return namedFiles(m).filter(([, name]) => !isPlainFileName(name)).map(([where, name]) =>

@@ -6,7 +6,7 @@ import { ENGINE_NAMES, isEngineName, type EngineName } from '../runtime/engine.j
 import { type DydcaPlayer, type OverlayMode, type PlayerStats } from './dydca-player.js';
 import { OVERLAYS } from './player-controls.js';
 import { formatBytes } from './player-stats.js';
-import { codedHrSize } from '../format/manifest.js';
+import { codedHrSize, isPadded } from '../format/manifest.js';
 import './dydca-player.js';
 import './psnr-graph.js';
 
@@ -136,7 +136,7 @@ function packFacts(m: NonNullable<DydcaPlayer['manifest']>): string {
   const gflops = m.gflopsPerFrame;
   // a padded pack codes HR frames larger than the picture (LR x scale): say both, the picture first
   const coded = codedHrSize(m);
-  const hr = `HR ${m.hr.width}x${m.hr.height}${coded.width !== m.hr.width || coded.height !== m.hr.height ? ` (coded ${coded.width}x${coded.height})` : ''}`;
+  const hr = `HR ${m.hr.width}x${m.hr.height}${isPadded(m) ? ` (coded ${coded.width}x${coded.height})` : ''}`;
   return `LR ${m.lr.width}x${m.lr.height} -> ${hr} (x${m.scale}), ${(m.frames / m.fps).toFixed(1)} s at ${m.fps} fps, ` +
     `${m.model.paths.length} paths${gflops ? `, ${gflops.mean.toFixed(1)} GFLOP per frame` : ''}`;
 }
