@@ -1,6 +1,6 @@
 // manifestProblems: a valid manifest passes, and each broken field is named.
 import { describe, expect, it } from 'vitest';
-import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, segmentPatches, type PackManifest, type PatchesFile } from './manifest.js';
+import { codedHrSize, isPadded, localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, segmentPatches, type PackManifest, type PatchesFile } from './manifest.js';
 import { validateLayout, type PatchTuple } from './patch-layout.js';
 
 const valid = {
@@ -18,6 +18,13 @@ const edit = (f: (m: Json) => void): Json => { const m = structuredClone(valid) 
 
 describe('manifestProblems', () => {
   it('accepts a valid manifest', () => expect(manifestProblems(valid)).toEqual([]));
+  it('accepts a padded pack: the picture (hr) smaller than scale x lr, the coded size', () => {
+    const padded = edit((m) => { m.hr = { ...(m.hr as Json), width: 120, height: 60 }; });
+    expect(manifestProblems(padded)).toEqual([]);
+    expect(codedHrSize(padded as unknown as PackManifest)).toEqual({ width: 128, height: 64 });
+    expect(isPadded(padded as unknown as PackManifest)).toBe(true);
+    expect(isPadded(valid as unknown as PackManifest)).toBe(false);
+  });
   it('accepts gflopsPerFrame and model.budget (optional: older packs lack them)', () => {
     expect(manifestProblems(edit((m) => { m.gflopsPerFrame = { mean: 9.1, max: 9.9 }; (m.model as Json).budget = { maxGflopsPerFrame: 10 }; }))).toEqual([]);
   });
@@ -25,7 +32,8 @@ describe('manifestProblems', () => {
     ['wrong format', edit((m) => { m.format = 'x'; }), /format/],
     ['bad sha', edit((m) => { (m.source as Json).sha256 = 'xyz'; }), /sha256/],
     ['scale 5', edit((m) => { m.scale = 5; }), /scale must be 2, 3 or 4/],
-    ['hr not scale x lr', edit((m) => { (m.hr as Json).width = 100; }), /hr size must be scale x lr size/],
+    ['hr wider than scale x lr', edit((m) => { (m.hr as Json).width = 130; }), /hr \(the picture, 130x64\) must fit in scale x lr \(64x32 x2\)/],
+    ['padding as large as the picture', edit((m) => { (m.hr as Json).height = 32; }), /hr \(the picture, 128x32\) must fit in scale x lr .*padded by less than the picture/],
     ['bad codec', edit((m) => { (m.lr as Json).codec = 'h264'; }), /lr\.codec/],
     ['path ids out of order', edit((m) => { ((m.model as Json).paths as Json[])[1].id = 5; }), /model\.paths\[1\]/],
     ['per-frame list too short', edit((m) => { (m.metrics as Json).psnrSRPerFrame = [1]; }), /psnrSRPerFrame/],
