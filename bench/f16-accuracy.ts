@@ -1,9 +1,11 @@
 // `npx tsx bench/f16-accuracy.ts [--pack DIR] [--frames N]`: compiled-f16 against compiled (f32) on a pack's whole
 // frames in Node + Dawn (SwiftShader here: packed halves): per frame the PSNR of each against the HR reference
-// (hr.mp4, the contract's PSNR) and the largest byte difference between their HR frames.
+// (hr.mp4, the contract's PSNR, over the picture: a padded pack's HR frames are coded at LR x scale) and the largest
+// byte difference between their HR frames.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { codedHrSize } from '../src/format/manifest.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
 import { createEngine } from '../src/runtime/create-engine.js';
 import type { EngineModel, PatchRect } from '../src/runtime/engine.js';
@@ -19,7 +21,13 @@ const decode = (file: string, w: number, h: number, fmt: string, bpp: number) =>
   return Array.from({ length: count }, (_, i) => new Uint8Array(raw.subarray(i * w * h * bpp, (i + 1) * w * h * bpp)));
 };
 const lrFrames = decode(m.lr.file, m.lr.width, m.lr.height, 'rgba', 4);
-const hrFrames = decode(m.hr.file, m.hr.width, m.hr.height, 'rgb24', 3);
+const coded = codedHrSize(m);
+// the picture: the top-left hr.width x hr.height of each coded frame
+const picture = (frame: Uint8Array, bpp: number) => Uint8Array.from({ length: m.hr.width * m.hr.height * bpp }, (_, i) => {
+  const p = Math.floor(i / bpp);
+  return frame[(Math.floor(p / m.hr.width) * coded.width + (p % m.hr.width)) * bpp + (i % bpp)];
+});
+const hrFrames = decode(m.hr.file, coded.width, coded.height, 'rgb24', 3).map((f) => picture(f, 3));
 const patches = (JSON.parse(readFileSync(join(dir, m.patches.file), 'utf8')).frames as number[][][]).map((f) => f.map(([x, y, w, h, path]): PatchRect => ({ x, y, w, h, path })));
 const model: EngineModel = { onnx: new Uint8Array(readFileSync(join(dir, m.model.file))), scale: m.scale, halo: m.halo, paths: m.model.paths.map((p: { id: number; patch: [number, number] }) => ({ id: p.id, patch: p.patch })) };
 const device = await nodeGpuDevice();
@@ -32,9 +40,9 @@ try {
     const lr = uploadTexture(device, m.lr.width, m.lr.height, lrFrames[i]);
     const out: Record<string, Uint8Array> = {};
     for (const [k, e] of Object.entries(engines)) {
-      const hr = device.createTexture({ size: [m.hr.width, m.hr.height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC });
+      const hr = device.createTexture({ size: [coded.width, coded.height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC });
       await e.run({ lr, hr, patches: patches[i] });
-      out[k] = rgb(await readTexture(device, hr));
+      out[k] = rgb(await readTexture(device, hr, m.hr));
       hr.destroy();
     }
     const a = psnrRgb8(out.f32, hrFrames[i]), b = psnrRgb8(out.f16, hrFrames[i]);

@@ -211,8 +211,12 @@ test('a site fallback page (HTML, HTTP 200) in place of a pack file is named as 
 });
 
 test('compiled engine: a 32x32 patch plus 16x16 patches renders the same first frame as ort (arena not destroyed mid-pass)', async ({ page }) => {
-  // One 32x32 patch (path 0) and four 16x16 (path 1): the second class needs a bigger arena than the first.
-  const files = layoutOverrides((frames) => { frames[0] = [[0, 0, 32, 32, 0], [32, 0, 16, 16, 1], [48, 0, 16, 16, 1], [32, 16, 16, 16, 1], [48, 16, 16, 16, 1]]; });
+  // One 32x32 patch (path 0) and 16x16 ones (path 1) for the rest of the (padded) LR frame: the second class needs a
+  // bigger arena than the first.
+  const { lr } = manifest();
+  const rest: [number, number, number, number, number][] = [];
+  for (let y = 0; y < lr.height; y += 16) for (let x = 0; x < lr.width; x += 16) if (x >= 32 || y >= 32) rest.push([x, y, 16, 16, 1]);
+  const files = layoutOverrides((frames) => { frames[0] = [[0, 0, 32, 32, 0], ...rest]; });
   const w = await openDemo(page, { engine: 'compiled', files });
   await waitReady(page);
   const compiled = await readFrame(page);
@@ -385,7 +389,7 @@ test.describe('sizes are checked before anything is allocated, and a failed load
     return { text, live: (await stats(page)).liveGpuBytes, w };
   }
 
-  test('a manifest claiming 8K frames over a 64x32 lr.mp4', async ({ page }) => {
+  test('a manifest claiming 8K frames over a 64x48 lr.mp4', async ({ page }) => {
     const m = manifest();
     const [lw, lh] = [3840, 2160];
     // a valid layout for the claimed size: 16x16 tiles (path 1)
@@ -395,7 +399,7 @@ test.describe('sizes are checked before anything is allocated, and a failed load
       'manifest.json': withManifest((mm) => { mm.lr.width = lw; mm.lr.height = lh; mm.hr.width = lw * m.scale; mm.hr.height = lh * m.scale; }),
       'patches.json': JSON.stringify({ frames: Array.from({ length: m.frames }, () => frame) }),
     };
-    const { live, w } = await failedLoad(page, files, /lr\.mp4: the video is 64x32 but the manifest says LR frames are 3840x2160/);
+    const { live, w } = await failedLoad(page, files, new RegExp(`lr\\.mp4: the video is ${m.lr.width}x${m.lr.height} but the manifest says LR frames are 3840x2160`));
     expect(live).toBe(0);
     expect(w.pageErrors).toEqual([]);
   });

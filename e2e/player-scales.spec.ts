@@ -1,5 +1,6 @@
-// The player on x4 and x3 packs (e2e/test-pack.ts: x4 192x96 HR from 48x24 LR, 2 paths, halo 1; x3 likewise with
-// halo 2) in Debian Chromium with WebGPU: the bicubic engine plays x4 at the HR size, and at each scale the compiled
+// The player on x4 and x3 packs (e2e/test-pack.ts: x4 picture 192x108 coded 192x128 from 48x32 LR, 2 paths, halo 1;
+// x3 picture 120x68 coded 120x72 from 40x24 LR) in Debian Chromium with WebGPU: a padded pack shows the picture and
+// measures PSNR over it only, the bicubic engine plays x4 aligned with the HR reference, and at each scale the compiled
 // engine shows frames at the HR size whose output equals onnxruntime-node's on the same frame and patches.
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import type { EngineName } from '../src/runtime/engine.js';
 import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
-import { waitReady, withPlayer } from './player-page.js';
+import { canvasPixels, waitReady, withPlayer } from './player-page.js';
 import { ensureTestPack, routePack, testPackPrefix, type TestPackScale } from './test-pack.js';
 
 const SCALES: TestPackScale[] = [4, 3];
@@ -46,13 +47,56 @@ function frameAfter(page: Page, predicateSrc: string, start: { play: true } | { 
   }), { pred: predicateSrc, start });
 }
 
-const readFrame = (page: Page, which: 'sr' | 'bicubic' | 'hr') => withPlayer(page, async (p, w: 'sr' | 'bicubic' | 'hr') => Array.from(await p.readFrame(w)), which);
+/** An HR texture read back: the picture (as shown and measured), or the whole coded frame with the padding. */
+const readFrame = (page: Page, which: 'sr' | 'bicubic' | 'hr', region: 'picture' | 'coded' = 'picture') =>
+  withPlayer(page, async (p, a: { which: 'sr' | 'bicubic' | 'hr'; region: 'picture' | 'coded' }) => Array.from(await p.readFrame(a.which, a.region)), { which, region });
 const rgb = (rgba: ArrayLike<number>) => Uint8Array.from(Array.from(rgba).filter((_, i) => i % 4 !== 3));
+/** The packer pads the picture (hr) on the right and bottom to LR x scale: the coded size, at least the picture. */
+const coded = (m: PackManifest) => ({ width: m.lr.width * m.scale, height: m.lr.height * m.scale });
+const expectPadded = (m: PackManifest, scale: TestPackScale) => {
+  expect(m.scale).toBe(scale);
+  const c = coded(m);
+  expect(c.width).toBeGreaterThanOrEqual(m.hr.width);
+  expect(c.height).toBeGreaterThanOrEqual(m.hr.height);
+  // the test packs' 16:9 pictures do not fit the patch grid: they are padded (at the bottom)
+  expect(c.width * c.height).toBeGreaterThan(m.hr.width * m.hr.height);
+};
+
+test('a padded pack (x3): the canvas is the picture, and the PSNR shown is over the picture only', async ({ page }) => {
+  const SCALE = 3;
+  const m = manifest(SCALE);
+  expectPadded(m, SCALE);
+  const c = coded(m);
+  await openPlayer(page, 'bicubic', SCALE);
+  const s = await frameAfter(page, 's.frame === 2 && s.psnr !== null', { seekFrame: 2 });
+  const canvas = await withPlayer(page, (p) => { const el = p.shadowRoot!.querySelector('canvas')!; return [el.width, el.height]; }, null);
+  expect(canvas).toEqual([m.hr.width, m.hr.height]);
+  const [bic, hr, bicCoded, hrCoded, shown] = [
+    await readFrame(page, 'sr'), await readFrame(page, 'hr'), await readFrame(page, 'sr', 'coded'), await readFrame(page, 'hr', 'coded'), await canvasPixels(page),
+  ];
+  expect(bic).toHaveLength(m.hr.width * m.hr.height * 4);
+  expect(bicCoded).toHaveLength(c.width * c.height * 4);
+  // the picture is the coded frame's top-left, and it is what the canvas shows
+  const cropped = (rgba: number[]) => rgba.filter((_, i) => (i >> 2) % c.width < m.hr.width && Math.floor((i >> 2) / c.width) < m.hr.height);
+  expect(cropped(bicCoded)).toEqual(bic);
+  expect(cropped(hrCoded)).toEqual(hr);
+  let maxDiff = 0;
+  for (let i = 0; i < shown.length; i++) if (i % 4 !== 3) maxDiff = Math.max(maxDiff, Math.abs(shown[i] - bic[i]));
+  expect(maxDiff).toBeLessThanOrEqual(1);
+  // the page's PSNR is over the picture: equal to the picture's, not the padded frame's
+  const overPicture = psnrRgb8(rgb(bic), rgb(hr));
+  const overCoded = psnrRgb8(rgb(bicCoded), rgb(hrCoded));
+  console.log(`x3 bicubic, frame ${s.frame}: page ${s.psnr!.toFixed(3)} dB; over the picture ${overPicture.toFixed(3)} dB, over the coded frame ${overCoded.toFixed(3)} dB; packer ${m.metrics.psnrBicubicPerFrame[s.frame].toFixed(3)} dB`);
+  expect(s.psnr!).toBeCloseTo(overPicture, 3);
+  expect(Math.abs(overCoded - overPicture)).toBeGreaterThan(0.01);
+  // and near the packer's, which is over the picture too (the page decodes the videos itself, so not equal)
+  expect(Math.abs(overPicture - m.metrics.psnrBicubicPerFrame[s.frame])).toBeLessThan(1);
+});
 
 test('x4 pack: the bicubic engine plays it at the HR size, aligned with the HR reference', async ({ page }) => {
   const SCALE = 4;
   const m = manifest(SCALE);
-  expect([m.scale, m.lr.width * SCALE, m.lr.height * SCALE]).toEqual([SCALE, m.hr.width, m.hr.height]);
+  expectPadded(m, SCALE);
   await openPlayer(page, 'bicubic', SCALE);
   const played = await frameAfter(page, "s.frame >= 3 && s.engine === 'bicubic'", { play: true });
   expect(played.frame).toBeGreaterThanOrEqual(3);
@@ -73,7 +117,7 @@ for (const SCALE of SCALES) test(`x${SCALE} pack: the compiled engine shows fram
   test.setTimeout(600_000);
   const m = manifest(SCALE);
   const dir = dirs.get(SCALE)!;
-  expect([m.scale, m.lr.width * SCALE, m.lr.height * SCALE]).toEqual([SCALE, m.hr.width, m.hr.height]);
+  expectPadded(m, SCALE);
   await openPlayer(page, 'compiled', SCALE);
   // SR on SwiftShader takes seconds a frame, so the 0.5 s clip would end with every frame late: step through
   // frames by seeking instead, which shows each one with SR
@@ -102,7 +146,9 @@ for (const SCALE of SCALES) test(`x${SCALE} pack: the compiled engine shows fram
   const reference = await superResolveFrame(() => ({ session, scale: m.scale, halo: m.halo }), { width, height, data: lr }, layout);
   await session.release();
   const got = await withPlayer(page, async (p, data: number[]) => Array.from(await p.superResolve(Uint8Array.from(data), 0)), rgba);
-  expect(got).toHaveLength(m.hr.width * m.hr.height * 4);
+  // superResolve returns the whole coded frame (the layout tiles the whole padded LR frame), as onnxruntime-node's
+  expect(got).toHaveLength(coded(m).width * coded(m).height * 4);
+  expect(reference.data).toHaveLength(coded(m).width * coded(m).height * 3);
   const gotRgb = rgb(got);
   let maxDiff = 0;
   for (let i = 0; i < gotRgb.length; i++) maxDiff = Math.max(maxDiff, Math.abs(gotRgb[i] - reference.data[i]));

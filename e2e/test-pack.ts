@@ -22,8 +22,9 @@ export function testPackPrefix(scale: TestPackScale = 2): string {
 
 export type TestPackScale = 2 | 3 | 4;
 
-// `dydca pack` arguments after the clip and --out, per scale. x2: HR 128x64, LR 64x32, paths 32/16 px.
-// x3: HR 120x48 (multiples of 3 x 8), LR 40x16, paths 16/8. x4: HR 192x96, LR 48x24, paths 16/8. Halo 1 at x3/x4.
+// `dydca pack` arguments after the clip and --out, per scale. The 16:9 pictures are padded at the bottom to the patch
+// grid (docs/pack-format.md): x2: picture 128x72, LR 64x48 (coded HR 128x96), paths 32/16 px. x3: picture 120x68,
+// LR 40x24 (coded 120x72), paths 16/8. x4: picture 192x108, LR 48x32 (coded 192x128), paths 16/8. Halo 1 at x3/x4.
 const packArgs: Record<TestPackScale, string[]> = {
   2: ['--scale', '2', '--seconds', '0.5', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '60'],
   3: ['--scale', '3', '--seconds', '0.5', '--max-width', '120', '--paths', '2', '--patch', '16', '--steps', '60'],
@@ -36,7 +37,7 @@ export function ensureTestPack(scale: TestPackScale = 2): string {
   if (existsSync(join(dir, 'manifest.json'))) return dir;
   const work = join(root, '.cache', 'e2e');
   mkdirSync(work, { recursive: true });
-  // Natural content (the bundled clip, cut to 128x64 HR and 10 frames): on a synthetic pattern such as
+  // Natural content (the bundled clip, scaled to 128 px wide and cut to 10 frames): on a synthetic pattern such as
   // testsrc2 at this size, chroma subsampling dominates the error and browsers upsample chroma unlike
   // ffmpeg, so a model fitted to ffmpeg's decode loses its gain in the page.
   const clip = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();

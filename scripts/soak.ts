@@ -32,7 +32,7 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-/** The soak pack: 6 s of the bundled clip at 128x64 HR (so SwiftShader keeps up), packed by the real packer with tiny training. */
+/** The soak pack: 6 s of the bundled clip at 128x72 HR (coded 128x96; so SwiftShader keeps up), packed by the real packer with tiny training. */
 const packArgs = ['--scale', '2', '--seconds', '6', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '20'];
 const packDir = join(root, '.cache', 'soak', 'pack');
 

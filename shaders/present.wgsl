@@ -1,8 +1,11 @@
 // Presents the HR frame on the canvas: SR, or a split view (bicubic left of the split line, SR right),
 // with an optional patch overlay (each patch's outline coloured by the path that served it) and an optional zoom
 // lens: a panel of two squares, bicubic | SR, magnifying the region around (lensX, lensY), whose outline is drawn.
+// The textures are the coded HR size; the viewport is the picture (width x height) at their top-left, so reading them at
+// viewport pixel coordinates crops a padded pack's padding; the lens places its panel and clamps its reads by the picture.
 
-struct View { splitX: i32, overlay: u32, patchCount: u32, scale: u32, lensX: i32, lensY: i32, lensSize: i32, zoom: i32 }
+struct View { splitX: i32, overlay: u32, patchCount: u32, scale: u32, lensX: i32, lensY: i32, lensSize: i32, zoom: i32,
+              width: i32, height: i32 }
 
 @group(0) @binding(0) var sr: texture_2d<f32>;
 @group(0) @binding(1) var bicubic: texture_2d<f32>;
@@ -50,7 +53,7 @@ fn fs(@builtin(position) pos: vec4<f32>) -> @location(0) vec4<f32> {
 }
 
 fn lens(px: vec2<i32>, under: vec3<f32>) -> vec3<f32> {
-  let dims = vec2<i32>(textureDimensions(sr));
+  let dims = vec2<i32>(view.width, view.height);
   let size = view.lensSize;
   let zoom = max(view.zoom, 1);
   let centre = vec2<i32>(view.lensX, view.lensY);

@@ -1,6 +1,6 @@
 // manifestProblems: a valid manifest passes, and each broken field is named.
 import { describe, expect, it } from 'vitest';
-import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, segmentPatches, type PackManifest, type PatchesFile } from './manifest.js';
+import { codedHrSize, isPadded, localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, segmentPatches, type PackManifest, type PatchesFile } from './manifest.js';
 import { validateLayout, type PatchTuple } from './patch-layout.js';
 
 const valid = {
@@ -18,8 +18,14 @@ const edit = (f: (m: Json) => void): Json => { const m = structuredClone(valid) 
 
 describe('manifestProblems', () => {
   it('accepts a valid manifest', () => expect(manifestProblems(valid)).toEqual([]));
-  it('accepts a picture padded to the patch grid (hr smaller than scale x lr) and sampled metrics', () => {
-    expect(manifestProblems(edit((m) => { (m.hr as Json).height = 60; (m.hr as Json).width = 126; }))).toEqual([]);
+  it('accepts a padded pack: the picture (hr) smaller than scale x lr, the coded size', () => {
+    const padded = edit((m) => { m.hr = { ...(m.hr as Json), width: 120, height: 60 }; });
+    expect(manifestProblems(padded)).toEqual([]);
+    expect(codedHrSize(padded as unknown as PackManifest)).toEqual({ width: 128, height: 64 });
+    expect(isPadded(padded as unknown as PackManifest)).toBe(true);
+    expect(isPadded(valid as unknown as PackManifest)).toBe(false);
+  });
+  it('accepts sampled metrics (one PSNR per frameStride-th frame)', () => {
     expect(manifestProblems(edit((m) => { m.frames = 3; (m.metrics as Json).frameStride = 2; }))).toEqual([]);
   });
   it('accepts gflopsPerFrame and model.budget (optional: older packs lack them)', () => {
@@ -33,6 +39,7 @@ describe('manifestProblems', () => {
     ['padding larger than the picture', edit((m) => { (m.hr as Json).height = 30; }), /padded by less than the picture/],
     ['frameStride not an integer', edit((m) => { (m.metrics as Json).frameStride = 1.5; }), /metrics\.frameStride/],
     ['per-frame list not one per frameStride-th frame', edit((m) => { (m.metrics as Json).frameStride = 2; }), /one PSNR per 2th frame \(1\); got 2/],
+    ['padding as large as the picture', edit((m) => { (m.hr as Json).height = 32; }), /hr \(the picture, 128x32\) must fit in scale x lr .*padded by less than the picture/],
     ['bad codec', edit((m) => { (m.lr as Json).codec = 'h264'; }), /lr\.codec/],
     ['path ids out of order', edit((m) => { ((m.model as Json).paths as Json[])[1].id = 5; }), /model\.paths\[1\]/],
     ['per-frame list too short', edit((m) => { (m.metrics as Json).psnrSRPerFrame = [1]; }), /psnrSRPerFrame/],

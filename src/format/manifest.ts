@@ -117,6 +117,24 @@ export function namedFiles(m: PackManifest): [where: string, name: string][] {
     ...(m.patches.segments?.files ?? []).map((f, i): [string, string] => [`patches.segments.files[${i}]`, f])];
 }
 
+/** A frame's size in pixels. */
+export interface FrameSize { width: number; height: number }
+
+/**
+ * The size HR frames are coded at: LR x scale, the picture (`hr.width` x `hr.height`) padded on the right and bottom
+ * by edge replication. The SR output, hr.mp4 and every HR texture have this size; what is shown and measured is the
+ * picture at its top-left.
+ */
+export function codedHrSize(m: Pick<PackManifest, 'lr' | 'scale'>): FrameSize {
+  return { width: m.lr.width * m.scale, height: m.lr.height * m.scale };
+}
+
+/** Whether the coded HR size is larger than the picture (the pack is padded). */
+export function isPadded(m: Pick<PackManifest, 'lr' | 'hr' | 'scale'>): boolean {
+  const coded = codedHrSize(m);
+  return coded.width !== m.hr.width || coded.height !== m.hr.height;
+}
+
 /** Problems with the files a schema-valid manifest names, for a reader that opens them from the pack folder on disk. */
 export function localFileProblems(m: PackManifest): string[] {
   return namedFiles(m).filter(([, name]) => !isPlainFileName(name)).map(([where, name]) =>

@@ -8,6 +8,7 @@ import { type DydcaPlayer, type OverlayMode, type PlayerStats } from './dydca-pl
 import { OVERLAYS } from './player-controls.js';
 import { formatBytes } from './player-stats.js';
 import { formatOptimizations, isCompiledEngineName, OPTIMIZATION_PRESETS, OPTIMIZATIONS, parseOptimizations, type OptimizationSet } from '../runtime/optimizations.js';
+import { codedHrSize, isPadded } from '../format/manifest.js';
 import './dydca-player.js';
 import './psnr-graph.js';
 
@@ -174,7 +175,10 @@ export class DemoApp extends LitElement {
 /** The facts a viewer wants before pressing play. */
 function packFacts(m: NonNullable<DydcaPlayer['manifest']>): string {
   const gflops = m.gflopsPerFrame;
-  return `LR ${m.lr.width}x${m.lr.height} -> HR ${m.hr.width}x${m.hr.height} (x${m.scale}), ${(m.frames / m.fps).toFixed(1)} s at ${m.fps} fps, ` +
+  // a padded pack codes HR frames larger than the picture (LR x scale): say both, the picture first
+  const coded = codedHrSize(m);
+  const hr = `HR ${m.hr.width}x${m.hr.height}${isPadded(m) ? ` (coded ${coded.width}x${coded.height})` : ''}`;
+  return `LR ${m.lr.width}x${m.lr.height} -> ${hr} (x${m.scale}), ${(m.frames / m.fps).toFixed(1)} s at ${m.fps} fps, ` +
     `${m.model.paths.length} paths${gflops ? `, ${gflops.mean.toFixed(1)} GFLOP per frame` : ''}`;
 }
 customElements.define('dydca-demo-app', DemoApp);

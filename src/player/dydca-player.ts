@@ -153,17 +153,26 @@ export class DydcaPlayer extends LitElement {
     return this.session.seek(seconds);
   }
 
-  /** Test hook: RGBA8 pixels of the last SR frame (`sr`), the last bicubic (`bicubic`) or the HR reference (`hr`). */
-  readFrame(which: 'sr' | 'bicubic' | 'hr' = 'sr'): Promise<Uint8Array> { return this.session.withPipeline((p) => p.read(which)); }
+  /**
+   * Test hook: RGBA8 pixels of the last SR frame (`sr`), the last bicubic (`bicubic`) or the HR reference (`hr`): the
+   * picture (hr.width x hr.height), as shown and measured, without a padded pack's padding; `coded`: the whole
+   * coded frame (LR x scale) with it.
+   */
+  readFrame(which: 'sr' | 'bicubic' | 'hr' = 'sr', region: 'picture' | 'coded' = 'picture'): Promise<Uint8Array> {
+    return this.session.withPipeline((p) => p.read(which, region));
+  }
 
-  /** Test hook: the current engine on given LR pixels (RGBA8, the pack's LR size) with frame `layoutOf`'s patches. */
+  /**
+   * Test hook: the current engine on given LR pixels (RGBA8, the pack's LR size) with frame `layoutOf`'s patches; the
+   * whole output, the coded size (LR x scale, the padding included: the layout tiles the whole LR frame).
+   */
   superResolve(rgba: Uint8Array<ArrayBuffer>, layoutOf = 0): Promise<Uint8Array> {
     return this.session.withPipeline(async (p) => {
       const engine = this.session.engines.engine;
       if (!engine) throw new Error('player not ready');
       p.writeLr(rgba);
       await p.srChunk(engine, await this.session.layout(layoutOf));
-      return p.read('sr');
+      return p.read('sr', 'coded');
     });
   }
 

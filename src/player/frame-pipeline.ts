@@ -1,6 +1,9 @@
 // One loaded pack on one GPU device: the frame textures, the two decode lanes over one download of lr.mp4 (the
 // frames shown and the frames SR works ahead on), frame import, bicubic, SR in chunks, overlays and presenting.
 // The element and the playback loop decide which frame to show and how; this says how a frame gets on screen.
+// HR textures are the coded size (LR x scale); the canvas, the PSNR and the frames read back are the picture
+// (manifest `hr`) at their top-left: a padded pack's right and bottom padding is never shown nor measured.
+import { codedHrSize, type FrameSize } from '../format/manifest.js';
 import type { PatchRect } from '../format/patch.js';
 import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
 import type { EncodedSR, FrameResult, SREngine } from '../runtime/engine.js';
@@ -17,7 +20,7 @@ export interface ViewOptions { compare: boolean; split: number; overlay: 'none' 
 export interface ShownFrame { index: number; kind: 'sr' | 'bicubic'; psnr: number | null; psnrBicubic: number | null }
 
 export class FramePipeline {
-  /** lrShown: frames shown with bicubic; lrSr: the frame SR works on; sr: its output; hrRef: the PSNR reference */
+  /** lrShown: frames shown with bicubic; lrSr: the frame SR works on; sr: its output; hrRef: the PSNR reference (HR: coded size) */
   readonly textures: { lrShown: GPUTexture; lrSr: GPUTexture; sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture };
   private readonly shownLane: VideoFrameStream;
   private readonly srLane: VideoFrameStream;
@@ -25,6 +28,8 @@ export class FramePipeline {
   private readonly bicubic: BicubicUpscaler;
   private readonly presenter: FramePresenter;
   readonly psnr: PsnrOverlay;
+  /** what the viewer sees and PSNR measures: the top-left hr.width x hr.height of the coded HR textures */
+  readonly picture: FrameSize;
   /** the frame whose SR is in `sr` (complete), or -1 */
   srFrame = -1;
   /** the patch layout of a frame, once patches.json is here (the poster comes before it) */
@@ -46,18 +51,20 @@ export class FramePipeline {
     const lrUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.STORAGE_BINDING;
     const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC;
     const tex = (label: string, w: number, h: number, usage: number) => device.createTexture({ label, size: [w, h], format: 'rgba8unorm', usage });
+    const coded = codedHrSize(m);
     this.textures = {
       lrShown: tex('lr-frame-shown', m.lr.width, m.lr.height, lrUsage), lrSr: tex('lr-frame-sr', m.lr.width, m.lr.height, lrUsage),
-      sr: tex('sr-frame', m.hr.width, m.hr.height, hrUsage), bicubic: tex('bicubic-frame', m.hr.width, m.hr.height, hrUsage),
-      hrRef: tex('hr-reference', m.hr.width, m.hr.height, lrUsage),
+      sr: tex('sr-frame', coded.width, coded.height, hrUsage), bicubic: tex('bicubic-frame', coded.width, coded.height, hrUsage),
+      hrRef: tex('hr-reference', coded.width, coded.height, lrUsage),
     };
-    canvas.width = m.hr.width;
-    canvas.height = m.hr.height;
+    this.picture = { width: m.hr.width, height: m.hr.height };
+    canvas.width = this.picture.width;
+    canvas.height = this.picture.height;
     this.presenter = new FramePresenter(device, canvas, mode);
     // Where a WebGPU canvas breaks readback, importing video frames on the GPU does too: copy them through the CPU.
     this.importer = new FrameImporter(device, mode === 'readback' ? 'cpu-copy' : 'external-texture');
     this.bicubic = new BicubicUpscaler(device, m.scale);
-    this.psnr = new PsnrOverlay(device, this.importer, head.hrUrl, this.textures.hrRef, m.fps);
+    this.psnr = new PsnrOverlay(device, this.importer, head.hrUrl, this.textures.hrRef, this.picture, m.fps);
   }
 
   /** Decodes frame `index` for SR into lrSr (the SR lane decodes ahead of the frames shown). */
@@ -135,7 +142,7 @@ export class FramePipeline {
     const patches = view.overlay === 'patches' && this.layouts ? await this.layouts(index) : [];
     // nothing awaited from here to the caller's submit: the canvas texture is current only within this task
     const presented = this.presenter.encode(encoder, shownTexture, textures.bicubic, {
-      splitX: view.compare ? Math.round(Math.min(1, Math.max(0, view.split)) * m.hr.width) : null,
+      splitX: view.compare ? Math.round(Math.min(1, Math.max(0, view.split)) * this.picture.width) : null,
       showPatches: view.overlay === 'patches', patches, scale: m.scale, lens: view.lens,
     });
     return async () => {
@@ -145,9 +152,13 @@ export class FramePipeline {
     };
   }
 
-  read(which: 'sr' | 'bicubic' | 'hr'): Promise<Uint8Array> {
+  /**
+   * RGBA8 pixels of an HR texture (test hook): the picture, as shown and measured (`region` 'picture'), or the
+   * whole coded frame with a padded pack's padding ('coded': e.g. to compare SR of a whole LR frame).
+   */
+  read(which: 'sr' | 'bicubic' | 'hr', region: 'picture' | 'coded' = 'picture'): Promise<Uint8Array> {
     const t = which === 'sr' ? this.textures.sr : which === 'bicubic' ? this.textures.bicubic : this.textures.hrRef;
-    return readTextureRgba(this.device, t);
+    return readTextureRgba(this.device, t, region === 'picture' ? this.picture : t);
   }
 
   /** Writes RGBA8 pixels as the LR frame SR works on (test hook). */

@@ -1,6 +1,8 @@
 // Draws the HR frame onto the canvas (shaders/present.wgsl): SR, or the bicubic | SR split view, with the
-// optional patch overlay. Normally through a WebGPU canvas context; in `readback` mode (browsers where a WebGPU
-// canvas breaks mapAsync, see canvas-readback-probe.ts) it renders to a texture and copies it to a 2D canvas.
+// optional patch overlay. The canvas is the picture; a padded pack's HR textures are larger and are read at canvas
+// pixel coordinates, so the padding (right and bottom) is cropped. Normally through a WebGPU canvas context; in
+// `readback` mode (browsers where a WebGPU canvas breaks mapAsync, see canvas-readback-probe.ts) it renders to a
+// texture of the canvas size and copies it to a 2D canvas.
 import shaderSource from '../../shaders/present.wgsl?raw';
 import { storage, texture, uniform, type KernelSource } from '../compiler/codegen/kernel-contract.js';
 import { bindGroupFor, bindGroupLayoutFor } from '../runtime/kernel-program.js';
@@ -46,7 +48,7 @@ export class FramePresenter {
       fragment: { module, entryPoint: 'fs', targets: [{ format }] },
       primitive: { topology: 'triangle-list' },
     });
-    this.view = device.createBuffer({ label: 'present-view', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.view = device.createBuffer({ label: 'present-view', size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
   /**
@@ -66,15 +68,16 @@ export class FramePresenter {
     this.device.queue.writeBuffer(this.patchBuffer, 0, flat);
     this.device.queue.writeBuffer(this.view, 0, new Int32Array([
       opts.splitX ?? -1, opts.showPatches ? 1 : 0, patches.length, opts.scale,
-      Math.round(opts.lens?.x ?? 0), Math.round(opts.lens?.y ?? 0), Math.round(opts.lens?.size ?? 0), Math.round(opts.lens?.zoom ?? 1)]));
+      Math.round(opts.lens?.x ?? 0), Math.round(opts.lens?.y ?? 0), Math.round(opts.lens?.size ?? 0), Math.round(opts.lens?.zoom ?? 1),
+      this.canvas.width, this.canvas.height, 0, 0]));
     const bindGroup = bindGroupFor(this.device, this.layout, presentKernel, { sr, bicubic, patches: this.patchBuffer, view: this.view });
     let view: GPUTextureView;
     if (this.context) {
       view = this.context.getCurrentTexture().createView();
     } else {
-      if (!this.target || this.target.width !== sr.width || this.target.height !== sr.height) {
+      if (!this.target || this.target.width !== this.canvas.width || this.target.height !== this.canvas.height) {
         this.target?.destroy();
-        this.target = this.device.createTexture({ label: 'present-target', size: [sr.width, sr.height], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
+        this.target = this.device.createTexture({ label: 'present-target', size: [this.canvas.width, this.canvas.height], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
       }
       view = this.target.createView();
     }

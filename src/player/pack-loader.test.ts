@@ -1,6 +1,7 @@
 // The player's trust policy on URLs: files a manifest names stay in its pack folder or on an allowed origin.
 import { describe, expect, it } from 'vitest';
-import { checkManifestUrl, parseAllowedOrigins, resolvePackFile } from './pack-loader.js';
+import type { PackManifest } from '../format/manifest.js';
+import { checkManifestUrl, parseAllowedOrigins, playbackProblems, resolvePackFile } from './pack-loader.js';
 
 const manifestUrl = 'https://site.example/packs/a/manifest.json';
 const policy = { allowedOrigins: ['https://cdn.example'] };
@@ -59,5 +60,18 @@ describe('parseAllowedOrigins', () => {
   });
   it.each(['a.example', 'https://a.example/path', 'ftp://a.example', '*', 'https://'])('refuses %s', (entry) => {
     expect(() => parseAllowedOrigins(entry)).toThrow(/is not an origin; write scheme:\/\/host\[:port\]/);
+  });
+});
+
+describe('playbackProblems: texture sizes', () => {
+  // a padded pack: the picture (hr) is smaller than the coded HR frame (lr x scale) the textures are made at
+  const pack = (hr: [number, number], lr: [number, number]): PackManifest => ({
+    fps: 20, scale: 2, lr: { width: lr[0], height: lr[1] }, hr: { width: hr[0], height: hr[1] }, model: { paths: [{ id: 0, patch: [16, 16] }] },
+  }) as unknown as PackManifest;
+  it('checks the coded HR size against the device limit, not only the picture', () => {
+    expect(playbackProblems(pack([4090, 2000], [2048, 1008]), 4096)).toEqual([]);
+    expect(playbackProblems(pack([4090, 2000], [2050, 1008]), 4096)).toEqual([
+      'coded HR frames are 4100x2016; this GPU device takes textures up to 4096px a side. Use a pack with a smaller resolution',
+    ]);
   });
 });

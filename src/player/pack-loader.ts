@@ -3,7 +3,7 @@
 // errors say which file and what is wrong. Limits are the format's (src/format/manifest.ts MANIFEST_LIMITS).
 // It is also where the player's trust policy lives: every file a manifest names must lie in the pack's folder, or on
 // an origin the page allowed, and every size is bounded before anything is allocated for it.
-import { MANIFEST_LIMITS, manifestProblems, patchSegmentHeaderProblem, type PackManifest, type PatchSegmentFile } from '../format/manifest.js';
+import { codedHrSize, isPadded, MANIFEST_LIMITS, manifestProblems, patchSegmentHeaderProblem, type FrameSize, type PackManifest, type PatchSegmentFile } from '../format/manifest.js';
 import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
 import type { EngineModel, PatchRect } from '../runtime/engine.js';
 
@@ -164,8 +164,9 @@ async function fetchJson(url: string, what: string, maxBytes: number, onProgress
  */
 export function playbackProblems(m: PackManifest, maxTextureSize: number): string[] {
   const problems: string[] = [];
-  for (const key of ['lr', 'hr'] as const) {
-    const { width, height } = m[key];
+  // the HR textures are the coded size (LR x scale: the picture and its padding), not the picture's
+  const sizes: [string, FrameSize][] = [['lr', m.lr], ['hr', m.hr], ...(isPadded(m) ? [['coded HR', codedHrSize(m)] as [string, FrameSize]] : [])];
+  for (const [key, { width, height }] of sizes) {
     if (width < 1 || height < 1) problems.push(`${key} frames are ${width}x${height}; they need at least 1x1 pixels`);
     else if (width > maxTextureSize || height > maxTextureSize) {
       problems.push(`${key} frames are ${width}x${height}; this GPU device takes textures up to ${maxTextureSize}px a side. Use a pack with a smaller resolution`);

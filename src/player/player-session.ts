@@ -15,6 +15,7 @@ import { isCompiledEngineName, parseOptimizations } from '../runtime/optimizatio
 import { PatchLayoutSource } from './patch-layout-source.js';
 import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
+import { codedHrSize } from '../format/manifest.js';
 
 export interface SessionHost {
   readonly src: string;
@@ -186,7 +187,8 @@ export class PlayerSession {
       // Probed once per page, before any player's device exists; a canvas keeps its first context type, so an
       // element decides once.
       if (typeof navigator !== 'undefined' && navigator.gpu) this.presentMode ??= await pagePresentMode();
-      this.gpu = await acquireGpu({ maxTextureSize: Math.max(m.hr.width, m.hr.height) },
+      const coded = codedHrSize(m); // the HR textures' size: the picture and a padded pack's padding
+      this.gpu = await acquireGpu({ maxTextureSize: Math.max(coded.width, coded.height) },
         (error, attempt) => host.status(`starting WebGPU: asking again (attempt ${attempt + 1}; the browser said: ${error})`));
       this.watchDevice(this.gpu);
     }

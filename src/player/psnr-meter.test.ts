@@ -34,4 +34,29 @@ describe('PsnrMeter (WGSL reduction, Dawn)', () => {
     if (amplitude === 0) expect(pa).toBe(PSNR_CAP_DB);
     for (const t of [ta, tb, tr]) t.destroy();
   });
+
+  // a padded pack's frames: the picture at the top-left, padding right and bottom that PSNR never counts
+  it.each([
+    { w: 40, h: 33, picture: { width: 37, height: 17 } },
+    { w: 32, h: 32, picture: { width: 16, height: 31 } },
+  ])('over the picture only: $w x $h frames, picture $picture.width x $picture.height', async ({ w, h, picture }) => {
+    const device = await nodeGpuDevice();
+    const ref = randomBytes(w * h * 4, w * h);
+    // error everywhere, far larger in the padding: counting any of it would move the PSNR by several dB
+    const a = noisy(ref, 3, 11).map((v, i) => {
+      const x = (i >> 2) % w, y = Math.floor((i >> 2) / w);
+      return x < picture.width && y < picture.height ? v : 255 - ref[i];
+    });
+    const crop = (rgba: Uint8Array) => rgb(Uint8Array.from({ length: picture.width * picture.height * 4 }, (_, i) => {
+      const p = i >> 2;
+      return rgba[((Math.floor(p / picture.width)) * w + (p % picture.width)) * 4 + (i % 4)];
+    }));
+    const [ta, tr] = [a, ref].map((d) => uploadTexture(device, w, h, d));
+    const meter = new PsnrMeter(device);
+    const [pa] = await meter.measure(tr, [ta], picture);
+    expect(pa).toBeCloseTo(psnrRgb8(crop(a), crop(ref)), 4);
+    expect(pa - psnrRgb8(rgb(a), rgb(ref))).toBeGreaterThan(3);
+    expect(() => meter.encode(device.createCommandEncoder(), tr, [ta], { width: w + 1, height: h })).toThrow(/must lie within the \d+x\d+ HR reference/);
+    for (const t of [ta, tr]) t.destroy();
+  });
 });

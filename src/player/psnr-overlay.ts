@@ -1,6 +1,8 @@
 // The PSNR overlay's GPU side: streams hr.mp4 (only while the overlay is on: nothing is fetched otherwise), imports
-// the frame shown into the HR reference texture and measures the shown frame and its bicubic against it.
+// the frame shown into the HR reference texture and measures the shown frame and its bicubic against it, over the
+// picture (a padded pack's textures are the coded size; the padding is never measured).
 // A pack whose hr.mp4 is missing (HTTP 404) plays on: PSNR is null and `missing` says why.
+import type { FrameSize } from '../format/manifest.js';
 import { FrameImporter } from './frame-importer.js';
 import { PsnrMeter } from './psnr-meter.js';
 import { VideoFrameStream } from './video-frame-stream.js';
@@ -14,7 +16,7 @@ export class PsnrOverlay {
   missing: string | null = null;
 
   constructor(private readonly device: GPUDevice, private readonly importer: FrameImporter, private readonly hrUrl: string,
-    private readonly hrRef: GPUTexture, private readonly fps: number) {
+    private readonly hrRef: GPUTexture, private readonly picture: FrameSize, private readonly fps: number) {
     this.meter = new PsnrMeter(device);
   }
 
@@ -31,7 +33,7 @@ export class PsnrOverlay {
         await this.stream.open({ width: this.hrRef.width, height: this.hrRef.height, what: 'HR' });
       }
       await this.importer.encode(encoder, await this.stream.frameAt(index), this.hrRef);
-      const read = this.meter.encode(encoder, this.hrRef, candidates);
+      const read = this.meter.encode(encoder, this.hrRef, candidates, this.picture);
       return async () => { try { return await read(); } catch (e) { throw this.failed(e); } };
     } catch (e) {
       const error = this.failed(e);

@@ -2,13 +2,15 @@
 // bytesPerRow alignment), then packed to width*4 bytes per row. One definition for the player, the
 // presenter's readback mode, the bench harness and the Node tests.
 
+import type { FrameSize } from '../format/manifest.js';
+
 export const paddedRowBytes = (width: number): number => Math.ceil((width * 4) / 256) * 256;
 
-/** Records a copy of `tex` into a new mappable buffer; hand the result to readPackedRgba after submitting. */
-export function encodeTextureReadback(device: GPUDevice, encoder: GPUCommandEncoder, tex: GPUTexture): GPUBuffer {
-  const rowBytes = paddedRowBytes(tex.width);
-  const buffer = device.createBuffer({ label: 'texture-readback', size: rowBytes * tex.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-  encoder.copyTextureToBuffer({ texture: tex }, { buffer, bytesPerRow: rowBytes }, [tex.width, tex.height]);
+/** Records a copy of `tex` (or its top-left `region`) into a new mappable buffer; hand the result to readPackedRgba after submitting. */
+export function encodeTextureReadback(device: GPUDevice, encoder: GPUCommandEncoder, tex: GPUTexture, region: FrameSize = tex): GPUBuffer {
+  const rowBytes = paddedRowBytes(region.width);
+  const buffer = device.createBuffer({ label: 'texture-readback', size: rowBytes * region.height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  encoder.copyTextureToBuffer({ texture: tex }, { buffer, bytesPerRow: rowBytes }, [region.width, region.height]);
   return buffer;
 }
 
@@ -27,10 +29,10 @@ export async function readPackedRgba(buffer: GPUBuffer, width: number, height: n
   }
 }
 
-/** The texture's pixels, RGBA, width*height*4 bytes. */
-export async function readTextureRgba(device: GPUDevice, tex: GPUTexture): Promise<Uint8Array> {
+/** The texture's pixels (or its top-left `region`'s), RGBA, width*height*4 bytes. */
+export async function readTextureRgba(device: GPUDevice, tex: GPUTexture, region: FrameSize = tex): Promise<Uint8Array> {
   const encoder = device.createCommandEncoder({ label: 'texture-readback' });
-  const buffer = encodeTextureReadback(device, encoder, tex);
+  const buffer = encodeTextureReadback(device, encoder, tex, region);
   device.queue.submit([encoder.finish()]);
-  return (await readPackedRgba(buffer, tex.width, tex.height)) as Uint8Array;
+  return (await readPackedRgba(buffer, region.width, region.height)) as Uint8Array;
 }
