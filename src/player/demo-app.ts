@@ -22,6 +22,9 @@ const BUNDLED_PACKS = [
 
 interface PackFacts { url: string; label: string; facts: string }
 
+/** Frames the PSNR graph shows at most (the latest). */
+const GRAPH_POINTS = 3000;
+
 export class DemoApp extends LitElement {
   static override properties = {
     packUrl: { state: true }, engine: { state: true }, optimizations: { state: true }, compare: { state: true }, overlay: { state: true }, lens: { state: true },
@@ -151,7 +154,8 @@ export class DemoApp extends LitElement {
     this.stats = e.detail;
     const { frame, psnr, psnrBicubic } = e.detail;
     if (psnr !== null && psnrBicubic !== null) {
-      this.history = [...this.history.filter((p) => p.frame < frame), { frame, psnr, psnrBicubic }];
+      // the last GRAPH_POINTS frames: a long video's graph stays a window, its memory bounded
+      this.history = [...this.history.filter((p) => p.frame < frame).slice(-(GRAPH_POINTS - 1)), { frame, psnr, psnrBicubic }];
     }
   }
 

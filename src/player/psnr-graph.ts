@@ -16,8 +16,10 @@ export class PsnrGraph extends LitElement {
     const w = 600, h = 160, pad = 24;
     const pts = this.points;
     if (pts.length === 0) return html`<div class="legend">PSNR graph: waiting for frames</div>`;
-    const values = pts.flatMap((p) => [p.psnr, p.psnrBicubic]);
-    const lo = Math.floor(Math.min(...values) - 0.5), hi = Math.ceil(Math.max(...values) + 0.5);
+    // a loop, not Math.min(...values): a long video's points exceed what a call takes as arguments
+    let min = Infinity, max = -Infinity;
+    for (const p of pts) { min = Math.min(min, p.psnr, p.psnrBicubic); max = Math.max(max, p.psnr, p.psnrBicubic); }
+    const lo = Math.floor(min - 0.5), hi = Math.ceil(max + 0.5);
     const f0 = pts[0].frame, f1 = Math.max(f0 + 1, pts[pts.length - 1].frame);
     const x = (f: number) => pad + ((f - f0) / (f1 - f0)) * (w - 2 * pad);
     const y = (v: number) => h - pad - ((v - lo) / (hi - lo)) * (h - 2 * pad);
