@@ -29,27 +29,41 @@ export function runTool(cmd: string, args: string[], stdin?: Uint8Array): Promis
   });
 }
 
+/** Cuts a raw video byte stream into frames of `frameBytes`: `push` returns the frames a chunk of bytes completes. */
+class RawFrameCutter {
+  private current: Uint8Array;
+  private filled = 0;
+  constructor(private readonly frameBytes: number) { this.current = new Uint8Array(frameBytes); }
+
+  push(d: Uint8Array): Uint8Array[] {
+    const done: Uint8Array[] = [];
+    let off = 0;
+    while (off < d.length) {
+      const n = Math.min(this.frameBytes - this.filled, d.length - off);
+      this.current.set(d.subarray(off, off + n), this.filled);
+      this.filled += n; off += n;
+      if (this.filled === this.frameBytes) {
+        done.push(this.current);
+        this.current = new Uint8Array(this.frameBytes);
+        this.filled = 0;
+      }
+    }
+    return done;
+  }
+}
+
 /** Decode: run ffmpeg writing rawvideo to stdout and cut it into frames of `frameBytes`. */
 export function readRawFrames(args: string[], frameBytes: number, onFrame?: (index: number) => void): Promise<{ frames: Uint8Array[]; code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     const frames: Uint8Array[] = [];
-    let current = new Uint8Array(frameBytes);
-    let filled = 0;
+    const cutter = new RawFrameCutter(frameBytes);
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
-      let off = 0;
-      while (off < d.length) {
-        const n = Math.min(frameBytes - filled, d.length - off);
-        current.set(d.subarray(off, off + n), filled);
-        filled += n; off += n;
-        if (filled === frameBytes) {
-          frames.push(current);
-          onFrame?.(frames.length);
-          current = new Uint8Array(frameBytes);
-          filled = 0;
-        }
+      for (const f of cutter.push(d)) {
+        frames.push(f);
+        onFrame?.(frames.length);
       }
     });
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); if (err.length > 64_000) err = err.slice(-32_000); });
@@ -71,22 +85,9 @@ export async function* streamRawFrames(args: string[], frameBytes: number): Asyn
     child.on('error', (e) => { live.delete(child); reject(new Error(`cannot run ffmpeg: ${e.message}; is ffmpeg installed?`)); });
     child.on('close', (code) => { live.delete(child); resolve(code ?? 1); });
   });
-  let current = new Uint8Array(frameBytes);
-  let filled = 0;
+  const cutter = new RawFrameCutter(frameBytes);
   try {
-    for await (const d of child.stdout as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < d.length) {
-        const n = Math.min(frameBytes - filled, d.length - off);
-        current.set(d.subarray(off, off + n), filled);
-        filled += n; off += n;
-        if (filled === frameBytes) {
-          yield current;
-          current = new Uint8Array(frameBytes);
-          filled = 0;
-        }
-      }
-    }
+    for await (const d of child.stdout as AsyncIterable<Buffer>) yield* cutter.push(d);
     const code = await exited;
     if (code !== 0) throw new Error(`ffmpeg failed: ${lastErrorLine(err)}`);
   } finally {
