@@ -11,8 +11,7 @@ import { readCodecString } from '../encode.js';
 import { lastErrorLine, runTool } from '../ffmpeg-process.js';
 import { summarizeFrames, type FrameScores } from '../frame-metrics.js';
 import { mean } from '../../format/psnr.js';
-import { chunkRange, type PackPlan } from '../pack-plan.js';
-import { chunkFiles, chunkId, type ChunkRecord, type JobContext } from './job-context.js';
+import { chunkFiles, chunkId, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
 import { modelCount, type TrainRecord } from './train-stage.js';
 
@@ -20,27 +19,6 @@ export interface PackSummary {
   out: string; manifest: PackManifest; bytes: Record<string, number>;
   /** problems that did not stop the pack (a truncated input), also reported through `progress.warn` */
   warnings: string[];
-}
-
-/** Chunks that make the pack: those with frames, up to the first one cut short (the source ended or is damaged there). */
-export function packedChunks(ctx: Pick<JobContext, 'plan' | 'work'>): { chunks: number[]; frames: number; warnings: string[] } {
-  const { plan, work } = ctx;
-  const chunks: number[] = [];
-  let frames = 0;
-  let error: string | null = null;
-  for (let k = 0; k < plan.chunks; k++) {
-    const rec = work.doneRecord<ChunkRecord>(`chunk-${k}`);
-    error ??= rec.decodeError;
-    if (rec.frames > 0) { chunks.push(k); frames += rec.frames; }
-    const [a, b] = chunkRange(plan, k);
-    if (rec.frames < b - a) break;
-  }
-  const ffmpeg = error !== null ? ` (ffmpeg: ${error})` : '';
-  // a container's frame count can be off by one without a damaged file (an estimate from its duration)
-  const warnings = frames < plan.frames - (plan.probe.frameCount !== null ? 0 : 1)
-    ? [`${plan.input.name} looks truncated or damaged: decoded ${frames} of the ${plan.frames} frames its container declares for the chosen range${ffmpeg}; packing the ${frames} decoded frames`]
-    : error !== null ? [`${plan.input.name}: ffmpeg reported decode errors${ffmpeg}; some frames may be damaged`] : [];
-  return { chunks, frames, warnings };
 }
 
 /** Joins MP4 chunks (each starting with a key frame, same encoder settings) into one file without re-encoding. */

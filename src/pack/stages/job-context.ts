@@ -1,6 +1,6 @@
 // What every pack job gets: the plan, the work folder, progress, and a stop signal. Jobs read and write only the
 // work folder, so any worker that mounts it can run any job of the graph.
-import type { PackPlan } from '../pack-plan.js';
+import { chunkRange, type PackPlan } from '../pack-plan.js';
 import type { ProgressReporter } from '../progress.js';
 import type { WorkFolder } from '../work-folder.js';
 
@@ -34,3 +34,25 @@ export interface ChunkRecord {
 
 /** What a chunk keeps for training besides the frames: their global indices and crop weights (error sampling). */
 export interface TrainMeta { frames: number[]; weights: number[][] | null }
+
+/** Chunks that make the pack: those with frames, up to the first one cut short (the source ended or is damaged there).
+ * Every stage after the chunks reads this set, so training, metrics and the pack agree on the frames. */
+export function packedChunks(ctx: Pick<JobContext, 'plan' | 'work'>): { chunks: number[]; frames: number; warnings: string[] } {
+  const { plan, work } = ctx;
+  const chunks: number[] = [];
+  let frames = 0;
+  let error: string | null = null;
+  for (let k = 0; k < plan.chunks; k++) {
+    const rec = work.doneRecord<ChunkRecord>(`chunk-${k}`);
+    error ??= rec.decodeError;
+    if (rec.frames > 0) { chunks.push(k); frames += rec.frames; }
+    const [a, b] = chunkRange(plan, k);
+    if (rec.frames < b - a) break;
+  }
+  const ffmpeg = error !== null ? ` (ffmpeg: ${error})` : '';
+  // a container's frame count can be off by one without a damaged file (an estimate from its duration)
+  const warnings = frames < plan.frames - (plan.probe.frameCount !== null ? 0 : 1)
+    ? [`${plan.input.name} looks truncated or damaged: decoded ${frames} of the ${plan.frames} frames its container declares for the chosen range${ffmpeg}; packing the ${frames} decoded frames`]
+    : error !== null ? [`${plan.input.name}: ffmpeg reported decode errors${ffmpeg}; some frames may be damaged`] : [];
+  return { chunks, frames, warnings };
+}

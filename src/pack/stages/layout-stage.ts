@@ -20,11 +20,11 @@ import { regionPsnr } from '../region-psnr.js';
 import { splitFrame, type PatchScorer } from '../splitter.js';
 import { TrainingStore } from '../training-store.js';
 import { bicubicScorer } from './chunk-stage.js';
-import { chunkFiles, type ChunkRecord, type JobContext, type TrainMeta } from './job-context.js';
+import { chunkFiles, packedChunks, type JobContext, type TrainMeta } from './job-context.js';
 
 export async function runLayoutJob(ctx: JobContext): Promise<void> {
   const { plan, work } = ctx;
-  const chunks = Array.from({ length: plan.chunks }, (_, k) => k).filter((k) => work.doneRecord<ChunkRecord>(`chunk-${k}`).frames > 0);
+  const { chunks } = packedChunks(ctx);
   const store = new TrainingStore(chunks.map((k) => work.path(chunkFiles(k).train)), plan.lrWidth, plan.lrHeight, plan.scale);
   try {
     const frames: TrainingFrame[] = Array.from({ length: store.length }, (_, i) => ({ ...store.frame(i) }));

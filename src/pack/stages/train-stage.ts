@@ -17,7 +17,7 @@ import { budgetInput } from '../pack-options.js';
 import type { PackPlan } from '../pack-plan.js';
 import { TrainingStore } from '../training-store.js';
 import { writeFileAtomic } from '../work-folder.js';
-import { chunkFiles, type ChunkRecord, type JobContext, type TrainMeta } from './job-context.js';
+import { chunkFiles, packedChunks, type JobContext, type TrainMeta } from './job-context.js';
 
 /** The done record of a train job. */
 export interface TrainRecord { model: number; file: string; spec: DynamicSRSpec; stepsDone: number; seconds: number }
@@ -30,16 +30,11 @@ export function modelCount(plan: PackPlan): number {
 /** Work file of model m (Dy-DCA's single model is model.onnx, as in the pack). */
 export const modelFile = (plan: PackPlan, m: number): string => (plan.method === 'dydca' ? 'model.onnx' : `model-${m}.onnx`);
 
-/** Chunks that hold frames, in order (from their done records). */
-export function filledChunks(ctx: Pick<JobContext, 'plan' | 'work'>): number[] {
-  return Array.from({ length: ctx.plan.chunks }, (_, k) => k).filter((k) => ctx.work.doneRecord<ChunkRecord>(`chunk-${k}`).frames > 0);
-}
-
 /** Every frame's patches as cost summaries (shape and path with a count), chunk by chunk: what the budget needs. */
 function layoutCosts(ctx: JobContext): CostedPatch[][] {
   const out: CostedPatch[][] = [];
   const shared = new Map<string, CostedPatch[]>();
-  for (const k of filledChunks(ctx)) {
+  for (const k of packedChunks(ctx).chunks) {
     for (const ps of ctx.work.readJson<PatchSegmentFile>(chunkFiles(k).layout).frames) {
       const counts = new Map<string, number>();
       for (const [, , w, h, path] of ps) { const key = `${path}:${w}:${h}`; counts.set(key, (counts.get(key) ?? 0) + 1); }
@@ -59,7 +54,7 @@ function layoutCosts(ctx: JobContext): CostedPatch[][] {
 export async function runTrainJob(ctx: JobContext, m: number): Promise<TrainRecord> {
   const { plan, work, progress, signal } = ctx;
   const o = plan.options, s = plan.scale;
-  const chunks = filledChunks(ctx);
+  const chunks = packedChunks(ctx).chunks;
   const store = new TrainingStore(chunks.map((k) => work.path(chunkFiles(k).train)), plan.lrWidth, plan.lrHeight, s);
   try {
     // the store frames' patches and weights, from each chunk's layout and training metadata
