@@ -17,8 +17,9 @@ export interface PackManifest {
    * the whole picture (x = y = 0, width x height = hr); packs made before that cropped the centre.
    */
   crop: { scaledWidth: number; scaledHeight: number; x: number; y: number; width: number; height: number };
-  lr: { width: number; height: number; file: string; codec: string };
-  hr: { width: number; height: number; file: string; codec: string; lossless: boolean };
+  /** `playlist`, `segments`: the stream as CMAF segments behind an HLS media playlist (docs/pack-format.md) */
+  lr: { width: number; height: number; file: string; codec: string; playlist?: string; segments?: MediaSegments };
+  hr: { width: number; height: number; file: string; codec: string; lossless: boolean; playlist?: string; segments?: MediaSegments };
   method: 'dydca' | 'nas' | 'stdo';
   /** baselines: `files[k]` is a single-path model serving path id k; `file` = files[0] */
   /** `budget`: `--max-gflops-per-frame` when the packer sized the paths to it (gflopsPerFrame.max <= it) */
@@ -47,6 +48,12 @@ export interface PackManifest {
 export interface PatchesFile { frames: [number, number, number, number, number][][] }
 
 export interface PatchSegments { frames: number; files: string[] }
+
+/**
+ * A stream cut into CMAF segments: `init` (ftyp + moov) and `files[k]` (moof + mdat), segment k holding frames
+ * [k * frames, (k + 1) * frames) and starting with a key frame; `bytes[k]`: the size of files[k].
+ */
+export interface MediaSegments { frames: number; init: string; files: string[]; bytes: number[] }
 
 /** One segment file of the patch layout: frames firstFrame .. firstFrame + frames.length - 1. */
 export interface PatchSegmentFile { firstFrame: number; frames: PatchesFile['frames'] }

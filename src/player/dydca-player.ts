@@ -16,6 +16,7 @@ import { deviceSummary } from './device-summary.js';
 import { psnrReadout, routeShares, viewLabelsTemplate } from './view-labels.js';
 import { badgeFor, srViewHint, type Badge, type ShownState } from './shown-label.js';
 import { isCompiledEngineName, optimizationList } from '../runtime/optimizations.js';
+import { playerState, waitingWords, type PlayerState } from './stream-state.js';
 
 export type { PlayerStats };
 export type OverlayMode = (typeof OVERLAYS)[number];
@@ -60,13 +61,20 @@ export class DydcaPlayer extends LitElement {
   private _stats: PlayerStats = emptyStats('compiled');
   private readonly throughput = new SrThroughput();
   private errorFromOverlay = false;
+  private lastState: PlayerState = 'loading';
   /** SR time of the last whole SR frames of one engine, for stats.device */
   private srTimes: { engine: string; ms: number[] } = { engine: '', ms: [] };
 
   get stats(): PlayerStats {
     const t = this.session.gpu?.tracker; // read now: after a failed load or a removal it shows what is still held
     return { ...this._stats, dropped: this.session.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
-      badge: this.badge()?.text ?? null };
+      badge: this.badge()?.text ?? null, state: this.state, bufferedSeconds: this.session.bufferedSeconds(), bytesFetched: this.session.net.bytesFetched };
+  }
+  /** What the player is doing (stats.state). */
+  get state(): PlayerState {
+    const session = this.session;
+    return playerState({ error: this.errorMessage !== '', frame: this._stats.frame, playing: session.isPlaying, buffering: session.isBuffering,
+      offline: session.net.offline, ended: session.playback?.ended ?? false });
   }
   /** Words over the video: compare and lens sides, the patch-route legend, the PSNR readout (view-labels.ts). */
   private labels() {
@@ -95,6 +103,7 @@ export class DydcaPlayer extends LitElement {
   override render() {
     const m = this.manifest, s = this._stats, badge = this.badge();
     const hint = m && !this.errorMessage ? srViewHint(this, this.shownState()) : null;
+    const waiting = waitingWords(this.state, this.session.bufferedSeconds(), this.session.net.state === 'retrying' ? this.session.net.lastProblem : null);
     return html`
       <div class="stage" @pointerdown=${this.ui.pointerDown} @pointermove=${this.ui.pointerMove} @pointerup=${this.ui.pointerUp}>
         <canvas part="canvas" width="320" height="180"></canvas>
@@ -104,13 +113,18 @@ export class DydcaPlayer extends LitElement {
         ${this.errorMessage ? html`<div class="error" role="alert">${this.errorMessage}</div>` : ''}
         ${this.noticeText && !this.errorMessage ? html`<div class="notice" role="status">${this.noticeText}</div>` : ''}
         ${hint ? html`<div class="hint" part="hint">${hint}</div>` : ''}
+        ${waiting && !this.errorMessage ? html`<div class="waiting" part="waiting" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>${waiting}</div>` : ''}
       </div>
       ${this.controls && m ? controlsTemplate({ playing: this.isPlaying, frame: s.frame, frames: m.frames, fps: m.fps, compare: this.compare,
         lens: this.lens, overlay: this.overlay, badge }, (a) => this.ui.act(a), (f) => void this.seek(f / m.fps)) : ''}`;
   }
 
+  private readonly onNetwork = () => this.streamChanged();
+
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('online', this.onNetwork);
+    window.addEventListener('offline', this.onNetwork);
     if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
     this.addEventListener('keydown', this.ui.onKey);
     if (this.hasUpdated && this.src && !this.isReady) this.session.reload(this.autoplay); // re-appended: at the frame it showed
@@ -118,6 +132,8 @@ export class DydcaPlayer extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('online', this.onNetwork);
+    window.removeEventListener('offline', this.onNetwork);
     this.removeEventListener('keydown', this.ui.onKey);
     this.notice('');
     this.session.detach();
@@ -139,8 +155,8 @@ export class DydcaPlayer extends LitElement {
     if ((had('compare') || had('overlay') || had('split') || had('lens')) && !this.isPlaying) this.reshow();
   }
 
-  play(): void { this.session.play(); this.tickle++; }
-  pause(): void { this.session.pause(); this.session.refineAtRest(); this.tickle++; }
+  play(): void { this.session.play(); this.tickle++; this.noteState(); }
+  pause(): void { this.session.pause(); this.session.refineAtRest(); this.tickle++; this.noteState(); }
 
   /**
    * Shows the nearest frame to `seconds` (clamped to the video); playing continues from there. Anything but a finite
@@ -188,6 +204,12 @@ export class DydcaPlayer extends LitElement {
     this.dispatchEvent(new CustomEvent('stats', { detail: this.stats })); // what loads changes the badge and GPU memory
   }
   emit(name: string, detail?: unknown): void { this.tickle++; this.dispatchEvent(new CustomEvent(name, { detail })); }
+  /** Buffering or the network changed: the page's words and `statechange` (detail = stats) follow. */
+  streamChanged(): void { this.tickle++; this.noteState(); }
+  private noteState(): void {
+    const state = this.state;
+    if (state !== this.lastState) { this.lastState = state; this.dispatchEvent(new CustomEvent('statechange', { detail: this.stats })); }
+  }
 
   notice(text: string, lifetime: 'keep' | 'fade' = 'keep'): void {
     if (this.noticeTimer !== null) clearTimeout(this.noticeTimer);
@@ -219,6 +241,7 @@ export class DydcaPlayer extends LitElement {
     if (missing && this.noticeText !== missing) this.notice(missing);
     this.tickle++; // the controls bar shows the new time and badge
     this.dispatchEvent(new CustomEvent('frame', { detail: this.stats }));
+    this.noteState();
   }
 
   fail(e: unknown): void {
@@ -228,6 +251,7 @@ export class DydcaPlayer extends LitElement {
     this.errorMessage = message;
     this.errorFromOverlay = e instanceof PsnrOverlayError;
     this.dispatchEvent(new CustomEvent('error', { detail: { message }, composed: true }));
+    this.noteState();
   }
 }
 

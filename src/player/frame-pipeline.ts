@@ -13,6 +13,8 @@ import { FramePresenter, type LensView, type PresentMode } from './frame-present
 import type { PackHead } from './pack-loader.js';
 import { PsnrOverlay } from './psnr-overlay.js';
 import { VideoFrameStream } from './video-frame-stream.js';
+import type { NetworkFetcher } from './network-fetcher.js';
+import { videoSource } from './video-sources.js';
 
 /** What the viewer asked to see on top of the frame. */
 export interface ViewOptions { compare: boolean; split: number; overlay: 'none' | 'psnr' | 'patches'; lens: LensView | null }
@@ -35,16 +37,16 @@ export class FramePipeline {
   /** the patch layout of a frame, once patches.json is here (the poster comes before it) */
   layouts: ((index: number) => Promise<PatchRect[]>) | null = null;
 
-  static async open(device: GPUDevice, head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode): Promise<FramePipeline> {
+  static async open(device: GPUDevice, head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, net: NetworkFetcher): Promise<FramePipeline> {
     const m = head.manifest;
-    const stream = new VideoFrameStream(head.lrUrl, m.fps);
+    const stream = new VideoFrameStream(videoSource(head, 'lr', net));
     try {
       await stream.open({ width: m.lr.width, height: m.lr.height, what: 'LR' });
-      return new FramePipeline(device, head, canvas, mode, stream);
+      return new FramePipeline(device, head, canvas, mode, stream, net);
     } catch (e) { stream.close(); throw e; }
   }
 
-  private constructor(private readonly device: GPUDevice, readonly head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, stream: VideoFrameStream) {
+  private constructor(private readonly device: GPUDevice, readonly head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, stream: VideoFrameStream, net: NetworkFetcher) {
     const m = head.manifest;
     this.shownLane = stream;
     this.srLane = stream.fork();
@@ -64,8 +66,17 @@ export class FramePipeline {
     // Where a WebGPU canvas breaks readback, importing video frames on the GPU does too: copy them through the CPU.
     this.importer = new FrameImporter(device, mode === 'readback' ? 'cpu-copy' : 'external-texture');
     this.bicubic = new BicubicUpscaler(device, m.scale);
-    this.psnr = new PsnrOverlay(device, this.importer, head.hrUrl, this.textures.hrRef, this.picture, m.fps);
+    this.psnr = new PsnrOverlay(device, this.importer, () => videoSource(head, 'hr', net), this.textures.hrRef, this.picture);
   }
+
+  /**
+   * Lane `lane` (the frames shown, or SR working ahead) wants frame `index` next: its data is fetched if it is not
+   * here. Whether it can be decoded without waiting for the network.
+   */
+  wantFrame(index: number, lane: 'shown' | 'sr'): boolean { return (lane === 'shown' ? this.shownLane : this.srLane).wantFrame(index); }
+
+  /** Seconds of LR video from frame `index` on that are here (the buffer ahead). */
+  bufferedSeconds(index: number): number { return this.shownLane.source.bufferedSeconds(index); }
 
   /** Decodes frame `index` for SR into lrSr (the SR lane decodes ahead of the frames shown). */
   async decodeForSr(index: number): Promise<void> {

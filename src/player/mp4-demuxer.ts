@@ -1,11 +1,14 @@
-// Fetches an MP4 progressively and demuxes its first video track with mp4box.js into EncodedVideoChunks
-// plus the VideoDecoderConfig; samples become available while the download is still running.
+// A progressive MP4 (a pack's lr.mp4 / hr.mp4 without segments) as an EncodedVideoSource: fetched from its first
+// byte through the NetworkFetcher (stalls and dropped connections resume from the byte reached) and demuxed with
+// mp4box.js while it downloads. It keeps every sample: older packs, whose streams are one file, hold their whole
+// encoded video in memory; segmented packs (segmented-demuxer.ts) do not.
 import { createFile, DataStream, Endianness, MP4BoxBuffer, type Movie, type Sample } from 'mp4box';
-import { fetchOk } from './pack-loader.js';
+import { DECODE_LOOKAHEAD, type DemuxedSample, type EncodedVideoSource } from './encoded-video-source.js';
+import type { NetworkFetcher } from './network-fetcher.js';
 
-export interface DemuxedSample { chunk: EncodedVideoChunk; isKey: boolean; timestampUs: number }
+export type { DemuxedSample };
 
-export class Mp4Demuxer {
+export class Mp4Demuxer implements EncodedVideoSource {
   readonly samples: DemuxedSample[] = [];
   config: VideoDecoderConfig | null = null;
   complete = false;
@@ -15,8 +18,11 @@ export class Mp4Demuxer {
   bytesTotal: number | null = null;
   private waiters: (() => void)[] = [];
   private readonly abort = new AbortController();
+  private readonly lanes = new Set<object>();
+  /** the earliest presentation timestamp seen (frame 0), from the first samples */
+  private firstUs: number | null = null;
 
-  constructor(readonly url: string) {}
+  constructor(readonly url: string, private readonly fps: number, private readonly net: NetworkFetcher, private readonly what = 'video') {}
 
   /** Starts the download; resolves once the decoder config (moov) is known. */
   async open(): Promise<VideoDecoderConfig> {
@@ -42,6 +48,8 @@ export class Mp4Demuxer {
         const timestampUs = Math.round((1e6 * s.cts) / s.timescale);
         const chunk = new EncodedVideoChunk({ type: s.is_sync ? 'key' : 'delta', timestamp: timestampUs, duration: Math.round((1e6 * s.duration) / s.timescale), data: s.data });
         this.samples.push({ chunk, isKey: s.is_sync, timestampUs });
+        // frame 0 is the earliest of the first few samples in decode order (B-frames come after their reference)
+        if (this.samples.length <= 8) this.firstUs = Math.min(this.firstUs ?? timestampUs, timestampUs);
       }
       this.wake();
     };
@@ -54,32 +62,40 @@ export class Mp4Demuxer {
     return this.config;
   }
 
+  sample(p: number): DemuxedSample | null { return this.samples[p] ?? null; }
+
+  total(): number | null { return this.complete ? this.samples.length : null; }
+
+  keyFor(frame: number): number {
+    let key = 0;
+    for (let i = 0; i < this.samples.length; i++) if (this.samples[i].isKey && this.frameIndex(this.samples[i].timestampUs) <= frame) key = i;
+    return key;
+  }
+
+  frameIndex(timestampUs: number): number { return Math.round(((timestampUs - (this.firstUs ?? 0)) * this.fps) / 1e6); }
+
+  need(_frame: number, lane: object): void { this.lanes.add(lane); }
+
+  /** The file streams from its first byte: a frame is here once the samples after it are (or the file ended). */
+  hasFrame(frame: number): boolean { return this.complete || this.samples.length > frame + DECODE_LOOKAHEAD; }
+
+  bufferedSeconds(frame: number): number { return Math.max(0, (this.samples.length - frame) / this.fps); }
+
   /** Resolves when more samples arrive, the download completes, or it fails. */
   changed(): Promise<void> { return new Promise((resolve) => this.waiters.push(resolve)); }
 
-  close(): void { this.abort.abort(); this.wake(); }
+  release(lane: object): void {
+    this.lanes.delete(lane);
+    if (this.lanes.size === 0) { this.abort.abort(); this.wake(); }
+  }
 
   private async download(file: ReturnType<typeof createFile>): Promise<void> {
-    let offset = 0;
     try {
-      const response = await fetchOk(this.url, 'video', { signal: this.abort.signal });
-      if (!response.body) throw new Error(`The video at ${this.url} came with no body (HTTP ${response.status}); check the server`);
-      const declared = Number(response.headers.get('content-length'));
-      this.bytesTotal = declared > 0 ? declared : null;
-      const reader = response.body.getReader();
-      for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try { chunk = await reader.read(); } catch (e) {
-          if (this.abort.signal.aborted) return;
-          throw new Error(`The download of the video at ${this.url} broke off after ${offset} bytes (${(e as Error).message}); check the connection and reload`);
-        }
-        const { done, value } = chunk;
-        if (done) break;
-        const copy = value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
-        file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy, offset));
-        offset += value.byteLength;
-        this.bytesLoaded = offset;
-      }
+      await this.net.stream(this.url, this.what, (chunk) => {
+        const copy = chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength) as ArrayBuffer;
+        file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy, this.bytesLoaded));
+        this.bytesLoaded += chunk.byteLength;
+      }, { signal: this.abort.signal, onResponse: (n) => { this.bytesTotal = n; } });
       file.flush();
       this.complete = true;
       this.wake();
@@ -93,7 +109,7 @@ export class Mp4Demuxer {
 }
 
 /** The avcC/hvcC/vpcC/av1C box body, which WebCodecs wants as `description`. */
-function decoderDescription(trak: ReturnType<ReturnType<typeof createFile>['getTrackById']>): Uint8Array | undefined {
+export function decoderDescription(trak: ReturnType<ReturnType<typeof createFile>['getTrackById']>): Uint8Array | undefined {
   for (const entry of trak.mdia.minf.stbl.stsd.entries) {
     const e = entry as unknown as Record<string, { write(s: DataStream): void } | undefined>;
     const box = e.avcC ?? e.hvcC ?? e.vpcC ?? e.av1C;

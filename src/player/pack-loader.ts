@@ -6,6 +6,8 @@
 import { codedHrSize, isPadded, MANIFEST_LIMITS, manifestProblems, patchSegmentHeaderProblem, type FrameSize, type PackManifest, type PatchSegmentFile } from '../format/manifest.js';
 import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
 import type { EngineModel, PatchRect } from '../runtime/engine.js';
+import type { NetworkFetcher } from './network-fetcher.js';
+import type { SegmentedStream } from './segmented-demuxer.js';
 
 /** What the manifest says: enough to show the poster frame (bicubic) while the rest downloads. */
 export interface PackHead {
@@ -17,6 +19,9 @@ export interface PackHead {
   segmentUrls: string[] | null;
   lrUrl: string;
   hrUrl: string;
+  /** the streams as CMAF segments (manifest `lr.segments` / `hr.segments`), or null: the progressive lr.mp4 / hr.mp4 */
+  lrSegments: SegmentedStream | null;
+  hrSegments: SegmentedStream | null;
 }
 
 export interface LoadedPack extends PackHead {
@@ -27,6 +32,12 @@ export interface LoadedPack extends PackHead {
 export type LoadProgress = (what: string, loaded: number, total: number | null) => void;
 
 export class PackError extends Error {}
+/** The request never got an answer (offline, DNS, connection refused or reset, CORS): a network condition. */
+export class NetworkError extends PackError {}
+/** The server answered with an HTTP error status. */
+export class HttpError extends PackError {
+  constructor(message: string, readonly status: number) { super(message); }
+}
 
 export interface PackPolicy {
   /** origins (besides the page's own, for the manifest) the player may fetch from: the `allowed-origins` attribute */
@@ -105,14 +116,15 @@ export async function fetchOk(url: string, what: string, init?: RequestInit): Pr
   let response: Response;
   try { response = await fetch(url, init); } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
-    throw new PackError(`Could not fetch the ${what} at ${url}: ${(e as Error).message} (network error, or the server does not allow ` +
+    throw new NetworkError(`Could not fetch the ${what} at ${url}: ${(e as Error).message} (network error, or the server does not allow ` +
       `this page's origin (CORS)); check that the URL is reachable from this page`);
   }
   if (!response.ok) {
     const hint = response.status === 404 ? 'not found; check the pack URL and that the file is in the pack'
       : response.status === 401 || response.status === 403 ? 'access denied; check the server permissions for the pack'
         : response.status >= 500 ? 'server error; try again later or check the server' : 'check the URL';
-    throw new PackError(`Could not load the ${what} at ${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (${hint})`);
+    void response.body?.cancel();
+    throw new HttpError(`Could not load the ${what} at ${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (${hint})`, response.status);
   }
   // No pack file is a web page: this is a site's fallback page standing in for a missing file.
   if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) {
@@ -151,8 +163,9 @@ async function readBounded(response: Response, url: string, what: string, maxByt
   return out;
 }
 
-async function fetchJson(url: string, what: string, maxBytes: number, onProgress?: LoadProgress): Promise<unknown> {
-  const text = new TextDecoder().decode(await readBounded(await fetchOk(url, what), url, what, maxBytes, onProgress));
+async function fetchJson(url: string, what: string, maxBytes: number, onProgress?: LoadProgress, net?: NetworkFetcher): Promise<unknown> {
+  const bytes = net ? await net.fetchBytes(url, what, { maxBytes }) : await readBounded(await fetchOk(url, what), url, what, maxBytes, onProgress);
+  const text = new TextDecoder().decode(bytes);
   try { return JSON.parse(text); } catch {
     throw new PackError(`The ${what} at ${url} is not valid JSON`);
   }
@@ -226,11 +239,16 @@ export async function openPack(manifestUrl: string, policy: PackPolicy = { allow
   if (unplayable.length > 0) throw new PackError(`Cannot play the pack ${manifestUrl}: ${unplayable.join('; ')}`);
   // Every file is checked before the first one is fetched: a refused URL is never requested.
   const at = (file: string, what: string): string => resolvePackFile(file, what, absolute, policy);
+  const segmented = (which: 'lr' | 'hr', what: string): SegmentedStream | null => {
+    const s = manifest[which].segments;
+    return s ? { what, initUrl: at(s.init, `${what} init segment`), urls: s.files.map((f) => at(f, `${what} segment`)), segments: s, frames: manifest.frames } : null;
+  };
   return {
     manifestUrl, manifest,
     patchesUrl: at(manifest.patches.file, 'patch layout'), modelUrl: at(manifest.model.file, 'model'),
     segmentUrls: manifest.patches.segments?.files.map((f) => at(f, 'patch layout segment')) ?? null,
     lrUrl: at(manifest.lr.file, 'LR video'), hrUrl: at(manifest.hr.file, 'HR reference video'),
+    lrSegments: segmented('lr', 'LR video'), hrSegments: segmented('hr', 'HR reference video'),
   };
 }
 
@@ -251,10 +269,10 @@ export async function loadWholeLayout(head: PackHead, onProgress?: LoadProgress)
   return parsePatches(await fetchJson(head.patchesUrl, 'patch layout', maxFileBytes.patches, onProgress), head.manifest);
 }
 
-/** Segment `index` of a segmented layout, checked. */
-export async function loadLayoutSegment(head: PackHead, index: number): Promise<PatchRect[][]> {
+/** Segment `index` of a segmented layout, checked; through `net` (retries, stalls, offline) where given. */
+export async function loadLayoutSegment(head: PackHead, index: number, net?: NetworkFetcher): Promise<PatchRect[][]> {
   const url = head.segmentUrls![index];
-  return parsePatchSegment(await fetchJson(url, 'patch layout segment', maxFileBytes.patches), head.manifest, index, url);
+  return parsePatchSegment(await fetchJson(url, 'patch layout segment', maxFileBytes.patches, undefined, net), head.manifest, index, url);
 }
 
 export async function loadPack(manifestUrl: string, policy?: PackPolicy, onProgress?: LoadProgress): Promise<LoadedPack> {

@@ -3,6 +3,7 @@
 // whole patches.json once. Time to the first SR frame then does not grow with the video's length.
 import type { PatchRect } from '../format/patch.js';
 import { loadLayoutSegment, loadWholeLayout, type LoadProgress, type PackHead } from './pack-loader.js';
+import type { NetworkFetcher } from './network-fetcher.js';
 
 /** Segments kept in memory (the one playing, the next, and one behind for short seeks back). */
 const KEPT_SEGMENTS = 4;
@@ -12,7 +13,7 @@ export class PatchLayoutSource {
   private readonly segments = new Map<number, Promise<PatchRect[][]>>();
   private readonly ready = new Map<number, PatchRect[][]>();
 
-  constructor(private readonly head: PackHead, private readonly onProgress?: LoadProgress) {}
+  constructor(private readonly head: PackHead, private readonly net?: NetworkFetcher, private readonly onProgress?: LoadProgress) {}
 
   /** Frame `index`'s patches (LR px). */
   async frame(index: number): Promise<PatchRect[]> {
@@ -44,7 +45,7 @@ export class PatchLayoutSource {
   private segment(k: number): Promise<PatchRect[][]> {
     let p = this.segments.get(k);
     if (!p) {
-      p = loadLayoutSegment(this.head, k).then((l) => { this.ready.set(k, l); return l; });
+      p = loadLayoutSegment(this.head, k, this.net).then((l) => { this.ready.set(k, l); return l; });
       p.catch(() => { this.segments.delete(k); }); // a failed fetch is retried on the next ask
       this.segments.set(k, p);
       for (const old of [...this.segments.keys()].filter((x) => Math.abs(x - k) > 1).slice(0, Math.max(0, this.segments.size - KEPT_SEGMENTS))) {

@@ -2,6 +2,8 @@
 // due, else with bicubic (counted, and said by the badge), so a slow GPU never slows the video down. SR works ahead
 // on the frame SrPacer picks, in chunks queued between the frames shown. "Wait for every SR frame" instead shows
 // every frame with SR and lets the video run slower (for analysis on slow machines).
+// A frame whose video has not arrived is waited for, never skipped: the clock stops (buffering) until the stream
+// holds REBUFFER_SECONDS ahead (or its end), then restarts from the frame on screen. `ended` comes at the real end.
 import type { PatchRect } from '../format/patch.js';
 import type { FrameResult, SREngine } from '../runtime/engine.js';
 import { FrameClock } from './frame-clock.js';
@@ -20,7 +22,14 @@ export interface PlaybackHost {
   shown(frame: ShownFrame, sr: FrameResult | null): void;
   ended(): void;
   waitForEverySrFrame(): boolean;
+  /** playback started or stopped waiting for the video to arrive */
+  bufferingChanged(buffering: boolean): void;
 }
+
+/** Video to hold ahead before playing on after buffering (Shaka Player's rebufferingGoal). */
+export const REBUFFER_SECONDS = 2;
+/** How often buffering looks whether the video has arrived. */
+const BUFFER_POLL_MS = 100;
 
 export class PlaybackLoop {
   readonly clock: FrameClock;
@@ -30,6 +39,10 @@ export class PlaybackLoop {
   current = -1;
   /** frames skipped because neither SR nor bicubic could be shown in their period */
   dropped = 0;
+  /** waiting for the video to arrive (the clock is stopped) */
+  buffering = false;
+  /** playing reached the last frame (cleared by play and seeks) */
+  ended = false;
   private loop = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** SR working ahead: the frame it works on, and the SR result once complete */
@@ -44,6 +57,7 @@ export class PlaybackLoop {
     if (this.playing) return;
     if (this.current >= this.clock.frames - 1) this.current = -1;
     this.playing = true;
+    this.ended = false;
     // the frame on screen counts as shown now: the next one is due one period later
     this.clock.anchorAt(Math.max(0, this.current), performance.now() - (this.current < 0 ? 1000 / this.clock.fps : 0));
     this.schedule(++this.loop, 0);
@@ -51,11 +65,12 @@ export class PlaybackLoop {
     this.workAhead(this.loop, Math.max(0, this.current));
   }
 
-  pause(): void { this.playing = false; this.loop++; this.cancel(); }
+  pause(): void { this.playing = false; this.loop++; this.cancel(); this.setBuffering(false); }
 
   /** Moves the clock to `frame` (a seek or a frame shown while paused): playing continues from there. */
   moveTo(frame: number): void {
     this.current = frame;
+    this.ended = false;
     this.clock.anchorAt(frame, performance.now());
     this.ahead = null;
     if (this.playing) { this.schedule(this.loop, 1000 / this.clock.fps); this.workAhead(this.loop, frame); }
@@ -76,13 +91,43 @@ export class PlaybackLoop {
     const due = clock.dueFrame(performance.now());
     if (due <= this.current) { this.schedule(loop, clock.dueAt(this.current + 1) - performance.now()); return; }
     // a late tick past the end still shows the last frame first: a video ends on its last frame
-    if (due >= clock.frames && this.current >= clock.frames - 1) { this.playing = false; this.host.ended(); return; }
+    if (due >= clock.frames && this.current >= clock.frames - 1) { this.playing = false; this.ended = true; this.host.ended(); return; }
+    // the next frame's video is not here: wait for it (the clock stops), never skip it
+    const next = Math.min(clock.frames - 1, Math.max(this.current + 1, due));
+    const pipeline = this.host.pipeline();
+    if (pipeline && !pipeline.wantFrame(this.current + 1, 'shown')) { await this.rebuffer(loop, this.current + 1); return; }
+    if (pipeline && !pipeline.wantFrame(next, 'shown')) { await this.rebuffer(loop, next); return; }
     try {
       if (this.host.waitForEverySrFrame() && this.host.engine()) await this.showEverySrFrame(loop);
       else await this.showOnTime(loop);
     } catch { return; } // reported by the work queue (or recovered from, on device loss): the loop stops
     if (!this.live(loop)) return;
     this.schedule(loop, clock.dueAt(this.current + 1) - performance.now());
+  }
+
+  /**
+   * Waits until frame `frame` and REBUFFER_SECONDS after it are here (or the end of the video), then plays on from
+   * the frame on screen: nothing is skipped, the clock restarts.
+   */
+  private async rebuffer(loop: number, frame: number): Promise<void> {
+    this.setBuffering(true);
+    const clock = this.clock;
+    const goal = Math.min(REBUFFER_SECONDS, (clock.frames - frame) / clock.fps);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, BUFFER_POLL_MS));
+      const pipeline = this.host.pipeline();
+      if (!this.live(loop) || !pipeline) return;
+      if (pipeline.wantFrame(frame, 'shown') && pipeline.bufferedSeconds(frame) >= goal - 1e-6) break;
+    }
+    this.setBuffering(false);
+    clock.anchorAt(this.current, performance.now());
+    this.schedule(loop, 1000 / clock.fps);
+  }
+
+  private setBuffering(on: boolean): void {
+    if (this.buffering === on) return;
+    this.buffering = on;
+    this.host.bufferingChanged(on);
   }
 
   /** The due frame, SR if SR finished it, else bicubic; then SR is set to work ahead if it is idle. */
@@ -112,6 +157,8 @@ export class PlaybackLoop {
     if (!engine || !this.pacer.mayRun(performance.now())) return;
     const target = this.pacer.nextTarget(this.current, due, performance.now(), (f) => this.clock.dueAt(f), this.clock.frames);
     if (target === null) return;
+    // SR decodes in the work queue: a frame still on the network would hold up the frames shown
+    if (!this.host.pipeline()?.wantFrame(target, 'sr')) return;
     const ahead = { target, loop, result: null as FrameResult | null, engine };
     this.ahead = ahead;
     const stale = () => this.ahead !== ahead || !this.live(loop) || this.host.engine() !== engine || !this.host.pipeline();

@@ -16,6 +16,7 @@ import { PatchLayoutSource } from './patch-layout-source.js';
 import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
 import { codedHrSize } from '../format/manifest.js';
+import { NetworkFetcher } from './network-fetcher.js';
 
 export interface SessionHost {
   readonly src: string;
@@ -34,6 +35,8 @@ export interface SessionHost {
   fail(e: unknown): void;
   emit(name: string, detail?: unknown): void;
   shown(frame: ShownFrame, sr: FrameResult | null): void;
+  /** buffering started or ended, or the network's state changed: what the page says may change */
+  streamChanged(): void;
   /** whether the frame on screen is the installed engine's SR (not bicubic, not another engine's) */
   shownIsSr(): boolean;
 }
@@ -46,6 +49,10 @@ export class PlayerSession {
   pipeline: FramePipeline | null = null;
   playback: PlaybackLoop | null = null;
   readonly engines = new EngineSlot();
+  /** every segment, stream and layout fetched for this element: retries, stalls, offline, bytes */
+  readonly net = new NetworkFetcher();
+  /** a seek or a step waits for the video of frame `waitingFor` (null when none) */
+  waitingFor: number | null = null;
   ready = false;
   /** the chosen engine is loading: what it is doing in a few words ('' before it says), else null (shown-label.ts) */
   engineLoading: string | null = null;
@@ -66,7 +73,17 @@ export class PlayerSession {
 
   constructor(private readonly host: SessionHost) {
     this.queue = new WorkQueue(() => this.gpu?.device ?? null, (e) => { if (host.isConnected) host.fail(e); });
+    this.net.watch(() => host.streamChanged());
   }
+
+  /** Waiting for video: playing has caught up with the download, or a seek waits for its segment. */
+  get isBuffering(): boolean {
+    const p = this.pipeline;
+    return (this.playback?.buffering ?? false) || (this.waitingFor !== null && p !== null && !p.wantFrame(this.waitingFor, 'shown'));
+  }
+
+  /** Seconds of video ahead of the frame on screen that are here. */
+  bufferedSeconds(): number { return this.pipeline ? this.pipeline.bufferedSeconds(Math.max(0, this.host.currentFrame())) : 0; }
 
   get isPlaying(): boolean { return this.playback?.playing ?? false; }
 
@@ -85,7 +102,15 @@ export class PlayerSession {
     const index = this.playback.clock.frameAtTime(seconds);
     const token = ++this.seekToken;
     this.restToken++;
-    return this.queue.enqueue(async () => { if (token === this.seekToken) await this.renderFrame(index); }, { resolveOnLoss: true });
+    return this.queue.enqueue(async () => {
+      if (token !== this.seekToken) return;
+      this.waitingFor = index;
+      this.host.streamChanged();
+      try { await this.renderFrame(index); } finally {
+        if (this.waitingFor === index) this.waitingFor = null;
+        this.host.streamChanged();
+      }
+    }, { resolveOnLoss: true });
   }
 
   /** Runs `fn` with the pipeline after all queued GPU work (test hooks). */
@@ -193,14 +218,15 @@ export class PlayerSession {
       this.watchDevice(this.gpu);
     }
     host.status('opening the video stream');
-    this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas');
-    if (!recovering || !this.layouts) this.layouts = new PatchLayoutSource(head); // CPU data: a device loss keeps it
+    this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas', this.net);
+    if (!recovering || !this.layouts) this.layouts = new PatchLayoutSource(head, this.net); // CPU data: a device loss keeps it
     this.pipeline.layouts = (i) => this.layout(i);
     this.playback = new PlaybackLoop({
       pipeline: () => this.pipeline, engine: () => this.chosenEngine(), view: () => host.view(),
       layout: (i) => this.layout(i), enqueue: (job) => this.queue.enqueue(job),
       shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr,
       ended: () => { this.refineAtRest(); host.emit('ended'); },
+      bufferingChanged: () => host.streamChanged(),
     }, m.fps, m.frames);
     const start = this.pendingSeek !== null ? this.playback.clock.frameAtTime(this.pendingSeek) : Math.min(Math.max(0, host.currentFrame()), m.frames - 1);
     this.pendingSeek = null;
@@ -227,7 +253,7 @@ export class PlayerSession {
     const head = this.head!;
     if (this.pack?.manifestUrl === head.manifestUrl) return Promise.resolve(this.pack);
     this.bodyLoad ??= loadPackBody(head, (w, l, t) => this.downloading(w, l, t))
-      .then((p) => { if (this.head === head) this.pack = p; return p; }).finally(() => { this.bodyLoad = null; });
+      .then((p) => { this.net.bytesFetched += p.model.onnx.byteLength; if (this.head === head) this.pack = p; return p; }).finally(() => { this.bodyLoad = null; });
     return this.bodyLoad;
   }
 

@@ -1,6 +1,7 @@
 // The `stats` the player element reports (the contract's fields plus documented extensions: docs/player.md).
 import type { EngineName } from '../runtime/engine.js';
 import { NO_FORECAST, type RealTimeStats } from './real-time-forecast.js';
+import type { PlayerState } from './stream-state.js';
 
 /** Extensions `gflopsPerSecond` and `realTimeHeadroom`: the real-time forecast (real-time-forecast.ts). */
 export interface PlayerStats extends RealTimeStats {
@@ -39,11 +40,18 @@ export interface PlayerStats extends RealTimeStats {
   optimizations: string[];
   /** GPU dispatches of the last SR frame (the compiled engines; null for others and before the first) */
   dispatches: number | null;
+  /** what the player is doing (stream-state.ts) */
+  state: PlayerState;
+  /** seconds of video ahead of the frame on screen that are downloaded */
+  bufferedSeconds: number;
+  /** bytes fetched for video, layout segments and the model */
+  bytesFetched: number;
 }
 
 export const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
-  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, optimizations: [], dispatches: null, ...NO_FORECAST,
+  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, optimizations: [], dispatches: null,
+  state: 'loading', bufferedSeconds: 0, bytesFetched: 0, ...NO_FORECAST,
 });
 
 /** Bytes as people read them. */

@@ -1,4 +1,4 @@
-// The PSNR overlay's GPU side: streams hr.mp4 (only while the overlay is on: nothing is fetched otherwise), imports
+// The PSNR overlay's GPU side: streams the HR reference (hr.mp4 or its segments; only while the overlay is on: nothing is fetched otherwise), imports
 // the frame shown into the HR reference texture and measures the shown frame and its bicubic against it, over the
 // picture (a padded pack's textures are the coded size; the padding is never measured).
 // A pack whose hr.mp4 is missing (HTTP 404) plays on: PSNR is null and `missing` says why.
@@ -6,6 +6,7 @@ import type { FrameSize } from '../format/manifest.js';
 import { FrameImporter } from './frame-importer.js';
 import { PsnrMeter } from './psnr-meter.js';
 import { VideoFrameStream } from './video-frame-stream.js';
+import type { EncodedVideoSource } from './encoded-video-source.js';
 
 export class PsnrOverlayError extends Error {}
 
@@ -15,8 +16,8 @@ export class PsnrOverlay {
   /** why there is no PSNR (the pack has no HR reference), or null */
   missing: string | null = null;
 
-  constructor(private readonly device: GPUDevice, private readonly importer: FrameImporter, private readonly hrUrl: string,
-    private readonly hrRef: GPUTexture, private readonly picture: FrameSize, private readonly fps: number) {
+  constructor(private readonly device: GPUDevice, private readonly importer: FrameImporter, private readonly hrSource: () => EncodedVideoSource,
+    private readonly hrRef: GPUTexture, private readonly picture: FrameSize) {
     this.meter = new PsnrMeter(device);
   }
 
@@ -29,7 +30,7 @@ export class PsnrOverlay {
     if (this.missing) return none;
     try {
       if (!this.stream) {
-        this.stream = new VideoFrameStream(this.hrUrl, this.fps);
+        this.stream = new VideoFrameStream(this.hrSource());
         await this.stream.open({ width: this.hrRef.width, height: this.hrRef.height, what: 'HR' });
       }
       await this.importer.encode(encoder, await this.stream.frameAt(index), this.hrRef);
@@ -46,7 +47,8 @@ export class PsnrOverlay {
   private failed(e: unknown): PsnrOverlayError {
     this.close(); // turning the overlay on again retries with a new stream
     const message = e instanceof Error ? e.message : String(e);
-    if (/HTTP 404/.test(message)) this.missing = `This pack has no HR reference (${this.hrUrl}: HTTP 404), so there is no PSNR to show.`;
+    const url = /at (\S+): HTTP 404/.exec(message)?.[1] ?? 'HTTP 404';
+    if (/HTTP 404/.test(message)) this.missing = `This pack has no HR reference (${url}: HTTP 404), so there is no PSNR to show.`;
     return new PsnrOverlayError(`PSNR overlay: ${message}. Turn the overlay off to keep watching without it.`);
   }
 

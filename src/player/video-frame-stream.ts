@@ -1,12 +1,10 @@
-// Random access to decoded frames of a streamed MP4 by frame index: WebCodecs VideoDecoder fed from the
-// demuxer a few samples ahead, frames indexed by timestamp, seeks restart from the previous key frame.
-import { Mp4Demuxer } from './mp4-demuxer.js';
-
-/** Samples fed beyond the wanted frame, enough for H.264 reorder delay. */
-const LOOKAHEAD = 6;
+// Random access to decoded frames of a stream by frame index: a WebCodecs VideoDecoder fed from an
+// EncodedVideoSource a few samples ahead, frames indexed by timestamp; a seek (back, or forward past a key frame)
+// restarts from the key frame before the target. Each lane tells the source where it is, so the source fetches
+// what the lane needs next and releases what it left behind.
+import { DECODE_LOOKAHEAD, type EncodedVideoSource } from './encoded-video-source.js';
 
 export class VideoFrameStream {
-  private readonly demuxer: Mp4Demuxer;
   private decoder: VideoDecoder | null = null;
   private config: VideoDecoderConfig | null = null;
   private readonly decoded = new Map<number, VideoFrame>();
@@ -18,46 +16,31 @@ export class VideoFrameStream {
   private lastOutput = -1;
   private outputWaiters: (() => void)[] = [];
 
-  /** streams decoding the same demuxer (fork()): the download is closed with the last of them */
-  private readonly users: Set<VideoFrameStream>;
-
-  constructor(source: string | VideoFrameStream, private readonly fps: number) {
-    if (typeof source === 'string') {
-      this.demuxer = new Mp4Demuxer(source);
-      this.users = new Set([this]);
-    } else {
-      this.demuxer = source.demuxer;
-      this.users = source.users;
-      this.users.add(this);
-      this.config = source.config;
-      if (this.config) this.resetDecoder(0);
-    }
+  constructor(readonly source: EncodedVideoSource, config: VideoDecoderConfig | null = null) {
+    this.config = config;
+    if (config) this.resetDecoder(0);
   }
 
   /**
-   * A second decoder over the same download: its own position in the video (e.g. SR decoding ahead of the frames
+   * A second decoder over the same source: its own position in the video (e.g. SR decoding ahead of the frames
    * shown), no second fetch. Call after open().
    */
   fork(): VideoFrameStream {
     if (!this.config) throw new Error('VideoFrameStream: open() before fork()');
-    return new VideoFrameStream(this, this.fps);
+    return new VideoFrameStream(this.source, this.config);
   }
 
   /** `expected`: the size the manifest claims; a mismatch is refused before anyone allocates for the claim. */
   async open(expected?: { width: number; height: number; what: string }): Promise<void> {
-    this.config = await this.demuxer.open();
+    this.source.need(0, this);
+    this.config = await this.source.open();
     if (expected && (this.config.codedWidth !== expected.width || this.config.codedHeight !== expected.height)) {
-      throw new Error(`${this.demuxer.url}: the video is ${this.config.codedWidth}x${this.config.codedHeight} but the manifest says ${expected.what} ` +
+      throw new Error(`${this.source.url}: the video is ${this.config.codedWidth}x${this.config.codedHeight} but the manifest says ${expected.what} ` +
         `frames are ${expected.width}x${expected.height}; the pack's manifest and video do not belong together (re-pack it)`);
     }
     const support = await VideoDecoder.isConfigSupported(this.config);
-    if (!support.supported) throw new Error(`${this.demuxer.url}: this browser cannot decode ${this.config.codec} (WebCodecs)`);
+    if (!support.supported) throw new Error(`${this.source.url}: this browser cannot decode ${this.config.codec} (WebCodecs)`);
     this.resetDecoder(0);
-  }
-
-  private frameIndex(timestampUs: number): number {
-    const first = this.demuxer.samples.length > 0 ? Math.min(...this.demuxer.samples.slice(0, 8).map((s) => s.timestampUs)) : 0;
-    return Math.round(((timestampUs - first) * this.fps) / 1e6);
   }
 
   private resetDecoder(fromSample: number): void {
@@ -66,12 +49,12 @@ export class VideoFrameStream {
     this.decoded.clear();
     this.decoder = new VideoDecoder({
       output: (frame) => {
-        const index = this.frameIndex(frame.timestamp);
+        const index = this.source.frameIndex(frame.timestamp);
         this.lastOutput = Math.max(this.lastOutput, index);
         if (index < this.wanted || this.decoded.has(index)) frame.close(); else this.decoded.set(index, frame);
         this.wakeOutput();
       },
-      error: (e) => { this.error = new Error(`${this.demuxer.url}: decode failed (${e.message})`); this.wakeOutput(); },
+      error: (e) => { this.error = new Error(`${this.source.url}: decode failed (${e.message})`); this.wakeOutput(); },
     });
     if (!this.config) throw new Error('VideoFrameStream: open() first');
     this.decoder.configure(this.config);
@@ -81,44 +64,56 @@ export class VideoFrameStream {
   }
 
   /**
+   * This lane wants frame `index` next (the source fetches it and what follows); whether it can be had without
+   * waiting for the network.
+   */
+  wantFrame(index: number): boolean {
+    this.source.need(index, this);
+    return this.decoded.has(index) || this.source.hasFrame(index);
+  }
+
+  /**
    * The decoded frame `index`, owned by the stream: valid until the next call that asks for a later frame.
    * Frames before `index` are released.
    */
   async frameAt(index: number): Promise<VideoFrame> {
     // A non-integer index would never match a decoded frame and the loop below would wait for it forever.
-    if (!Number.isInteger(index) || index < 0) throw new RangeError(`${this.demuxer.url}: frame index ${index} is not a whole number >= 0`);
-    const samples = this.demuxer.samples;
+    if (!Number.isInteger(index) || index < 0) throw new RangeError(`${this.source.url}: frame index ${index} is not a whole number >= 0`);
+    const src = this.source;
+    src.need(index, this);
     const cached = this.decoded.get(index);
-    const behind = index < this.wanted || (!cached && this.fed > index + LOOKAHEAD + 8);
-    if (behind) {
-      // Seek: restart from the last key frame at or before the target.
-      let key = 0;
-      for (let i = 0; i < samples.length; i++) if (samples[i].isKey && this.frameIndex(samples[i].timestampUs) <= index) key = i;
-      this.resetDecoder(key);
+    if (!cached) {
+      const key = src.keyFor(index);
+      // back (before what was decoded) or forward past a key frame: restart there rather than decode the way
+      if (index < this.wanted || this.fed > index + DECODE_LOOKAHEAD + 8 || key > this.fed) this.resetDecoder(key);
     }
     this.wanted = index;
     for (const [i, f] of this.decoded) if (i < index) { f.close(); this.decoded.delete(i); }
     for (;;) {
       if (this.error) throw this.error;
-      if (this.demuxer.error) throw this.demuxer.error;
+      if (src.error) throw src.error;
       const frame = this.decoded.get(index);
       if (frame) return frame;
       // Frames come out in display order: once a later one came out, this one will not (timestamps off the fps grid).
       if (this.lastOutput > index) {
-        throw new Error(`${this.demuxer.url}: there is no frame ${index} at ${this.fps} fps (the video has a frame at index ${this.lastOutput} but none at ${index}); ` +
+        throw new Error(`${src.url}: there is no frame ${index} (the video has a frame at index ${this.lastOutput} but none at ${index}); ` +
           `the manifest's fps does not match the video: re-pack it`);
       }
       const decoder = this.decoder!;
-      if (this.fed < samples.length && this.fed <= index + LOOKAHEAD) {
-        const sample = samples[this.fed++];
-        // After a reset the decoder needs a key frame first.
-        decoder.decode(sample.chunk);
-        continue;
+      const total = src.total();
+      if ((total === null || this.fed < total) && this.fed <= index + DECODE_LOOKAHEAD) {
+        const sample = src.sample(this.fed);
+        if (sample) {
+          // After a reset the decoder needs a key frame first (keyFor gives one).
+          decoder.decode(sample.chunk);
+          this.fed++;
+          continue;
+        }
       }
-      if (this.fed >= samples.length && this.demuxer.complete) {
+      if (total !== null && this.fed >= total) {
         if (this.flushed) {
           if (decoder.decodeQueueSize === 0) {
-            throw new Error(`${this.demuxer.url}: frame ${index} is not in the video, which has ${samples.length} frames; the manifest lists more frames than the video has: re-pack it`);
+            throw new Error(`${src.url}: frame ${index} is not in the video, which has ${total} frames; the manifest lists more frames than the video has: re-pack it`);
           }
         } else {
           this.flushed = true;
@@ -126,17 +121,13 @@ export class VideoFrameStream {
           continue;
         }
       }
-      await Promise.race([this.nextOutput(), this.fed >= samples.length ? this.demuxer.changed() : new Promise<void>((r) => setTimeout(r, 50))]);
+      const waiting = total !== null && this.fed >= total ? null : src.sample(this.fed) === null ? src.changed() : null;
+      await Promise.race([this.nextOutput(), waiting ?? new Promise<void>((r) => setTimeout(r, 50))]);
     }
   }
 
-  get sampleCount(): number { return this.demuxer.samples.length; }
-  /** download progress of the video file */
-  get bytes(): { loaded: number; total: number | null } { return { loaded: this.demuxer.bytesLoaded, total: this.demuxer.bytesTotal }; }
-
   close(): void {
-    this.users.delete(this);
-    if (this.users.size === 0) this.demuxer.close();
+    this.source.release(this);
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     for (const f of this.decoded.values()) f.close();
     this.decoded.clear();

@@ -1,0 +1,175 @@
+// CMAF segments (manifest `lr.segments` / `hr.segments`) as an EncodedVideoSource: the init segment once, then the
+// segments playback needs, fetched in order up to the buffering goals ahead (buffer-plan.ts) and released behind,
+// so memory does not grow with the video's length. A seek fetches the segment holding its frame (it starts with a
+// key frame). Each segment is demuxed on its own by mp4box.js (init + segment); sample timestamps are put on the
+// frame grid from the segment's position, whatever the encoder's composition offsets.
+import { createFile, MP4BoxBuffer, type Movie, type Sample } from 'mp4box';
+import type { MediaSegments } from '../format/manifest.js';
+import { BUFFER_GOALS, bufferPlan, type BufferGoals } from './buffer-plan.js';
+import { decoderDescription } from './mp4-demuxer.js';
+import { DECODE_LOOKAHEAD, type DemuxedSample, type EncodedVideoSource } from './encoded-video-source.js';
+import type { NetworkFetcher } from './network-fetcher.js';
+import { PackError } from './pack-loader.js';
+
+/** Where a segmented stream's files are (URLs checked by the pack loader) and what the manifest says of them. */
+export interface SegmentedStream { what: string; initUrl: string; urls: string[]; segments: MediaSegments; frames: number }
+
+/** init segments are a few hundred bytes; more is not an init segment */
+const MAX_INIT_BYTES = 1 << 20;
+
+export class SegmentedDemuxer implements EncodedVideoSource {
+  error: Error | null = null;
+  private init: ArrayBuffer | null = null;
+  private config: VideoDecoderConfig | null = null;
+  private readonly held = new Map<number, DemuxedSample[]>();
+  private fetching: { k: number; abort: AbortController } | null = null;
+  private readonly lanes = new Map<object, number>();
+  private waiters: (() => void)[] = [];
+  private closed = false;
+  private readonly sizes: { frames: number; bytes: number }[];
+
+  constructor(private readonly stream: SegmentedStream, private readonly fps: number, private readonly net: NetworkFetcher,
+    private readonly goals: BufferGoals = BUFFER_GOALS) {
+    const s = stream.segments;
+    this.sizes = s.files.map((_, k) => ({ frames: Math.min(s.frames, stream.frames - k * s.frames), bytes: s.bytes[k] }));
+  }
+
+  get url(): string { return this.stream.initUrl; }
+
+  async open(): Promise<VideoDecoderConfig> {
+    const bytes = await this.net.fetchBytes(this.stream.initUrl, `${this.stream.what} init segment`, { maxBytes: MAX_INIT_BYTES });
+    this.init = bytes.buffer;
+    this.config = await new Promise<VideoDecoderConfig>((resolve, reject) => {
+      const file = createFile();
+      file.onError = (_m: string, message: string) => reject(new PackError(`${this.stream.initUrl}: not a readable MP4 init segment (${message})`));
+      file.onReady = (info: Movie) => {
+        const track = info.videoTracks[0];
+        if (!track) { reject(new PackError(`${this.stream.initUrl}: no video track`)); return; }
+        resolve({
+          codec: track.codec, codedWidth: track.video?.width ?? track.track_width, codedHeight: track.video?.height ?? track.track_height,
+          description: decoderDescription(file.getTrackById(track.id)), optimizeForLatency: true,
+        });
+      };
+      file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(this.init!.slice(0), 0));
+      file.flush();
+      setTimeout(() => reject(new PackError(`${this.stream.initUrl}: the init segment holds no video track description (moov)`)), 0);
+    });
+    this.schedule();
+    return this.config;
+  }
+
+  private segmentOf(frame: number): number { return Math.min(this.sizes.length - 1, Math.floor(frame / this.stream.segments.frames)); }
+
+  sample(p: number): DemuxedSample | null {
+    const k = this.segmentOf(p);
+    return this.held.get(k)?.[p - k * this.stream.segments.frames] ?? null;
+  }
+
+  total(): number { return this.stream.frames; }
+
+  /** Every segment starts with a key frame. */
+  keyFor(frame: number): number { return this.segmentOf(frame) * this.stream.segments.frames; }
+
+  frameIndex(timestampUs: number): number { return Math.round((timestampUs * this.fps) / 1e6); }
+
+  hasFrame(frame: number): boolean {
+    return this.held.has(this.segmentOf(frame)) && this.held.has(this.segmentOf(Math.min(this.stream.frames - 1, frame + DECODE_LOOKAHEAD)));
+  }
+
+  bufferedSeconds(frame: number): number {
+    let k = this.segmentOf(frame);
+    if (!this.held.has(k)) return 0;
+    while (this.held.has(k + 1)) k++;
+    return Math.max(0, (Math.min(this.stream.frames, (k + 1) * this.stream.segments.frames) - frame) / this.fps);
+  }
+
+  /** Bytes of encoded video held (the buffer). */
+  get heldBytes(): number {
+    let n = 0;
+    for (const samples of this.held.values()) for (const s of samples) n += s.chunk.byteLength;
+    return n;
+  }
+
+  need(frame: number, lane: object): void {
+    this.lanes.set(lane, frame);
+    this.schedule();
+  }
+
+  release(lane: object): void {
+    this.lanes.delete(lane);
+    if (this.lanes.size > 0) return;
+    this.closed = true;
+    this.fetching?.abort.abort();
+    this.held.clear();
+    this.wake();
+  }
+
+  changed(): Promise<void> { return new Promise((r) => this.waiters.push(r)); }
+
+  /** Drops what the plan does not keep, and fetches the first segment it wants that is not here. */
+  private schedule(): void {
+    if (this.closed || this.lanes.size === 0 || this.error || !this.config) return; // segments are read with the init segment
+    const heads = [...this.lanes.values()].map((f) => this.segmentOf(f));
+    const plan = bufferPlan(this.sizes, this.fps, Math.min(...heads), Math.max(...heads), this.goals);
+    for (const k of this.held.keys()) if (!plan.keep.has(k)) this.held.delete(k);
+    const next = plan.fetch.find((k) => !this.held.has(k));
+    if (this.fetching) {
+      if (plan.keep.has(this.fetching.k)) return; // one request at a time, in playback order
+      this.fetching.abort.abort(); // a seek left it behind
+      this.fetching = null;
+    }
+    if (next !== undefined) void this.fetch(next);
+  }
+
+  private async fetch(k: number): Promise<void> {
+    const abort = new AbortController();
+    this.fetching = { k, abort };
+    const url = this.stream.urls[k];
+    try {
+      const bytes = await this.net.fetchBytes(url, `${this.stream.what} segment ${k}`, { signal: abort.signal, maxBytes: Math.max(1 << 20, 4 * this.sizes[k].bytes) });
+      if (abort.signal.aborted) return;
+      this.held.set(k, this.demux(k, bytes, url));
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      this.error = e instanceof Error ? e : new Error(String(e));
+    } finally {
+      if (this.fetching?.abort === abort) this.fetching = null;
+      this.wake();
+    }
+    this.schedule();
+  }
+
+  /** Segment k's samples in decode order, timestamps on the frame grid (its first shown frame is frame k * F). */
+  private demux(k: number, bytes: Uint8Array<ArrayBuffer>, url: string): DemuxedSample[] {
+    const samples: Sample[] = [];
+    let problem: string | null = null;
+    const file = createFile();
+    file.onError = (_m: string, message: string) => { problem = message; };
+    file.onReady = (info: Movie) => {
+      const track = info.videoTracks[0];
+      if (!track) { problem = 'no video track'; return; }
+      file.setExtractionOptions(track.id, undefined, { nbSamples: 100_000 });
+      file.start();
+    };
+    file.onSamples = (_id: number, _u: unknown, s: Sample[]) => { for (const x of s) if (x.data) samples.push(x); };
+    file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(this.init!.slice(0), 0));
+    file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), this.init!.byteLength));
+    file.flush();
+    const expected = this.sizes[k].frames;
+    if (problem || samples.length !== expected || !samples[0]?.is_sync) {
+      throw new PackError(`The ${this.stream.what} segment ${url} is not what the manifest says: ` +
+        (problem ? `not a readable MP4 fragment (${problem})` : samples.length !== expected ? `it holds ${samples.length} frames, the manifest says ${expected}`
+          : 'it does not start with a key frame') + '; the pack is damaged: re-pack it');
+    }
+    const first = Math.min(...samples.map((s) => s.cts));
+    const base = k * this.stream.segments.frames;
+    return samples.map((s) => {
+      const frame = base + Math.round(((s.cts - first) / s.timescale) * this.fps);
+      const timestampUs = Math.round((frame * 1e6) / this.fps);
+      const chunk = new EncodedVideoChunk({ type: s.is_sync ? 'key' : 'delta', timestamp: timestampUs, duration: Math.round(1e6 / this.fps), data: s.data! });
+      return { chunk, isKey: s.is_sync, timestampUs };
+    });
+  }
+
+  private wake(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
+}
