@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bufferPlan, type BufferGoals } from './buffer-plan.js';
+import { bufferPlan, bufferPlanForLanes, type BufferGoals } from './buffer-plan.js';
 
 const even = (n: number, frames = 50, bytes = 100_000) => Array.from({ length: n }, () => ({ frames, bytes }));
 const goals: BufferGoals = { aheadSeconds: 10, aheadBytes: 1 << 30, behindSegments: 1 };
@@ -28,5 +28,16 @@ describe('bufferPlan', () => {
     const segments = [...even(3), { frames: 10, bytes: 1 }];
     expect(bufferPlan(segments, 25, 0, 0, { ...goals, aheadSeconds: 4.4 }).fetch).toEqual([0, 1, 2, 3]);
     expect(bufferPlan(segments, 25, 0, 0, { ...goals, aheadSeconds: 4.3 }).fetch).toEqual([0, 1, 2]);
+  });
+});
+
+describe('bufferPlanForLanes', () => {
+  it('gives lanes far apart their own windows, the asking lane first', () => {
+    const plan = bufferPlanForLanes(even(100), 25, [90, 3], { ...goals, aheadSeconds: 4 });
+    expect(plan.fetch).toEqual([90, 3, 91, 92, 4, 5]);
+    expect([...plan.keep].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 89, 90, 91, 92]);
+  });
+  it('lanes in one window are one plan', () => {
+    expect(bufferPlanForLanes(even(100), 25, [10, 10], goals).fetch).toEqual(bufferPlan(even(100), 25, 10, 10, goals).fetch);
   });
 });

@@ -15,9 +15,26 @@ export const BUFFER_GOALS: BufferGoals = { aheadSeconds: 20, aheadBytes: 48 << 2
 export interface SegmentSize { frames: number; bytes: number }
 
 /**
- * For playheads in segments `first` .. `last` (the lanes decoding the stream): the segments to keep, and those to
- * fetch in the order needed (the playheads' own first, then ahead). Segment `last` and the one after it are always
- * wanted, whatever the goals say: the decoder reads a few frames past the playhead.
+ * For the lanes decoding the stream, at segments `heads` (the lane that asked last first): the segments to keep
+ * and those to fetch in the order needed: every lane's own segment first, then ahead of each, lane by lane. Lanes
+ * far apart (one left behind by a seek) each get their own window, not everything between them.
+ */
+export function bufferPlanForLanes(segments: SegmentSize[], fps: number, heads: number[], goals: BufferGoals): { keep: Set<number>; fetch: number[] } {
+  const keep = new Set<number>();
+  const fetch: number[] = [];
+  const plans = heads.map((h) => bufferPlan(segments, fps, h, h, goals));
+  for (const h of heads) if (h < segments.length && !fetch.includes(h)) fetch.push(h);
+  for (const p of plans) {
+    for (const k of p.keep) keep.add(k);
+    for (const k of p.fetch) if (!fetch.includes(k)) fetch.push(k);
+  }
+  return { keep, fetch };
+}
+
+/**
+ * For playheads in segments `first` .. `last`: the segments to keep, and those to fetch in the order needed (the
+ * playheads' own first, then ahead). Segment `last` and the one after it are always wanted, whatever the goals
+ * say: the decoder reads a few frames past the playhead.
  */
 export function bufferPlan(segments: SegmentSize[], fps: number, first: number, last: number, goals: BufferGoals): { keep: Set<number>; fetch: number[] } {
   const keep = new Set<number>();

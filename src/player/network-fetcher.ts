@@ -27,23 +27,30 @@ export class NetworkFetcher {
   /** Calls `f` whenever `state` changes (returns the unsubscribe). */
   watch(f: () => void): () => void { this.listeners.add(f); return () => this.listeners.delete(f); }
 
-  /** Whether the browser says it has no network now, or the last request got no answer at all. */
+  /** Whether the browser says it has no network now, or said so when the last request failed. */
   get offline(): boolean { return isOffline() || this.state === 'offline'; }
 
   /**
    * The whole body of `url`. Network errors and stalls are retried until `signal` aborts (the network may come
    * back); HTTP errors (404, 500, ...) `policy.httpAttempts` times, then a PackError naming the URL and the status.
    */
-  async fetchBytes(url: string, what: string, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array<ArrayBuffer>> {
+  async fetchBytes(url: string, what: string,
+    opts: { signal?: AbortSignal; maxBytes?: number; onProgress?: (what: string, loaded: number, total: number | null) => void } = {}): Promise<Uint8Array<ArrayBuffer>> {
     const parts: Uint8Array[] = [];
-    let total = 0;
+    let total = 0, declared: number | null = null;
+    const tooBig = (n: number | string) => new PackError(`The ${what} at ${url} is ${n} bytes; the player takes at most ${opts.maxBytes} bytes for it. Is this the right file?`);
     await this.stream(url, what, (chunk) => {
       total += chunk.byteLength;
-      if (opts.maxBytes !== undefined && total > opts.maxBytes) {
-        throw new PackError(`The ${what} at ${url} is more than ${opts.maxBytes} bytes; the player takes at most that. Is this the right file?`);
-      }
+      if (opts.maxBytes !== undefined && total > opts.maxBytes) throw tooBig(`more than ${opts.maxBytes}`);
       parts.push(chunk);
-    }, { signal: opts.signal });
+      opts.onProgress?.(what, total, declared);
+    }, {
+      signal: opts.signal,
+      onResponse: (n) => {
+        declared = n;
+        if (n !== null && opts.maxBytes !== undefined && n > opts.maxBytes) throw tooBig(n);
+      },
+    });
     const out = new Uint8Array(total);
     let at = 0;
     for (const p of parts) { out.set(p, at); at += p.byteLength; }
@@ -57,7 +64,7 @@ export class NetworkFetcher {
   async stream(url: string, what: string, onChunk: (bytes: Uint8Array) => void,
     opts: { signal?: AbortSignal; onResponse?: (declaredBytes: number | null) => void } = {}): Promise<void> {
     let offset = 0;
-    for (let attempt = 0, httpFailures = 0; ; attempt++) {
+    for (let attempt = 0, failures = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
       try {
         await this.attempt(url, what, offset, (chunk) => { onChunk(chunk); offset += chunk.byteLength; }, opts);
@@ -65,16 +72,15 @@ export class NetworkFetcher {
         return;
       } catch (e) {
         if (opts.signal?.aborted) throw e;
-        const kind = e instanceof HttpError ? 'http' : e instanceof Stalled ? 'stall' : e instanceof NetworkError || e instanceof TypeError || !(e instanceof PackError) ? 'network' : null;
-        if (kind === null) throw e; // a wrong file (an HTML page, too big): not a network matter
-        if (kind === 'http') httpFailures++;
-        if (retryVerdict(kind, httpFailures, this.policy) === 'give-up') {
+        const network = e instanceof NetworkError || e instanceof TypeError || !(e instanceof PackError);
+        if (!(e instanceof HttpError) && !(e instanceof Stalled) && !network) throw e; // a wrong file (an HTML page, too big): not a network matter
+        const kind = e instanceof HttpError ? 'http' : e instanceof Stalled ? 'stall' : isOffline() ? 'offline' : 'network';
+        if (kind === 'http' || kind === 'network') failures++;
+        if (retryVerdict(kind, failures, this.policy) === 'give-up') {
           this.set('ok', null);
-          throw new PackError(`${(e as Error).message}; gave up after ${httpFailures} attempts`);
+          throw new PackError(`${(e as Error).message}; gave up after ${failures} attempts`);
         }
-        const offline = isOffline();
-        // no answer at all is the network gone; a stall, a cut body or an HTTP error is a server or a slow link
-        this.set(offline || e instanceof NetworkError ? 'offline' : 'retrying', (e as Error).message);
+        this.set(kind === 'offline' ? 'offline' : 'retrying', (e as Error).message);
         await this.pause(retryDelayMs(attempt, this.policy), opts.signal);
       }
     }

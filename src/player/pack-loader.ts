@@ -164,7 +164,7 @@ async function readBounded(response: Response, url: string, what: string, maxByt
 }
 
 async function fetchJson(url: string, what: string, maxBytes: number, onProgress?: LoadProgress, net?: NetworkFetcher): Promise<unknown> {
-  const bytes = net ? await net.fetchBytes(url, what, { maxBytes }) : await readBounded(await fetchOk(url, what), url, what, maxBytes, onProgress);
+  const bytes = net ? await net.fetchBytes(url, what, { maxBytes, onProgress }) : await readBounded(await fetchOk(url, what), url, what, maxBytes, onProgress);
   const text = new TextDecoder().decode(bytes);
   try { return JSON.parse(text); } catch {
     throw new PackError(`The ${what} at ${url} is not valid JSON`);
@@ -229,9 +229,10 @@ function parseLayoutFrames(frames: unknown[], manifest: PackManifest, firstFrame
 }
 
 /** The manifest, checked, and the URLs of the files it names (each checked against the trust policy, none fetched). */
-export async function openPack(manifestUrl: string, policy: PackPolicy = { allowedOrigins: [], maxTextureSize: 8192 }, onProgress?: LoadProgress): Promise<PackHead> {
+export async function openPack(manifestUrl: string, policy: PackPolicy = { allowedOrigins: [], maxTextureSize: 8192 }, onProgress?: LoadProgress,
+  net?: NetworkFetcher): Promise<PackHead> {
   const absolute = checkManifestUrl(manifestUrl, policy);
-  const json = await fetchJson(absolute, 'pack manifest', maxFileBytes.manifest, onProgress);
+  const json = await fetchJson(absolute, 'pack manifest', maxFileBytes.manifest, onProgress, net);
   const problems = manifestProblems(json);
   if (problems.length > 0) throw new PackError(`Malformed manifest ${manifestUrl}: ${problems.join('; ')}`);
   const manifest = json as PackManifest;
@@ -253,8 +254,9 @@ export async function openPack(manifestUrl: string, policy: PackPolicy = { allow
 }
 
 /** The model (the layout comes per frame from PatchLayoutSource). */
-export async function loadPackBody(head: PackHead, onProgress?: LoadProgress): Promise<LoadedPack> {
-  const onnx = await readBounded(await fetchOk(head.modelUrl, 'model'), head.modelUrl, 'model', maxFileBytes.model, onProgress);
+export async function loadPackBody(head: PackHead, onProgress?: LoadProgress, net?: NetworkFetcher): Promise<LoadedPack> {
+  const onnx = net ? await net.fetchBytes(head.modelUrl, 'model', { maxBytes: maxFileBytes.model, onProgress })
+    : await readBounded(await fetchOk(head.modelUrl, 'model'), head.modelUrl, 'model', maxFileBytes.model, onProgress);
   return { ...head, model: packModel(head, onnx) };
 }
 

@@ -105,6 +105,7 @@ export class PlayerSession {
     return this.queue.enqueue(async () => {
       if (token !== this.seekToken) return;
       this.waitingFor = index;
+      this.pipeline?.wantFrame(index, 'shown'); // both lanes go there: the segments before the seek are left behind
       this.host.streamChanged();
       try { await this.renderFrame(index); } finally {
         if (this.waitingFor === index) this.waitingFor = null;
@@ -202,7 +203,7 @@ export class PlayerSession {
     const host = this.host;
     const policy = { allowedOrigins: parseAllowedOrigins(host.allowedOrigins), maxTextureSize: this.gpu?.device.limits.maxTextureDimension2D ?? 8192 };
     const recovering = this.recovery?.state === 'recovering' && this.head?.manifestUrl === host.src;
-    const head = recovering ? this.head! : await openPack(host.src, policy, (w, l, t) => this.downloading(w, l, t));
+    const head = recovering ? this.head! : await openPack(host.src, policy, (w, l, t) => this.downloading(w, l, t), this.net);
     if (generation !== this.generation) return;
     if (!recovering) this.pack = null;
     this.head = head;
@@ -252,8 +253,8 @@ export class PlayerSession {
   private body(): Promise<LoadedPack> {
     const head = this.head!;
     if (this.pack?.manifestUrl === head.manifestUrl) return Promise.resolve(this.pack);
-    this.bodyLoad ??= loadPackBody(head, (w, l, t) => this.downloading(w, l, t))
-      .then((p) => { this.net.bytesFetched += p.model.onnx.byteLength; if (this.head === head) this.pack = p; return p; }).finally(() => { this.bodyLoad = null; });
+    this.bodyLoad ??= loadPackBody(head, (w, l, t) => this.downloading(w, l, t), this.net)
+      .then((p) => { if (this.head === head) this.pack = p; return p; }).finally(() => { this.bodyLoad = null; });
     return this.bodyLoad;
   }
 

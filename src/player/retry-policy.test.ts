@@ -8,8 +8,8 @@ describe('retry policy', () => {
   });
   it.each([
     ['http', 1, 'retry'], ['http', 2, 'retry'], ['http', 3, 'give-up'], ['http', 9, 'give-up'],
-    ['stall', 50, 'retry'], ['network', 50, 'retry'],
-  ] as const)('%s after %i HTTP failures: %s', (kind, failures, verdict) => {
+    ['network', 2, 'retry'], ['network', 3, 'give-up'], ['stall', 50, 'retry'], ['offline', 50, 'retry'],
+  ] as const)('%s after %i failures: %s', (kind, failures, verdict) => {
     expect(retryVerdict(kind, failures, policy)).toBe(verdict);
   });
 });

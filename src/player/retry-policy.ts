@@ -1,12 +1,13 @@
 // When the player asks the network again, and when it stops asking (the shape of Shaka Player's
-// lib/net/backoff.js): exponential backoff with a cap, endless for network conditions (they pass), bounded for
-// HTTP errors (a server that answers 404 or 500 three times running will not serve this file).
+// lib/net/backoff.js): exponential backoff with a cap; endless while the browser is offline or the link is slow
+// (those pass), bounded for a server that answers with an error or a request that fails while online (a server
+// that answers 404 four times running, or refuses the connection, will not serve this file).
 
 export interface RetryPolicy {
   /** first wait, ms; each further wait doubles, up to maxDelayMs */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** requests made for one file that the server answers with an HTTP error before giving up */
+  /** failed requests for one file (HTTP errors, or network errors while the browser is online) before giving up */
   httpAttempts: number;
   /** no byte for this long: the connection is dropped and the request made again (a stall, said as buffering) */
   stallMs: number;
@@ -20,9 +21,10 @@ export function retryDelayMs(attempt: number, policy: RetryPolicy): number {
 }
 
 /**
- * After a failed attempt: `retry`, or `give-up` (HTTP errors only, after `httpAttempts` of them). Stalls and
- * network errors are retried for as long as someone wants the file: the network comes back.
+ * After a failed attempt: `retry`, or `give-up` after `httpAttempts` failures that count (`http`, and `network`
+ * while online). Stalls and failures while the browser is offline are retried for as long as someone wants the
+ * file: the network comes back.
  */
-export function retryVerdict(kind: 'http' | 'stall' | 'network', httpFailures: number, policy: RetryPolicy): 'retry' | 'give-up' {
-  return kind === 'http' && httpFailures >= policy.httpAttempts ? 'give-up' : 'retry';
+export function retryVerdict(kind: 'http' | 'network' | 'stall' | 'offline', failures: number, policy: RetryPolicy): 'retry' | 'give-up' {
+  return (kind === 'http' || kind === 'network') && failures >= policy.httpAttempts ? 'give-up' : 'retry';
 }

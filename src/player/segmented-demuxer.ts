@@ -5,7 +5,7 @@
 // frame grid from the segment's position, whatever the encoder's composition offsets.
 import { createFile, MP4BoxBuffer, type Movie, type Sample } from 'mp4box';
 import type { MediaSegments } from '../format/manifest.js';
-import { BUFFER_GOALS, bufferPlan, type BufferGoals } from './buffer-plan.js';
+import { BUFFER_GOALS, bufferPlanForLanes, type BufferGoals } from './buffer-plan.js';
 import { decoderDescription } from './mp4-demuxer.js';
 import { DECODE_LOOKAHEAD, type DemuxedSample, type EncodedVideoSource } from './encoded-video-source.js';
 import type { NetworkFetcher } from './network-fetcher.js';
@@ -91,6 +91,7 @@ export class SegmentedDemuxer implements EncodedVideoSource {
   }
 
   need(frame: number, lane: object): void {
+    this.lanes.delete(lane); // the lane that asked last comes first (Map order)
     this.lanes.set(lane, frame);
     this.schedule();
   }
@@ -109,8 +110,8 @@ export class SegmentedDemuxer implements EncodedVideoSource {
   /** Drops what the plan does not keep, and fetches the first segment it wants that is not here. */
   private schedule(): void {
     if (this.closed || this.lanes.size === 0 || this.error || !this.config) return; // segments are read with the init segment
-    const heads = [...this.lanes.values()].map((f) => this.segmentOf(f));
-    const plan = bufferPlan(this.sizes, this.fps, Math.min(...heads), Math.max(...heads), this.goals);
+    const heads = [...this.lanes.values()].reverse().map((f) => this.segmentOf(f));
+    const plan = bufferPlanForLanes(this.sizes, this.fps, heads, this.goals);
     for (const k of this.held.keys()) if (!plan.keep.has(k)) this.held.delete(k);
     const next = plan.fetch.find((k) => !this.held.has(k));
     if (this.fetching) {

@@ -10,5 +10,5 @@ export function videoSource(head: PackHead, which: 'lr' | 'hr', net: NetworkFetc
   const segments = which === 'lr' ? head.lrSegments : head.hrSegments;
   const fps = head.manifest.fps;
   if (segments) return new SegmentedDemuxer(segments, fps, net);
-  return new Mp4Demuxer(which === 'lr' ? head.lrUrl : head.hrUrl, fps, net, which === 'lr' ? 'LR video' : 'HR reference video');
+  return new Mp4Demuxer(which === 'lr' ? head.lrUrl : head.hrUrl, fps, net, 'video');
 }
