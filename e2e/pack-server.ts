@@ -32,7 +32,7 @@ export class PackServer {
   /** faults by path prefix (first match wins), e.g. `/long/lr/00003.m4s` or `/long/lr/` */
   faults: [string, Fault][] = [];
   rangeSupport = true;
-  /** every file answered with this Content-Type (a misconfigured server) */
+  /** every pack file (the mounts) answered with this Content-Type (a misconfigured server) */
   contentType: string | null = null;
   private readonly served = new Map<string, number>();
   private readonly open = new Set<ServerResponse>();
@@ -92,12 +92,13 @@ export class PackServer {
       return;
     }
     const file = this.file(path);
+    const inPack = Object.keys(this.mounts).some((p) => path.startsWith(p));
     if (!file) { entry.status = 404; res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
     const size = statSync(file).size;
     let start = 0, end = size - 1;
     const range = this.rangeSupport ? /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '') : null;
     const headers: Record<string, string | number> = {
-      'content-type': this.contentType ?? TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store',
+      'content-type': (inPack ? this.contentType : null) ?? TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store',
       ...(this.rangeSupport ? { 'accept-ranges': 'bytes' } : {}),
     };
     if (range) {

@@ -73,7 +73,7 @@ export class DydcaPlayer extends LitElement {
   /** What the player is doing (stats.state). */
   get state(): PlayerState {
     const session = this.session;
-    return playerState({ error: this.errorMessage !== '', frame: this._stats.frame, playing: session.isPlaying, buffering: session.isBuffering,
+    return playerState({ error: this.errorMessage !== '', opened: this.session.opened, playing: session.isPlaying, buffering: session.isBuffering,
       offline: session.net.offline, ended: session.playback?.ended ?? false });
   }
   /** Words over the video: compare and lens sides, the patch-route legend, the PSNR readout (view-labels.ts). */
@@ -203,12 +203,12 @@ export class DydcaPlayer extends LitElement {
     this.statusText = text; this.progress = text ? progress : null;
     this.dispatchEvent(new CustomEvent('stats', { detail: this.stats })); // what loads changes the badge and GPU memory
   }
-  emit(name: string, detail?: unknown): void { this.tickle++; this.dispatchEvent(new CustomEvent(name, { detail })); }
+  emit(name: string, detail?: unknown): void { this.tickle++; this.dispatchEvent(new CustomEvent(name, { detail })); this.noteState(); }
   /** Buffering or the network changed: the page's words and `statechange` (detail = stats) follow. */
   streamChanged(): void { this.tickle++; this.noteState(); }
   private noteState(): void {
     const state = this.state;
-    if (state !== this.lastState) { this.lastState = state; this.dispatchEvent(new CustomEvent('statechange', { detail: this.stats })); }
+    if (state !== this.lastState) { this.lastState = state; this.dispatchEvent(new CustomEvent('statechange', { detail: this.stats, bubbles: true, composed: true })); }
   }
 
   notice(text: string, lifetime: 'keep' | 'fade' = 'keep'): void {

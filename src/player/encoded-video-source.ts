@@ -6,7 +6,8 @@ export interface DemuxedSample { chunk: EncodedVideoChunk; isKey: boolean; times
 
 export interface EncodedVideoSource {
   readonly url: string;
-  readonly error: Error | null;
+  /** What stops frame `frame` from being decoded for good (a file the server would not give), or null. */
+  problem(frame: number): Error | null;
   /** Starts streaming; resolves with the decoder config (the moov / init segment). */
   open(): Promise<VideoDecoderConfig>;
   /** The sample at decode position `p` (0 = the first sample of the stream), or null while it is not here. */
@@ -27,6 +28,8 @@ export interface EncodedVideoSource {
   changed(): Promise<void>;
   /** A lane stops reading; the source closes with the last one. */
   release(lane: object): void;
+  /** While on, fetch only what the lanes need now, nothing ahead (a seek: its frame first, on the fewest bytes). */
+  focus?(on: boolean): void;
 }
 
 /** Samples a decoder is fed beyond the frame wanted (H.264 reorder delay). */

@@ -75,6 +75,9 @@ export class FramePipeline {
    */
   wantFrame(index: number, lane: 'shown' | 'sr'): boolean { return (lane === 'shown' ? this.shownLane : this.srLane).wantFrame(index); }
 
+  /** A seek in progress: the LR stream fetches what it needs for the frame, nothing ahead, until it ends. */
+  focus(on: boolean): void { this.shownLane.source.focus?.(on); }
+
   /** Seconds of LR video from frame `index` on that are here (the buffer ahead). */
   bufferedSeconds(index: number): number { return this.shownLane.source.bufferedSeconds(index); }
 

@@ -64,6 +64,8 @@ export class Mp4Demuxer implements EncodedVideoSource {
 
   sample(p: number): DemuxedSample | null { return this.samples[p] ?? null; }
 
+  problem(_frame: number): Error | null { return this.error; }
+
   total(): number | null { return this.complete ? this.samples.length : null; }
 
   keyFor(frame: number): number {

@@ -46,7 +46,8 @@ export class PatchLayoutSource {
     let p = this.segments.get(k);
     if (!p) {
       p = loadLayoutSegment(this.head, k, this.net).then((l) => { this.ready.set(k, l); return l; });
-      p.catch(() => { this.segments.delete(k); }); // a failed fetch is retried on the next ask
+      // the fetcher retried already (and waits out offline): a segment it gave up on stays failed, said once per ask
+      p.catch(() => undefined);
       this.segments.set(k, p);
       for (const old of [...this.segments.keys()].filter((x) => Math.abs(x - k) > 1).slice(0, Math.max(0, this.segments.size - KEPT_SEGMENTS))) {
         this.segments.delete(old);

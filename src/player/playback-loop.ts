@@ -24,6 +24,8 @@ export interface PlaybackHost {
   waitForEverySrFrame(): boolean;
   /** playback started or stopped waiting for the video to arrive */
   bufferingChanged(buffering: boolean): void;
+  /** playing cannot go on: a file the server would not give (outside the work queue, which reports its own) */
+  failed(e: unknown): void;
 }
 
 /** Video to hold ahead before playing on after buffering (Shaka Player's rebufferingGoal). */
@@ -95,8 +97,10 @@ export class PlaybackLoop {
     // the next frame's video is not here: wait for it (the clock stops), never skip it
     const next = Math.min(clock.frames - 1, Math.max(this.current + 1, due));
     const pipeline = this.host.pipeline();
-    if (pipeline && !pipeline.wantFrame(this.current + 1, 'shown')) { await this.rebuffer(loop, this.current + 1); return; }
-    if (pipeline && !pipeline.wantFrame(next, 'shown')) { await this.rebuffer(loop, next); return; }
+    try {
+      if (pipeline && !pipeline.wantFrame(this.current + 1, 'shown')) { await this.rebuffer(loop, this.current + 1); return; }
+      if (pipeline && !pipeline.wantFrame(next, 'shown')) { await this.rebuffer(loop, next); return; }
+    } catch (e) { this.stop(e); return; }
     try {
       if (this.host.waitForEverySrFrame() && this.host.engine()) await this.showEverySrFrame(loop);
       else await this.showOnTime(loop);
@@ -122,6 +126,15 @@ export class PlaybackLoop {
     this.setBuffering(false);
     clock.anchorAt(this.current, performance.now());
     this.schedule(loop, 1000 / clock.fps);
+  }
+
+  /** Playing stops on a failure outside the work queue (a segment or a layout the server would not give). */
+  private stop(e: unknown): void {
+    this.playing = false;
+    this.loop++;
+    this.cancel();
+    this.setBuffering(false);
+    this.host.failed(e);
   }
 
   private setBuffering(on: boolean): void {
@@ -158,13 +171,14 @@ export class PlaybackLoop {
     const target = this.pacer.nextTarget(this.current, due, performance.now(), (f) => this.clock.dueAt(f), this.clock.frames);
     if (target === null) return;
     // SR decodes in the work queue: a frame still on the network would hold up the frames shown
-    if (!this.host.pipeline()?.wantFrame(target, 'sr')) return;
+    try { if (!this.host.pipeline()?.wantFrame(target, 'sr')) return; } catch { return; } // the shown lane says it when it gets there
     const ahead = { target, loop, result: null as FrameResult | null, engine };
     this.ahead = ahead;
     const stale = () => this.ahead !== ahead || !this.live(loop) || this.host.engine() !== engine || !this.host.pipeline();
     void (async () => {
       const start = performance.now();
-      const patches = await this.host.layout(target);
+      let patches: PatchRect[];
+      try { patches = await this.host.layout(target); } catch (e) { if (this.ahead === ahead && this.live(loop)) this.stop(e); return; }
       let gpuMs: number | null = 0;
       const whole = this.pacer.patchesPerChunk(patches.length) >= patches.length;
       if (whole) {
@@ -201,7 +215,8 @@ export class PlaybackLoop {
   /** The next frame with SR, however long it takes; the clock restarts from it. */
   private async showEverySrFrame(loop: number): Promise<void> {
     const next = this.current + 1;
-    const patches = await this.host.layout(next);
+    let patches: PatchRect[];
+    try { patches = await this.host.layout(next); } catch (e) { if (this.live(loop)) this.stop(e); throw e; }
     await this.host.enqueue(async () => {
       const pipeline = this.host.pipeline();
       const engine = this.host.engine();

@@ -82,6 +82,10 @@ export class PlayerSession {
     return (this.playback?.buffering ?? false) || (this.waitingFor !== null && p !== null && !p.wantFrame(this.waitingFor, 'shown'));
   }
 
+  /** The pack is open and its first frame shown (not while a pack loads). */
+  get opened(): boolean { return this.pipeline !== null && this.playback !== null && this.posterShown; }
+  private posterShown = false;
+
   /** Seconds of video ahead of the frame on screen that are here. */
   bufferedSeconds(): number { return this.pipeline ? this.pipeline.bufferedSeconds(Math.max(0, this.host.currentFrame())) : 0; }
 
@@ -105,9 +109,14 @@ export class PlayerSession {
     return this.queue.enqueue(async () => {
       if (token !== this.seekToken) return;
       this.waitingFor = index;
-      this.pipeline?.wantFrame(index, 'shown'); // both lanes go there: the segments before the seek are left behind
+      const pipeline = this.pipeline;
+      pipeline?.focus(true);
       this.host.streamChanged();
-      try { await this.renderFrame(index); } finally {
+      try {
+        pipeline?.wantFrame(index, 'shown'); // both lanes go there: the segments before the seek are left behind
+        await this.renderFrame(index);
+      } finally {
+        pipeline?.focus(false);
         if (this.waitingFor === index) this.waitingFor = null;
         this.host.streamChanged();
       }
@@ -175,6 +184,8 @@ export class PlayerSession {
 
   reload(autoplay: boolean): void {
     const generation = ++this.generation;
+    this.posterShown = false;
+    this.host.streamChanged();
     const wasPlaying = this.isPlaying || this.playAfterReady || autoplay;
     this.ready = false;
     this.playback?.pause();
@@ -228,12 +239,14 @@ export class PlayerSession {
       shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr,
       ended: () => { this.refineAtRest(); host.emit('ended'); },
       bufferingChanged: () => host.streamChanged(),
+      failed: (e) => { if (host.isConnected) host.fail(e); },
     }, m.fps, m.frames);
     const start = this.pendingSeek !== null ? this.playback.clock.frameAtTime(this.pendingSeek) : Math.min(Math.max(0, host.currentFrame()), m.frames - 1);
     this.pendingSeek = null;
     host.status(`decoding frame ${start}`);
     this.playback.moveTo(start);
     host.shown(await this.pipeline.show(start, 'bicubic', host.view()), null);
+    this.posterShown = true;
     host.emit('poster', { manifest: m });
     // after a device loss: the frame it showed is back (with bicubic until the engine is, playing on if it was)
     if (recovering && !this.fellBack) host.notice(`The GPU device was lost and re-created; resumed at frame ${start}`, 'fade');

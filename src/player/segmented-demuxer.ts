@@ -18,7 +18,10 @@ export interface SegmentedStream { what: string; initUrl: string; urls: string[]
 const MAX_INIT_BYTES = 1 << 20;
 
 export class SegmentedDemuxer implements EncodedVideoSource {
-  error: Error | null = null;
+  /** segments the server would not give (after the fetcher's retries), by index */
+  private readonly failures = new Map<number, Error>();
+  /** a seek in progress: fetch nothing ahead */
+  private focused = false;
   private init: ArrayBuffer | null = null;
   private config: VideoDecoderConfig | null = null;
   private readonly held = new Map<number, DemuxedSample[]>();
@@ -59,6 +62,15 @@ export class SegmentedDemuxer implements EncodedVideoSource {
   }
 
   private segmentOf(frame: number): number { return Math.min(this.sizes.length - 1, Math.floor(frame / this.stream.segments.frames)); }
+
+  problem(frame: number): Error | null {
+    return this.failures.get(this.segmentOf(frame)) ?? this.failures.get(this.segmentOf(Math.min(this.stream.frames - 1, frame + DECODE_LOOKAHEAD))) ?? null;
+  }
+
+  focus(on: boolean): void {
+    this.focused = on;
+    if (!on) this.schedule();
+  }
 
   sample(p: number): DemuxedSample | null {
     const k = this.segmentOf(p);
@@ -109,11 +121,13 @@ export class SegmentedDemuxer implements EncodedVideoSource {
 
   /** Drops what the plan does not keep, and fetches the first segment it wants that is not here. */
   private schedule(): void {
-    if (this.closed || this.lanes.size === 0 || this.error || !this.config) return; // segments are read with the init segment
+    if (this.closed || this.lanes.size === 0 || !this.config) return; // segments are read with the init segment
     const heads = [...this.lanes.values()].reverse().map((f) => this.segmentOf(f));
     const plan = bufferPlanForLanes(this.sizes, this.fps, heads, this.goals);
     for (const k of this.held.keys()) if (!plan.keep.has(k)) this.held.delete(k);
-    const next = plan.fetch.find((k) => !this.held.has(k));
+    // seeking: the segments of the lanes' frames (and the next, for the decoder's look-ahead) before anything ahead
+    const wanted = this.focused ? bufferPlanForLanes(this.sizes, this.fps, heads, { ...this.goals, aheadSeconds: 0, aheadBytes: 0 }).fetch : plan.fetch;
+    const next = wanted.find((k) => !this.held.has(k) && !this.failures.has(k));
     if (this.fetching) {
       if (plan.keep.has(this.fetching.k)) return; // one request at a time, in playback order
       this.fetching.abort.abort(); // a seek left it behind
@@ -132,7 +146,8 @@ export class SegmentedDemuxer implements EncodedVideoSource {
       this.held.set(k, this.demux(k, bytes, url));
     } catch (e) {
       if (abort.signal.aborted) return;
-      this.error = e instanceof Error ? e : new Error(String(e));
+      // said when playback reaches this segment, not while it plays the ones before
+      this.failures.set(k, e instanceof Error ? e : new Error(String(e)));
     } finally {
       if (this.fetching?.abort === abort) this.fetching = null;
       this.wake();

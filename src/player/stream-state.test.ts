@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { playerState, waitingWords, type PlaybackFacts } from './stream-state.js';
 
-const base: PlaybackFacts = { error: false, frame: 10, playing: false, buffering: false, offline: false, ended: false };
+const base: PlaybackFacts = { error: false, opened: true, playing: false, buffering: false, offline: false, ended: false };
 
 describe('playerState', () => {
   it.each([
-    ['before the first frame', { frame: -1 }, 'loading'],
-    ['offline before the first frame', { frame: -1, offline: true }, 'offline'],
+    ['before the first frame', { opened: false }, 'loading'],
+    ['offline before the first frame', { opened: false, offline: true }, 'offline'],
     ['playing', { playing: true }, 'playing'],
     ['paused', {}, 'paused'],
     ['playing caught up with the download', { playing: true, buffering: true }, 'buffering'],

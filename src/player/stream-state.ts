@@ -5,8 +5,8 @@ export type PlayerState = 'loading' | 'playing' | 'paused' | 'buffering' | 'offl
 
 export interface PlaybackFacts {
   error: boolean;
-  /** the frame on screen, -1 before the first */
-  frame: number;
+  /** a pack is open and its first frame was shown (false while a pack loads, the first or the next) */
+  opened: boolean;
   playing: boolean;
   /** playing (or a seek) waits for video that has not arrived */
   buffering: boolean;
@@ -17,7 +17,7 @@ export interface PlaybackFacts {
 
 export function playerState(f: PlaybackFacts): PlayerState {
   if (f.error) return 'error';
-  if (f.frame < 0) return f.offline ? 'offline' : 'loading';
+  if (!f.opened) return f.offline ? 'offline' : 'loading';
   if (f.offline && (f.playing || f.buffering)) return 'offline';
   if (f.buffering) return 'buffering';
   if (f.playing) return 'playing';

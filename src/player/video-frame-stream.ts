@@ -69,7 +69,10 @@ export class VideoFrameStream {
    */
   wantFrame(index: number): boolean {
     this.source.need(index, this);
-    return this.decoded.has(index) || this.source.hasFrame(index);
+    if (this.decoded.has(index)) return true;
+    const problem = this.source.problem(index);
+    if (problem) throw problem;
+    return this.source.hasFrame(index);
   }
 
   /**
@@ -91,7 +94,8 @@ export class VideoFrameStream {
     for (const [i, f] of this.decoded) if (i < index) { f.close(); this.decoded.delete(i); }
     for (;;) {
       if (this.error) throw this.error;
-      if (src.error) throw src.error;
+      const problem = src.problem(index);
+      if (problem) throw problem;
       const frame = this.decoded.get(index);
       if (frame) return frame;
       // Frames come out in display order: once a later one came out, this one will not (timestamps off the fps grid).
