@@ -6,6 +6,8 @@ export interface DemuxedSample { chunk: EncodedVideoChunk; isKey: boolean; times
 
 export interface EncodedVideoSource {
   readonly url: string;
+  /** the manifest's frame rate: frame n is at n / fps */
+  readonly fps: number;
   /** What stops frame `frame` from being decoded for good (a file the server would not give), or null. */
   problem(frame: number): Error | null;
   /** Starts streaming; resolves with the decoder config (the moov / init segment). */

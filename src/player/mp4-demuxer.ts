@@ -22,7 +22,7 @@ export class Mp4Demuxer implements EncodedVideoSource {
   /** the earliest presentation timestamp seen (frame 0), from the first samples */
   private firstUs: number | null = null;
 
-  constructor(readonly url: string, private readonly fps: number, private readonly net: NetworkFetcher, private readonly what = 'video') {}
+  constructor(readonly url: string, readonly fps: number, private readonly net: NetworkFetcher, private readonly what = 'video') {}
 
   /** Starts the download; resolves once the decoder config (moov) is known. */
   async open(): Promise<VideoDecoderConfig> {

@@ -31,7 +31,7 @@ export class SegmentedDemuxer implements EncodedVideoSource {
   private closed = false;
   private readonly sizes: { frames: number; bytes: number }[];
 
-  constructor(private readonly stream: SegmentedStream, private readonly fps: number, private readonly net: NetworkFetcher,
+  constructor(private readonly stream: SegmentedStream, readonly fps: number, private readonly net: NetworkFetcher,
     private readonly goals: BufferGoals = BUFFER_GOALS) {
     const s = stream.segments;
     this.sizes = s.files.map((_, k) => ({ frames: Math.min(s.frames, stream.frames - k * s.frames), bytes: s.bytes[k] }));

@@ -100,7 +100,7 @@ export class VideoFrameStream {
       if (frame) return frame;
       // Frames come out in display order: once a later one came out, this one will not (timestamps off the fps grid).
       if (this.lastOutput > index) {
-        throw new Error(`${src.url}: there is no frame ${index} (the video has a frame at index ${this.lastOutput} but none at ${index}); ` +
+        throw new Error(`${src.url}: there is no frame ${index} at ${src.fps} fps (the video has a frame at index ${this.lastOutput} but none at ${index}); ` +
           `the manifest's fps does not match the video: re-pack it`);
       }
       const decoder = this.decoder!;
