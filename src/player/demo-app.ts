@@ -84,11 +84,12 @@ export class DemoApp extends LitElement {
       </div>
       ${this.optimizationSwitches()}
       <dydca-player src=${this.packUrl} engine=${this.engine} optimizations=${this.optimizations} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
-        @frame=${this.onFrame} @stats=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
+        @frame=${this.onFrame} @stats=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @statechange=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
         @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }}></dydca-player>
       <div class="facts" id="device-summary">${s?.device ?? ''}</div>
       <div class="readout" id="readout">
         <span id="on-screen" title="what the frame on screen is (the player's badge)">on screen: ${s?.badge ?? '-'}</span>
+        <span id="stream-state" title="what the player is doing; video downloaded ahead; bytes fetched">${s?.state ?? '-'}, ${(s?.bufferedSeconds ?? 0).toFixed(1)} s ahead, ${formatBytes(s?.bytesFetched ?? 0)} fetched</span>
         <span>frame ${s ? s.frame : '-'}</span><span>${s ? s.fps : 0} fps</span><span>SR ${s ? s.srMs.toFixed(1) : '-'} ms</span>
         <span>SR frames ${s?.srFrames ?? 0}</span><span>bicubic frames ${s?.bicubicFrames ?? 0}</span><span>dropped ${s?.dropped ?? 0}</span>
         <span>startup ${s?.startupMs != null ? `${(s.startupMs / 1000).toFixed(1)} s` : '-'}</span>
