@@ -28,6 +28,13 @@ export function mediaPlaylist(fps: number, lengths: number[], init: string, file
     ...files.flatMap((f, k) => [`#EXTINF:${seconds(durations[k])},`, f]), '#EXT-X-ENDLIST', ''].join('\n');
 }
 
+/** The init segment and the segments an HLS media playlist lists, in order (URIs as written; comments and tags skipped). */
+export function playlistSegments(text: string): { init: string | null; files: string[] } {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const map = lines.find((l) => l.startsWith('#EXT-X-MAP:'));
+  return { init: map ? /URI="([^"]*)"/.exec(map)?.[1] ?? null : null, files: lines.filter((l) => !l.startsWith('#')) };
+}
+
 /**
  * Cuts `stream` (in pack folder `dir`) into `<name>/init.mp4` and `<name>/00000.m4s`, ... of `per` frames each and writes
  * `<name>.m3u8`; returns the manifest's `segments`. Throws when a segment does not hold the frames planned for it (a key
