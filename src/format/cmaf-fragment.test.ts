@@ -1,6 +1,6 @@
 // summarizeFragment: media segments built box by box (the flag combinations muxers write) and one that lies.
 import { describe, expect, it } from 'vitest';
-import { summarizeFragment, type FragmentSummary } from './cmaf-fragment.js';
+import { segmentSequenceCheck, summarizeFragment, type FragmentSummary } from './cmaf-fragment.js';
 
 const u32 = (n: number): number[] => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 const box = (type: string, ...body: number[][]): number[] => {
@@ -38,4 +38,20 @@ describe('summarizeFragment', () => {
     ['a trun claiming more samples than its bytes', (() => { const b = segment({ tfdt: 0, trunFlags: 0x100, samples: [[1]] }); const i = b.length - 11 - 8; b.set(u32(1000), i); return b; })(),
       /a trun box lists 1000 samples/],
   ])('refuses %s', (_name, bytes, want) => expect(() => summarizeFragment(bytes)).toThrow(want));
+});
+
+describe('segmentSequenceCheck', () => {
+  // segments of 2 frames of 512 ticks each, key frame first, starting at decode time `t`
+  const seg = (t: number, first = KEY, n = 2): Uint8Array => segment({ tfdt: t, trunFlags: 0x4 | 0x100, first, samples: Array.from({ length: n }, () => [512]) });
+  it.each<[string, [Uint8Array, number][], (string | null)[]]>([
+    ['three in order, the last shorter', [[seg(0), 2], [seg(1024), 2], [seg(2048, KEY, 1), 1]], [null, null, null]],
+    ['one frame too few', [[seg(0), 2], [seg(1024, KEY, 1), 2]], [null, 'holds 1 frames; expected 2']],
+    ['no key frame first', [[seg(0, NON_KEY), 2]], ['does not start with a key frame']],
+    ['not starting at 0', [[seg(512), 2]], ['starts at decode time 512; the segments before it end at 0']],
+    ['a gap', [[seg(0), 2], [seg(2048), 2]], [null, 'starts at decode time 2048; the segments before it end at 1024']],
+    ['not a media segment', [[new Uint8Array(box('ftyp', [0, 0, 0, 0])), 2]], ['is not a fragmented-MP4 media segment: no moof box (an init segment, or not MP4 at all)']],
+  ])('%s', (_name, segments, want) => {
+    const check = segmentSequenceCheck();
+    expect(segments.map(([b, n]) => check(b, n))).toEqual(want);
+  });
 });

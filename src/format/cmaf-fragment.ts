@@ -1,6 +1,6 @@
 // Reads what a CMAF media segment (styp? sidx? moof mdat ...) says about its samples, from its boxes alone:
-// how many, whether the first is a key frame, its base decode time. The packer checks the segments it cut with it and
-// `dydca eval` checks a pack's segments, without decoding them.
+// how many, whether the first is a key frame, its base decode time; and a check of a sequence of them. The packer
+// checks the segments it cut with it and `dydca eval` checks a pack's segments, without decoding them.
 
 export interface FragmentSummary {
   /** samples in all of the segment's `trun` boxes */
@@ -24,7 +24,7 @@ function* boxes(b: Uint8Array, start: number, end: number): Generator<Box> {
     let size = v.getUint32(o);
     let header = 8;
     if (size === 1) {
-      if (o + 16 > end) throw new Error(`a box at byte ${o} is cut short`);
+      if (o + 16 > end) throw new Error(`the box at byte ${o} is cut short`);
       size = Number(v.getBigUint64(o + 8));
       header = 16;
     } else if (size === 0) size = end - o;
@@ -81,6 +81,27 @@ export function summarizeFragment(bytes: Uint8Array): FragmentSummary {
       }
     }
   }
-  if (moofs === 0) throw new Error('no moof box: not a fragmented-MP4 media segment');
+  if (moofs === 0) throw new Error('no moof box (an init segment, or not MP4 at all)');
   return out;
+}
+
+/**
+ * Checks a stream's media segments in order, each against the frames it should hold: a sequence of segments must
+ * each start with a key frame and continue the decode time of the one before, from 0. Returns, per segment, its
+ * first problem (a phrase following the segment's name) or null.
+ */
+export function segmentSequenceCheck(): (bytes: Uint8Array, frames: number) => string | null {
+  // null once a segment's durations come from the init segment (not read here): continuity is no longer checked
+  let decodeTime: number | null = 0;
+  return (bytes, frames) => {
+    let s: FragmentSummary;
+    try { s = summarizeFragment(bytes); } catch (e) { return `is not a fragmented-MP4 media segment: ${(e as Error).message}`; }
+    if (s.samples !== frames) return `holds ${s.samples} frames; expected ${frames}`;
+    if (s.firstIsKey === false) return 'does not start with a key frame';
+    if (decodeTime !== null && s.baseDecodeTime !== null && s.baseDecodeTime !== decodeTime) {
+      return `starts at decode time ${s.baseDecodeTime}; the segments before it end at ${decodeTime}`;
+    }
+    decodeTime = decodeTime === null || s.duration === null ? null : decodeTime + s.duration;
+    return null;
+  };
 }

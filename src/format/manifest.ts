@@ -130,17 +130,6 @@ export function isPackPath(name: unknown): name is string {
   return parts.length <= 4 && parts.every((p) => isPlainFileName(p));
 }
 
-/** The playlists and segment files a (schema-valid) manifest names, with where it names them. */
-export function streamPaths(m: PackManifest): [where: string, path: string][] {
-  const out: [string, string][] = [];
-  for (const key of ['lr', 'hr'] as const) {
-    const s = m[key];
-    if (s.playlist !== undefined) out.push([`${key}.playlist`, s.playlist]);
-    if (s.segments) out.push([`${key}.segments.init`, s.segments.init], ...s.segments.files.map((f, i): [string, string] => [`${key}.segments.files[${i}]`, f]));
-  }
-  return out;
-}
-
 /**
  * Shared rule (manifestProblems, for every reader): a file reference is a non-empty string of bounded length
  * without backslashes or control characters. The player resolves references as URLs under its own origin

@@ -7,7 +7,7 @@ import { join, posix, sep } from 'node:path';
 import { streamRgb } from './encode.js';
 import { describeFsError } from './fs-errors.js';
 import { InputError, probeVideo } from './ingest.js';
-import { summarizeFragment } from '../format/cmaf-fragment.js';
+import { segmentSequenceCheck } from '../format/cmaf-fragment.js';
 import { playlistSegments, segmentLengths } from './stream-segments.js';
 import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, type PackManifest, type PatchesFile, type PatchSegmentFile } from '../format/manifest.js';
 import type { PatchTuple } from '../format/patch-layout.js';
@@ -119,19 +119,13 @@ export function checkStreamSegments(dir: string, m: PackManifest): void {
     }
     packFile(dir, seg.init);
     const lengths = segmentLengths(m.frames, seg.frames);
-    let decodeTime: number | null = 0;
+    const check = segmentSequenceCheck();
     seg.files.forEach((f, k) => {
       const where = `${join(dir, f)} (${key} segment ${k} of ${seg.files.length})`;
       const bytes = readFileSync(packFile(dir, f));
       if (bytes.length !== seg.bytes[k]) throw new InputError(`${where} is ${bytes.length} bytes; the manifest says ${seg.bytes[k]} (truncated or replaced)`);
-      let s;
-      try { s = summarizeFragment(bytes); } catch (e) { throw new InputError(`${where} is not a fragmented-MP4 segment: ${(e as Error).message}`); }
-      if (s.samples !== lengths[k]) throw new InputError(`${where} holds ${s.samples} frames; the manifest puts ${lengths[k]} there`);
-      if (s.firstIsKey === false) throw new InputError(`${where} does not start with a key frame`);
-      if (decodeTime !== null && s.baseDecodeTime !== null && s.baseDecodeTime !== decodeTime) {
-        throw new InputError(`${where} starts at decode time ${s.baseDecodeTime}; the segments before end at ${decodeTime}`);
-      }
-      decodeTime = decodeTime === null || s.duration === null ? null : decodeTime + s.duration;
+      const problem = check(bytes, lengths[k]);
+      if (problem) throw new InputError(`${where} ${problem}`);
     });
   }
 }

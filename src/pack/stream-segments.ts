@@ -3,7 +3,7 @@
 // boxes (frames, key frame first, decode time) and the playlist is written from the frame counts.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarizeFragment } from '../format/cmaf-fragment.js';
+import { segmentSequenceCheck } from '../format/cmaf-fragment.js';
 import { segmentId, type StreamSegments } from '../format/manifest.js';
 import { lastErrorLine, runTool } from './ffmpeg-process.js';
 
@@ -44,25 +44,21 @@ export async function cutStreamSegments(stream: string, dir: string, name: strin
   const folder = join(dir, name);
   mkdirSync(folder, { recursive: true });
   const scratch = join(folder, 'ffmpeg.m3u8');
-  // hls_time half a frame short of a segment: the cut lands on the key frame that starts the next segment, whatever the rounding
+  // hls_time half a frame short of a segment: the cut lands on the key frame that starts the next segment, whatever the
+  // rounding; '%' in the folder's path is doubled, as the segment name is a pattern
   const r = await runTool('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', `file:${stream}`, '-map', '0:v:0', '-c', 'copy',
     '-f', 'hls', '-hls_time', seconds((per - 0.5) / fps), '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4',
-    '-hls_segment_filename', join(folder, '%05d.m4s'), '-hls_playlist_type', 'vod', '-hls_list_size', '0', `file:${scratch}`]);
+    '-hls_segment_filename', join(folder.replace(/%/g, '%%'), '%05d.m4s'), '-hls_playlist_type', 'vod', '-hls_list_size', '0', `file:${scratch}`]);
   if (r.code !== 0) throw new Error(`cutting ${stream} into segments failed: ${lastErrorLine(r.stderr)}`);
   rmSync(scratch, { force: true });
   const lengths = segmentLengths(frames, per);
   const files = lengths.map((_, k) => `${name}/${segmentId(k)}.m4s`);
   const written = readdirSync(folder).filter((f) => f.endsWith('.m4s')).length;
   if (written !== files.length) throw new Error(`cutting ${stream} into segments of ${per} frames gave ${written} segments; expected ${files.length}`);
-  // the segments after init are one continuous stream from time 0 (null: durations only in init's trex, not checked)
-  let decodeTime: number | null = 0;
+  const check = segmentSequenceCheck();
   files.forEach((f, k) => {
-    const s = summarizeFragment(readFileSync(join(dir, f)));
-    const timeOk = decodeTime === null || s.baseDecodeTime === null || s.baseDecodeTime === decodeTime;
-    if (s.samples !== lengths[k] || s.firstIsKey === false || !timeOk) {
-      throw new Error(`segment ${f} of ${stream} holds ${s.samples} frames (expected ${lengths[k]}), key frame first: ${s.firstIsKey}, decode time ${s.baseDecodeTime} (expected ${decodeTime})`);
-    }
-    decodeTime = decodeTime === null || s.duration === null ? null : decodeTime + s.duration;
+    const problem = check(readFileSync(join(dir, f)), lengths[k]);
+    if (problem) throw new Error(`cutting ${stream} into segments of ${per} frames: ${f} ${problem}`);
   });
   writeFileSync(join(dir, `${name}.m3u8`), mediaPlaylist(fps, lengths, `${name}/init.mp4`, files));
   return { frames: per, init: `${name}/init.mp4`, files, bytes: files.map((f) => statSync(join(dir, f)).size) };
