@@ -25,7 +25,8 @@ beforeAll(async () => {
   // a hard cut at frame 31: an encoder left to itself puts a key frame there, inside segment 3
   execFileSync('ffmpeg', ['-v', 'error', '-filter_complex', `testsrc2=size=128x128:rate=${FPS}:duration=6.2[a];mandelbrot=size=128x128:rate=${FPS}:end_pts=6.2[b];` +
     '[b]trim=end_frame=31[c];[a][c]concat=n=2:v=1:a=0[v]', '-map', '[v]', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-crf', '10', clip]);
-  pack = join(dir, 'pack');
+  // a '%' in the path: ffmpeg's segment names are a pattern
+  pack = join(dir, 'pack 100%05d');
   const r = await runDydca('pack', [clip, '--out', pack, '--steps', '1', '--quiet']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);

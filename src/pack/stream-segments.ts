@@ -45,10 +45,10 @@ export async function cutStreamSegments(stream: string, dir: string, name: strin
   mkdirSync(folder, { recursive: true });
   const scratch = join(folder, 'ffmpeg.m3u8');
   // hls_time half a frame short of a segment: the cut lands on the key frame that starts the next segment, whatever the
-  // rounding; '%' in the folder's path is doubled, as the segment name is a pattern
+  // rounding. Run in the folder with relative names: the segment name is a pattern, which a '%' in the pack's path would break
   const r = await runTool('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', `file:${stream}`, '-map', '0:v:0', '-c', 'copy',
     '-f', 'hls', '-hls_time', seconds((per - 0.5) / fps), '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4',
-    '-hls_segment_filename', join(folder.replace(/%/g, '%%'), '%05d.m4s'), '-hls_playlist_type', 'vod', '-hls_list_size', '0', `file:${scratch}`]);
+    '-hls_segment_filename', '%05d.m4s', '-hls_playlist_type', 'vod', '-hls_list_size', '0', 'ffmpeg.m3u8'], undefined, folder);
   if (r.code !== 0) throw new Error(`cutting ${stream} into segments failed: ${lastErrorLine(r.stderr)}`);
   rmSync(scratch, { force: true });
   const lengths = segmentLengths(frames, per);
