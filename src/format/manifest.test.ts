@@ -1,6 +1,6 @@
 // manifestProblems: a valid manifest passes, and each broken field is named.
 import { describe, expect, it } from 'vitest';
-import { codedHrSize, isPadded, localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, segmentPatches, type PackManifest, type PatchesFile } from './manifest.js';
+import { codedHrSize, isPackPath, isPadded, localFileProblems, segmentFrames, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, segmentPatches, type PackManifest, type PatchesFile } from './manifest.js';
 import { validateLayout, type PatchTuple } from './patch-layout.js';
 
 const valid = {
@@ -168,5 +168,50 @@ describe('patch layout segments (manifest extension)', () => {
     const seg = { ...m, patches: { file: 'patches.json', segments: { frames: 1, files: ['a.json', 'b.json'] } } };
     const problem = patchSegmentProblem(json, seg, index);
     if (pattern === null) expect(problem).toBeNull(); else expect(problem).toMatch(pattern);
+  });
+});
+
+describe('stream segments (manifest extension lr/hr.playlist and .segments)', () => {
+  // 3 frames in segments of 2: two files each, the layout cut alike
+  const seg = (name: string): Json => ({ frames: 2, init: `${name}/init.mp4`, files: [`${name}/00000.m4s`, `${name}/00001.m4s`], bytes: [900, 0] });
+  const streamed = edit((m) => {
+    m.frames = 3;
+    (m.metrics as Json).psnrSRPerFrame = [1, 1, 1]; (m.metrics as Json).psnrBicubicPerFrame = [1, 1, 1];
+    Object.assign(m.lr as Json, { playlist: 'lr.m3u8', segments: seg('lr') });
+    Object.assign(m.hr as Json, { playlist: 'hr.m3u8', segments: seg('hr') });
+    m.patches = { file: 'patches.json', segments: { frames: 2, files: ['patches-00000.json', 'patches-00001.json'] } };
+  });
+
+  it('a streamed manifest is valid, for readers from disk too', () => {
+    expect(manifestProblems(streamed)).toEqual([]);
+    expect(localFileProblems(streamed as unknown as PackManifest)).toEqual([]);
+  });
+  it('a pack without them (older packs) stays valid', () => expect(manifestProblems(valid)).toEqual([]));
+
+  it.each<[string, (m: Json) => void, RegExp]>([
+    ['one file too few', (m) => { ((m.lr as Json).segments as Json).files = ['lr/00000.m4s']; }, /lr\.segments must be .* \(2\); got frames 2, 1 files, 2 sizes/],
+    ['no sizes', (m) => { delete ((m.hr as Json).segments as Json).bytes; }, /hr\.segments must be .*; got frames 2, 2 files, no sizes/],
+    ['zero frames per segment', (m) => { ((m.lr as Json).segments as Json).frames = 0; }, /lr\.segments must be \{frames: 1\.\.518400/],
+    ['a negative size', (m) => { ((m.lr as Json).segments as Json).bytes = [900, -1]; }, /lr\.segments\.bytes\[1\] must be a file size \(an integer >= 0\); got -1/],
+    ['a fractional size', (m) => { ((m.hr as Json).segments as Json).bytes = [1.5, 2]; }, /hr\.segments\.bytes\[0\] must be a file size/],
+    ['a segment climbing out of the pack', (m) => { ((m.lr as Json).segments as Json).files = ['lr/00000.m4s', '../x.m4s']; }, /lr\.segments\.files\[1\] must be a path inside the pack/],
+    ['an absolute init', (m) => { ((m.hr as Json).segments as Json).init = '/etc/passwd'; }, /hr\.segments\.init must be a path inside the pack/],
+    ['a URL as playlist', (m) => { (m.lr as Json).playlist = 'http://x.example/lr.m3u8'; }, /lr\.playlist must be a path inside the pack/],
+    ['HR segments of other frames than LR', (m) => { ((m.hr as Json).segments as Json).frames = 3; ((m.hr as Json).segments as Json).files = ['hr/0.m4s']; ((m.hr as Json).segments as Json).bytes = [1]; },
+      /segments must hold the same frames each; got lr\.segments\.frames 2, hr\.segments\.frames 3, patches\.segments\.frames 2/],
+    ['layout segments of other frames than LR', (m) => { m.patches = { file: 'patches.json', segments: { frames: 3, files: ['p.json'] } }; }, /segments must hold the same frames each/],
+  ])('refuses %s', (_name, change, want) => {
+    const m = structuredClone(streamed);
+    change(m);
+    expect(manifestProblems(m).join('; ')).toMatch(want);
+  });
+
+  it.each<[unknown, boolean]>([
+    ['lr.m3u8', true], ['lr/00000.m4s', true], ['a/b/c/d.m4s', true], ['a/b/c/d/e.m4s', false], ['../lr.m3u8', false], ['lr/../x', false],
+    ['/lr.m3u8', false], ['lr//x', false], ['lr/.x', false], ['lr/-i', false], ['C:\\x', false], ['http://h/x', false], ['', false], [3, false],
+  ])('isPackPath(%j) is %s', (name, ok) => expect(isPackPath(name)).toBe(ok));
+
+  it.each<[number, number]>([[20, 40], [25, 50], [24, 48], [29.97, 60], [59.94, 120], [0.2, 1], [0.4, 1], [1, 2]])('segmentFrames(%s fps) = %s', (fps, n) => {
+    expect(segmentFrames(fps)).toBe(n);
   });
 });

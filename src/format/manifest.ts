@@ -17,9 +17,12 @@ export interface PackManifest {
    * the whole picture (x = y = 0, width x height = hr); packs made before that cropped the centre.
    */
   crop: { scaledWidth: number; scaledHeight: number; x: number; y: number; width: number; height: number };
-  /** `playlist`, `segments`: the stream as CMAF segments behind an HLS media playlist (docs/pack-format.md) */
-  lr: { width: number; height: number; file: string; codec: string; playlist?: string; segments?: MediaSegments };
-  hr: { width: number; height: number; file: string; codec: string; lossless: boolean; playlist?: string; segments?: MediaSegments };
+  /**
+   * Extensions `playlist` and `segments`: the same stream as CMAF fragmented-MP4 segments behind an HLS media playlist
+   * (docs/pack-format.md, "Streaming segments"); absent in packs made before them, which play from `file` alone.
+   */
+  lr: { width: number; height: number; file: string; codec: string; playlist?: string; segments?: StreamSegments };
+  hr: { width: number; height: number; file: string; codec: string; lossless: boolean; playlist?: string; segments?: StreamSegments };
   method: 'dydca' | 'nas' | 'stdo';
   /** baselines: `files[k]` is a single-path model serving path id k; `file` = files[0] */
   /** `budget`: `--max-gflops-per-frame` when the packer sized the paths to it (gflopsPerFrame.max <= it) */
@@ -50,22 +53,31 @@ export interface PatchesFile { frames: [number, number, number, number, number][
 export interface PatchSegments { frames: number; files: string[] }
 
 /**
- * A stream cut into CMAF segments: `init` (ftyp + moov) and `files[k]` (moof + mdat), segment k holding frames
- * [k * frames, (k + 1) * frames) and starting with a key frame; `bytes[k]`: the size of files[k].
+ * A stream cut into CMAF segments: `init` (ftyp + moov, no samples) then `files[k]` (moof + mdat) holding frames
+ * [k * frames, (k + 1) * frames) (the last may be shorter), each starting with a key frame; `bytes[k]` is the size of
+ * `files[k]`, so a player can bound its buffer before fetching. Paths are relative to the pack folder.
  */
-export interface MediaSegments { frames: number; init: string; files: string[]; bytes: number[] }
+export interface StreamSegments { frames: number; init: string; files: string[]; bytes: number[] }
 
 /** One segment file of the patch layout: frames firstFrame .. firstFrame + frames.length - 1. */
 export interface PatchSegmentFile { firstFrame: number; frames: PatchesFile['frames'] }
 
-/** Seconds of video per patch-layout segment the packer writes. */
-export const PATCH_SEGMENT_SECONDS = 10;
+/** Seconds of video per segment the packer writes (LR, HR and patch-layout segments alike). */
+export const SEGMENT_SECONDS = 2;
+
+/** Frames per segment at `fps`: SEGMENT_SECONDS of video, at least one frame. */
+export function segmentFrames(fps: number): number {
+  return Math.max(1, Math.round(SEGMENT_SECONDS * fps));
+}
+
+/** Name of segment k of a stream or layout: fixed width, so names sort by segment. */
+export const segmentId = (k: number): string => String(k).padStart(5, '0');
 
 /** The segment files of a layout: `frames` per segment, names patches-00000.json, ... */
 export function segmentPatches(file: PatchesFile, framesPerSegment: number): { segments: PatchSegments; files: Map<string, PatchSegmentFile> } {
   const files = new Map<string, PatchSegmentFile>();
   for (let first = 0, k = 0; first < file.frames.length; first += framesPerSegment, k++) {
-    files.set(`patches-${String(k).padStart(5, '0')}.json`, { firstFrame: first, frames: file.frames.slice(first, first + framesPerSegment) });
+    files.set(`patches-${segmentId(k)}.json`, { firstFrame: first, frames: file.frames.slice(first, first + framesPerSegment) });
   }
   return { segments: { frames: framesPerSegment, files: [...files.keys()] }, files };
 }
@@ -106,6 +118,16 @@ export const MANIFEST_LIMITS = {
  */
 export function isPlainFileName(name: unknown): name is string {
   return typeof name === 'string' && name.length <= MANIFEST_LIMITS.maxFileName && /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name);
+}
+
+/**
+ * Shared rule for the streams' playlists and segments (manifestProblems, for every reader): a path relative to the
+ * pack folder, at most 4 parts joined by '/', each a plain file name (so no '..', no absolute path, no URL).
+ */
+export function isPackPath(name: unknown): name is string {
+  if (typeof name !== 'string' || name.length > MANIFEST_LIMITS.maxFileName) return false;
+  const parts = name.split('/');
+  return parts.length <= 4 && parts.every((p) => isPlainFileName(p));
 }
 
 /**
@@ -189,6 +211,10 @@ export function manifestProblems(m: unknown): string[] {
     need(fits(m.hr.width, m.lr.width) && fits(m.hr.height, m.lr.height),
       `hr (the picture, ${quote(m.hr.width)}x${quote(m.hr.height)}) must fit in scale x lr (${quote(m.lr.width)}x${quote(m.lr.height)} x${scale}), padded by less than the picture`);
   }
+  for (const key of ['lr', 'hr'] as const) {
+    const v = m[key];
+    if (isObj(v)) problems.push(...streamSegmentsProblems(key, v, m.frames));
+  }
   const model = m.model;
   need(isObj(model) && Array.isArray(model.paths) && model.paths.length > 0 && model.paths.length <= L.maxPaths,
     `model must be {file, paths: [...]} with 1..${L.maxPaths} paths; got ${quote(isObj(model) && Array.isArray(model.paths) ? `${model.paths.length} paths` : model)}`);
@@ -220,6 +246,11 @@ export function manifestProblems(m: unknown): string[] {
         `patches.segments must be {frames: 1..${L.maxFrames}, files: [one file name per segment of that many frames]}`);
       if (count > 0 && files !== null && files.length === count) files.forEach((f, i) => fileName(f, `patches.segments.files[${i}]`));
     }
+    // segments of the streams and of the layout cover the same frames, so one fetch of each serves one range
+    const sizes = [['lr.segments', m.lr], ['hr.segments', m.hr], ['patches.segments', m.patches]]
+      .map(([where, v]) => [where, isObj(v) && isObj(v.segments) ? v.segments.frames : undefined] as const)
+      .filter(([, f]) => f !== undefined);
+    need(sizes.every(([, f]) => f === sizes[0][1]), `segments must hold the same frames each; got ${sizes.map(([w, f]) => `${w}.frames ${quote(f)}`).join(', ')}`);
   } else need(false, 'patches must be {file}');
   const gflops = m.gflopsPerFrame;
   if (gflops !== undefined) {
@@ -247,6 +278,33 @@ export function manifestProblems(m: unknown): string[] {
         `metrics.${k} must list one PSNR per ${stride === 1 ? 'frame' : `${String(stride)}th frame`} (${listed}); got ${Array.isArray(met[k]) ? (met[k] as unknown[]).length : quote(met[k])}`);
     }
   }
+  return problems;
+}
+
+/** Problems with `<key>.playlist` and `<key>.segments` of an untrusted manifest (none when both are absent). */
+function streamSegmentsProblems(key: 'lr' | 'hr', v: Record<string, unknown>, frames: unknown): string[] {
+  const problems: string[] = [];
+  const L = MANIFEST_LIMITS;
+  const pathRule = 'a path inside the pack (parts of letters, digits, . _ - joined by /; no \'..\', no leading \'.\' or \'-\', no URL)';
+  if (v.playlist !== undefined && !isPackPath(v.playlist)) problems.push(`${key}.playlist must be ${pathRule}; got ${quote(v.playlist)}`);
+  const seg = v.segments;
+  if (seg === undefined) return problems;
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const per = isObj(seg) ? seg.frames : undefined;
+  const count = Number.isInteger(per) && (per as number) >= 1 && (per as number) <= L.maxFrames && Number.isInteger(frames) && (frames as number) >= 1
+    ? Math.ceil((frames as number) / (per as number)) : -1;
+  const files = isObj(seg) && Array.isArray(seg.files) ? seg.files as unknown[] : null;
+  const bytes = isObj(seg) && Array.isArray(seg.bytes) ? seg.bytes as unknown[] : null;
+  if (count < 0 || files === null || bytes === null || files.length !== count || bytes.length !== count) {
+    const got = isObj(seg) ? `frames ${quote(seg.frames)}, ${files?.length ?? 'no'} files, ${bytes?.length ?? 'no'} sizes` : quote(seg);
+    problems.push(`${key}.segments must be {frames: 1..${L.maxFrames}, init, files, bytes} with one file and one size per segment of that many frames${count > 0 ? ` (${count})` : ''}; got ${got}`);
+    return problems;
+  }
+  if (!isPackPath((seg as Record<string, unknown>).init)) problems.push(`${key}.segments.init must be ${pathRule}; got ${quote((seg as Record<string, unknown>).init)}`);
+  const badFile = files.findIndex((f) => !isPackPath(f));
+  if (badFile >= 0) problems.push(`${key}.segments.files[${badFile}] must be ${pathRule}; got ${quote(files[badFile])}`);
+  const badSize = bytes.findIndex((b) => !Number.isSafeInteger(b) || (b as number) < 0);
+  if (badSize >= 0) problems.push(`${key}.segments.bytes[${badSize}] must be a file size (an integer >= 0); got ${quote(bytes[badSize])}`);
   return problems;
 }
 

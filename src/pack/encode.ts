@@ -6,7 +6,16 @@ import * as MP4Box from 'mp4box';
 import type { RgbImage } from './bicubic.js';
 import { lastErrorLine, readRawFrames, streamRawFrames, writeRawFrames } from './ffmpeg-process.js';
 
-export interface EncodeOptions { fps: number; crf: number; preset?: string }
+export interface EncodeOptions {
+  fps: number; crf: number; preset?: string;
+  /** a key frame exactly every this many frames from the first (and no other): the pack's segments start on them */
+  keyFrameInterval?: number;
+}
+
+/** x264 arguments for a key frame every `n` frames and none elsewhere (no scene-cut key frames, closed GOPs). */
+export function keyFrameArgs(n: number): string[] {
+  return ['-g', String(n), '-keyint_min', String(n), '-sc_threshold', '0', '-force_key_frames', `expr:eq(mod(n,${n}),0)`];
+}
 
 /** BT.709 limited range on both ways, stated explicitly so ffmpeg and browsers convert alike. */
 const COLOR_TAGS = ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'];
@@ -17,7 +26,7 @@ export async function encodeH264(frames: RgbImage[], file: string, opts: EncodeO
     '-vf', 'scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int', '-pix_fmt', 'yuv420p',
     '-c:v', 'libx264', '-preset', opts.preset ?? 'medium', '-crf', String(opts.crf),
     // no B-frames: decode order = display order, which keeps WebCodecs feeding simple
-    '-bf', '0', '-fps_mode', 'passthrough', ...COLOR_TAGS, '-movflags', '+faststart', '-an', `file:${resolve(file)}`];
+    '-bf', '0', ...(opts.keyFrameInterval ? keyFrameArgs(opts.keyFrameInterval) : []), '-fps_mode', 'passthrough', ...COLOR_TAGS, '-movflags', '+faststart', '-an', `file:${resolve(file)}`];
   const r = await writeRawFrames(args, frames.map((f) => f.data));
   if (r.code !== 0) throw new Error(`encoding ${file} failed: ${lastErrorLine(r.stderr)}`);
 }

@@ -39,10 +39,13 @@ function tampered(f: (p: string, manifest: Manifest) => void): string {
 }
 
 describe('dydca pack output is readable by a web server running as another user', () => {
-  it('folder 0777 and files 0666 less the umask (0755 / 0644 at the usual 022)', () => {
+  it('folders 0777 and files 0666 less the umask (0755 / 0644 at the usual 022), segments included', () => {
     const umask = process.umask();
     expect(statSync(pack).mode & 0o777).toBe(0o777 & ~umask);
-    for (const f of ['lr.mp4', 'hr.mp4', 'model.onnx', 'patches.json', 'manifest.json']) expect(statSync(join(pack, f)).mode & 0o777).toBe(0o666 & ~umask);
+    for (const f of ['lr.mp4', 'hr.mp4', 'model.onnx', 'patches.json', 'manifest.json', 'lr.m3u8', 'lr/init.mp4', 'lr/00000.m4s', 'hr.m3u8', 'hr/00000.m4s']) {
+      expect(statSync(join(pack, f)).mode & 0o777, f).toBe(0o666 & ~umask);
+    }
+    for (const d of ['lr', 'hr']) expect(statSync(join(pack, d)).mode & 0o777, d).toBe(0o777 & ~umask);
   });
 });
 
@@ -66,7 +69,8 @@ describe('dydca eval of a tampered pack', () => {
     ['frames x size beyond this machine\'s memory', (_p, m) => {
       m.frames = 500_000; m.metrics.psnrSRPerFrame = Array(500_000).fill(30); m.metrics.psnrBicubicPerFrame = Array(500_000).fill(30);
       m.lr.width = 4096; m.lr.height = 4096; m.hr.width = 8192; m.hr.height = 8192; m.model.paths = [{ id: 0, patch: [64, 64], blocks: 2, channels: 32 }];
-      delete m.patches.segments; // their count follows the frames; eval reads patches.json
+      // segment counts follow the frames; eval reads patches.json and the progressive streams
+      delete m.patches.segments; delete m.lr.segments; delete m.hr.segments;
     }, /lr\.mp4 is 64x64; the manifest says 4096x4096/],
     ['model.onnx a folder', (p) => { rmSync(join(p, 'model.onnx')); mkdirSync(join(p, 'model.onnx')); }, /model\.onnx is not a regular file/],
   ])('%s', async (_name, change, want) => {

@@ -3,10 +3,12 @@
 // A pack is untrusted input: every file it names is read only from inside the pack folder (symbolic links
 // resolved), only when it is a regular file of bounded size, and checked before anything is allocated from it.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { streamRgb } from './encode.js';
 import { describeFsError } from './fs-errors.js';
 import { InputError, probeVideo } from './ingest.js';
+import { segmentSequenceCheck } from '../format/cmaf-fragment.js';
+import { playlistSegments, segmentLengths } from './stream-segments.js';
 import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, patchSegmentProblem, type PackManifest, type PatchesFile, type PatchSegmentFile } from '../format/manifest.js';
 import type { PatchTuple } from '../format/patch-layout.js';
 import type { PatchRect } from '../format/patch.js';
@@ -98,6 +100,36 @@ async function checkStream(dir: string, name: string, width: number, height: num
   return file;
 }
 
+/**
+ * The LR and HR segments (when the manifest lists them) against the manifest, from their boxes alone: the playlist
+ * lists them, each file is there with the size the manifest gives, holds its segment's frames, starts with a key frame,
+ * and its decode time follows the segment before. Throws the first problem as one line naming the file.
+ */
+export function checkStreamSegments(dir: string, m: PackManifest): void {
+  for (const key of ['lr', 'hr'] as const) {
+    const { playlist, segments: seg } = m[key];
+    if (!seg) continue;
+    if (playlist !== undefined) {
+      const listed = playlistSegments(readFileSync(packFile(dir, playlist, MANIFEST_LIMITS.maxManifestBytes), 'utf8'));
+      // a playlist's URIs are relative to it, the manifest's paths to the pack folder
+      const inPack = (uri: string | null): string | null => uri === null ? null : posix.join(posix.dirname(playlist), uri);
+      if (inPack(listed.init) !== seg.init || listed.files.length !== seg.files.length || listed.files.some((f, k) => inPack(f) !== seg.files[k])) {
+        throw new InputError(`${join(dir, playlist)} does not list the segments ${key}.segments names (${listed.files.length} listed, ${seg.files.length} in the manifest)`);
+      }
+    }
+    packFile(dir, seg.init);
+    const lengths = segmentLengths(m.frames, seg.frames);
+    const check = segmentSequenceCheck();
+    seg.files.forEach((f, k) => {
+      const where = `${join(dir, f)} (${key} segment ${k} of ${seg.files.length})`;
+      const bytes = readFileSync(packFile(dir, f));
+      if (bytes.length !== seg.bytes[k]) throw new InputError(`${where} is ${bytes.length} bytes; the manifest says ${seg.bytes[k]} (truncated or replaced)`);
+      const problem = check(bytes, lengths[k]);
+      if (problem) throw new InputError(`${where} ${problem}`);
+    });
+  }
+}
+
 /** The pack's layout one segment at a time (its segment files, or patches.json for packs without them), each checked. */
 async function* layoutFrames(dir: string, m: PackManifest): AsyncGenerator<PatchRect[]> {
   const seg = m.patches.segments;
@@ -131,6 +163,7 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     const codedW = m.lr.width * m.scale, codedH = m.lr.height * m.scale;
     const lrFile = await checkStream(dir, m.lr.file, m.lr.width, m.lr.height, m.frames);
     const hrFile = await checkStream(dir, m.hr.file, codedW, codedH, m.frames);
+    checkStreamSegments(dir, m);
     const lr = streamRgb(lrFile, m.lr.width, m.lr.height)[Symbol.asyncIterator]();
     const hr = streamRgb(hrFile, codedW, codedH)[Symbol.asyncIterator]();
     const scores: FrameScores[] = [];

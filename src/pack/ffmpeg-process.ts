@@ -12,10 +12,10 @@ export function killFfmpegChildren(): void {
 
 export interface ProcessResult { code: number; stdout: Buffer; stderr: string }
 
-/** Run a tool to completion, optionally feeding stdin; stdout is buffered (use for small outputs). */
-export function runTool(cmd: string, args: string[], stdin?: Uint8Array): Promise<ProcessResult> {
+/** Run a tool to completion, optionally feeding stdin, in folder `cwd`; stdout is buffered (use for small outputs). */
+export function runTool(cmd: string, args: string[], stdin?: Uint8Array, cwd?: string): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
     live.add(child);
     const out: Buffer[] = [];
     let err = '';

@@ -30,7 +30,7 @@ export function packStages(plan: PackPlan): PackStage[] {
   stages.push(
     { name: 'train', what: `train ${modelCount(plan) > 1 ? `${modelCount(plan)} models` : 'the model'}`, jobs: range(modelCount(plan), (m) => `train-${m}`) },
     { name: 'metrics', what: 'PSNR and SSIM of SR and bicubic against the source', jobs: range(plan.chunks, (k) => `metrics-${k}`) },
-    { name: 'finish', what: 'join the chunks into the pack and write its manifest', jobs: ['finish'] },
+    { name: 'finish', what: 'join the chunks into the pack, cut its segments and write its manifest', jobs: ['finish'] },
   );
   return stages;
 }

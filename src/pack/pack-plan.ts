@@ -4,7 +4,7 @@
 import { basename, resolve } from 'node:path';
 import { defaultPathSpecs } from '../model/wdsr-spec.js';
 import { assertBudgetReachable } from '../model/spec-for-budget.js';
-import { PATCH_SEGMENT_SECONDS } from '../format/manifest.js';
+import { segmentFrames } from '../format/manifest.js';
 import { levelSizes, maxHaloForRouting, type SplitOptions } from './splitter.js';
 import { totalmem } from 'node:os';
 import { videoStartOffset } from './source-frames.js';
@@ -13,6 +13,8 @@ import { budgetInput, type PackOptions } from './pack-options.js';
 import type { WorkKey } from './work-folder.js';
 import { packBytesEstimate } from './free-space.js';
 
+/** Seconds of video per chunk at most (fewer when its HR frames would exceed CHUNK_HR_BYTES). */
+export const CHUNK_SECONDS = 10;
 /** HR bytes of one chunk's frames at most: bounds every per-chunk stage's memory whatever the frame size. */
 export const CHUNK_HR_BYTES = 384 * 2 ** 20;
 /** Frames the training store keeps at most (evenly spaced); below it every frame is kept. */
@@ -46,6 +48,9 @@ export interface PackPlan {
   split: SplitOptions;
   sizes: number[];
   halo: number;
+  /** frames per LR/HR/layout segment (2 s; fewer when one chunk's HR bound holds fewer); every segment starts with a key frame */
+  segmentFrames: number;
+  /** frames per chunk: whole segments, so a segment never straddles two chunks */
   chunkFrames: number;
   chunks: number;
   /** every trainStride-th frame goes into the training store */
@@ -82,7 +87,7 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
     budgetInput(() => assertBudgetReachable(defaultPathSpecs(s, sizes.map((v) => [v, v])), lrWidth, lrHeight, sizes[0], maxHaloForRouting(sizes), budget));
   }
   const hrFrameBytes = geometry.paddedWidth * geometry.paddedHeight * 3;
-  const chunkFrames = Math.max(1, Math.min(Math.round(probe.fps * PATCH_SEGMENT_SECONDS), Math.floor(CHUNK_HR_BYTES / hrFrameBytes)));
+  const { segment, chunk } = chunkAndSegmentFrames(probe.fps, hrFrameBytes);
   const layoutInMemory = opts.method !== 'dydca' || opts.scorer === 'trained';
   if (layoutInMemory) {
     const memory = memoryProblem(frames, geometry.paddedWidth, geometry.paddedHeight, s, totalmem());
@@ -92,7 +97,7 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   return {
     input: { path, name: basename(opts.input), size: probe.source.size, mtimeMs: probe.source.mtimeMs }, timingNote: timingNote(opts.input, probe),
     out: resolve(opts.out), force: opts.force, method: opts.method, scale: s, probe, fps: probe.fps, videoStartOffset: await videoStartOffset(probe), firstFrame, frames, geometry, lrWidth, lrHeight,
-    split, sizes, halo, chunkFrames, chunks: Math.ceil(frames / chunkFrames),
+    split, sizes, halo, segmentFrames: segment, chunkFrames: chunk, chunks: Math.ceil(frames / chunk),
     // the in-memory layouts (baselines, trained scorer) see every frame, as they always have
     trainStride: layoutInMemory ? 1 : Math.ceil(frames / TRAIN_FRAMES),
     metricsStride: Math.ceil(frames / Math.max(1, Math.floor(METRIC_PIXELS / (geometry.paddedWidth * geometry.paddedHeight)))),
@@ -101,13 +106,23 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
 }
 
 /**
+ * Frames per segment and per chunk at `fps`: a segment is 2 s (segmentFrames), a chunk 10 s, both fewer when the
+ * chunk's HR frames would exceed CHUNK_HR_BYTES; a chunk is whole segments, so segments are cut inside one chunk job.
+ */
+export function chunkAndSegmentFrames(fps: number, hrFrameBytes: number): { segment: number; chunk: number } {
+  const most = Math.max(1, Math.min(Math.round(fps * CHUNK_SECONDS), Math.floor(CHUNK_HR_BYTES / hrFrameBytes)));
+  const segment = Math.min(segmentFrames(fps), most);
+  return { segment, chunk: Math.floor(most / segment) * segment };
+}
+
+/**
  * Disk the work folder and the pack need at most: the chunks' LR and HR streams, then the same joined into the pack
- * (packBytesEstimate each), and the training store's raw frames.
+ * twice, as lr.mp4/hr.mp4 and as their segments (packBytesEstimate each), and the training store's raw frames.
  */
 export function workBytesEstimate(plan: PackPlan): number {
   const g = plan.geometry;
   const stored = Math.ceil(plan.frames / plan.trainStride) * g.paddedWidth * g.paddedHeight * 3 * (1 + 1 / (plan.scale * plan.scale));
-  return 2 * packBytesEstimate(plan.frames, g.paddedWidth, g.paddedHeight, plan.scale) + stored;
+  return 3 * packBytesEstimate(plan.frames, g.paddedWidth, g.paddedHeight, plan.scale) + stored;
 }
 
 /** Frames of chunk k: [first, end) in pack frame indices (0 = the first packed frame). */
@@ -123,6 +138,9 @@ export function workKey(plan: PackPlan): WorkKey {
     if (k === 'quiet' || k === 'json' || k === 'work' || k === 'queue') continue;
     key[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean | null);
   }
+  // not options, but the chunks' files depend on them (a packer that cut chunks otherwise left other files)
+  key.chunkFrames = plan.chunkFrames;
+  key.segmentFrames = plan.segmentFrames;
   return key;
 }
 
@@ -131,5 +149,6 @@ export const WORK_KEY_LABELS: Record<string, string> = {
   input: 'the input video', inputSize: 'the input video (its size)', inputTime: 'the input video (its modification time)',
   scale: '--scale', start: '--start', seconds: '--seconds', maxWidth: '--max-width', paths: '--paths', steps: '--steps', trainSeconds: '--train-seconds',
   trainer: '--trainer', batchSize: '--batch', learningRate: '--lr', loss: '--loss', cropSampling: '--crop-sampling', method: '--method', models: '--models',
+  chunkFrames: 'the frames per chunk (this packer cuts chunks otherwise)', segmentFrames: 'the frames per segment (this packer cuts segments otherwise)',
   scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame',
 };

@@ -56,7 +56,8 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
     const packed = await runDydca('pack', [clip, '--out', out, '--scale', String(scale), '--steps', '12', '--batch', '4', '--json']);
     expect(packed.stderr).toMatch(/\[done\]/);
     expect(packed.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['hr.mp4', 'lr.mp4', 'manifest.json', 'model.onnx', 'patches-00000.json', 'patches.json']);
+    expect(readdirSync(out).sort()).toEqual(['hr', 'hr.m3u8', 'hr.mp4', 'lr', 'lr.m3u8', 'lr.mp4', 'manifest.json', 'model.onnx', 'patches-00000.json', 'patches.json']);
+    for (const key of ['lr', 'hr']) expect(readdirSync(join(out, key)).sort()).toEqual(['00000.m4s', 'init.mp4']);
 
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(manifestProblems(m)).toEqual([]);

@@ -25,7 +25,8 @@ export async function readChunkHr(plan: PackPlan, k: number): Promise<ChunkFrame
 /** Encodes `frames` into work file `name` (through a temp name, so a killed encode leaves no file that looks done). */
 async function encodeInto(ctx: JobContext, frames: RgbImage[], name: string): Promise<void> {
   const tmp = ctx.work.path(`${name}.tmp-${process.pid}.mp4`);
-  await encodeH264(frames, tmp, { fps: ctx.plan.fps, crf: ctx.plan.options.crf });
+  // chunks are whole segments, so a key frame every segment from the chunk's first frame starts every segment with one
+  await encodeH264(frames, tmp, { fps: ctx.plan.fps, crf: ctx.plan.options.crf, keyFrameInterval: ctx.plan.segmentFrames });
   renameSync(tmp, ctx.work.path(name));
 }
 

@@ -1,17 +1,19 @@
-// Finish job: joins the chunks into the pack (LR and HR streams concatenated without re-encoding, the patch layout
-// as segment files and one patches.json written piece by piece, the models, the metrics) and writes the manifest,
-// all into a temp folder renamed over --out at the end (atomic-output.ts).
+// Finish job: joins the chunks into the pack (LR and HR streams concatenated without re-encoding and cut into CMAF
+// segments behind HLS playlists by stream copy, the patch layout as segment files aligned with them and one
+// patches.json written piece by piece, the models, the metrics) and writes the manifest, all into a temp folder
+// renamed over --out at the end (atomic-output.ts).
 import { closeSync, copyFileSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hashSource } from '../source-identity.js';
 import { join } from 'node:path';
 import { gflopsPerFrame, type CostedPatch } from '../../model/sr-cost.js';
-import type { PackManifest, PatchSegmentFile } from '../../format/manifest.js';
+import { segmentId, type PackManifest, type PatchSegmentFile } from '../../format/manifest.js';
 import { openAtomicDir } from '../atomic-output.js';
 import { readCodecString } from '../encode.js';
 import { lastErrorLine, runTool } from '../ffmpeg-process.js';
 import { summarizeFrames, type FrameScores } from '../frame-metrics.js';
 import { mean } from '../../format/psnr.js';
-import { chunkFiles, chunkId, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
+import { cutStreamSegments } from '../stream-segments.js';
+import { chunkFiles, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
 import { modelCount, type TrainRecord } from './train-stage.js';
 
@@ -36,24 +38,30 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
   const atomic = openAtomicDir(plan.out, { force: plan.force, protect: [plan.input.path] });
   try {
     const dir = atomic.temp;
-    progress.stage('finish', `joining ${chunks.length} chunks`);
+    progress.stage('finish', `joining ${chunks.length} chunks, cutting segments of ${plan.segmentFrames} frames`);
     await concatStreams(chunks.map((k) => work.path(chunkFiles(k).lr)), join(dir, 'lr.mp4'), work.path('lr-chunks.txt'));
     await concatStreams(chunks.map((k) => work.path(chunkFiles(k).hr)), join(dir, 'hr.mp4'), work.path('hr-chunks.txt'));
+    // every chunk is whole segments with a key frame at each segment's start (chunk-stage.ts), so a stream copy cuts them
+    const lrSegments = await cutStreamSegments(join(dir, 'lr.mp4'), dir, 'lr', frames, plan.segmentFrames, plan.fps);
+    const hrSegments = await cutStreamSegments(join(dir, 'hr.mp4'), dir, 'hr', frames, plan.segmentFrames, plan.fps);
     for (const m of models) copyFileSync(work.path(m.file), join(dir, m.file));
 
-    // the layout: one segment file per chunk, and the whole of it in patches.json written a chunk at a time
+    // the layout: one segment file per LR segment (a chunk is whole segments), and the whole of it in patches.json
+    // written a chunk at a time
     const segmentFiles: string[] = [];
     const costs: CostedPatch[][] = [];
     const whole = openSync(join(dir, 'patches.json'), 'w');
     writeSync(whole, '{"frames":[');
     chunks.forEach((k, n) => {
-      const seg = work.readJson<PatchSegmentFile>(chunkFiles(k).layout);
-      const name = `patches-${chunkId(n)}.json`;
-      copyFileSync(work.path(chunkFiles(k).layout), join(dir, name));
-      segmentFiles.push(name);
-      const body = JSON.stringify(seg.frames);
+      const chunk = work.readJson<PatchSegmentFile>(chunkFiles(k).layout);
+      for (let i = 0; i < chunk.frames.length; i += plan.segmentFrames) {
+        const name = `patches-${segmentId(segmentFiles.length)}.json`;
+        writeFileSync(join(dir, name), JSON.stringify({ firstFrame: chunk.firstFrame + i, frames: chunk.frames.slice(i, i + plan.segmentFrames) } satisfies PatchSegmentFile));
+        segmentFiles.push(name);
+      }
+      const body = JSON.stringify(chunk.frames);
       writeSync(whole, `${n > 0 ? ',' : ''}${body.slice(1, -1)}`);
-      for (const ps of seg.frames) costs.push(ps.map(([, , w, h, path]) => ({ w, h, path })));
+      for (const ps of chunk.frames) costs.push(ps.map(([, , w, h, path]) => ({ w, h, path })));
     });
     writeSync(whole, ']}');
     closeSync(whole);
@@ -76,12 +84,12 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       source: { file: plan.input.name, sha256: source.sha256 },
       fps: plan.fps, frames, scale: plan.scale, halo: plan.halo,
       crop: { scaledWidth: g.scaledWidth, scaledHeight: g.scaledHeight, x: 0, y: 0, width: g.pictureWidth, height: g.pictureHeight },
-      lr: { width: plan.lrWidth, height: plan.lrHeight, file: 'lr.mp4', codec: readCodecString(join(dir, 'lr.mp4')) },
-      hr: { width: g.pictureWidth, height: g.pictureHeight, file: 'hr.mp4', codec: readCodecString(join(dir, 'hr.mp4')), lossless: false },
+      lr: { width: plan.lrWidth, height: plan.lrHeight, file: 'lr.mp4', codec: readCodecString(join(dir, 'lr.mp4')), playlist: 'lr.m3u8', segments: lrSegments },
+      hr: { width: g.pictureWidth, height: g.pictureHeight, file: 'hr.mp4', codec: readCodecString(join(dir, 'hr.mp4')), lossless: false, playlist: 'hr.m3u8', segments: hrSegments },
       method: plan.method,
       model: { file: models[0].file, ...(models.length > 1 ? { files: models.map((m) => m.file) } : {}), paths: manifestPaths,
         ...(o.maxGflopsPerFrame === null ? {} : { budget: { maxGflopsPerFrame: o.maxGflopsPerFrame } }) },
-      patches: { file: 'patches.json', segments: { frames: plan.chunkFrames, files: segmentFiles } },
+      patches: { file: 'patches.json', segments: { frames: plan.segmentFrames, files: segmentFiles } },
       gflopsPerFrame: gflopsPerFrame(costs, manifestPaths, plan.scale, plan.halo),
       split: { scorer: o.scorer, basePatch: o.basePatch, levels: o.paths, thresholds: plan.split.thresholds },
       training: {
@@ -94,6 +102,9 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     const bytes: Record<string, number> = {};
     for (const f of ['lr.mp4', 'hr.mp4', ...models.map((m) => m.file), 'patches.json', 'manifest.json']) bytes[f] = statSync(join(dir, f)).size;
     bytes[`patches-*.json (${segmentFiles.length} segments)`] = segmentFiles.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    for (const [name, seg] of [['lr', lrSegments], ['hr', hrSegments]] as const) {
+      bytes[`${name}.m3u8 + ${name}/ (${seg.files.length} segments)`] = statSync(join(dir, `${name}.m3u8`)).size + statSync(join(dir, seg.init)).size + seg.bytes.reduce((a, b) => a + b, 0);
+    }
     atomic.commit();
     return { out: plan.out, manifest, bytes, warnings };
   } catch (e) {
