@@ -29,9 +29,13 @@ const TYPES: Record<string, string> = {
 
 export class PackServer {
   readonly log: LoggedRequest[] = [];
-  /** faults by path prefix (first match wins), e.g. `/long/lr/00003.m4s` or `/long/lr/` */
-  faults: [string, Fault][] = [];
+  private faultList: [string, Fault][] = [];
+  /** faults by path prefix (first match wins), e.g. `/long/lr/00003.m4s` or `/long/lr/`; `times` counts from when they are set */
+  get faults(): [string, Fault][] { return this.faultList; }
+  set faults(list: [string, Fault][]) { this.faultList = list; this.served.clear(); }
   rangeSupport = true;
+  /** bodies served in place of files, by path (e.g. an edited manifest.json) */
+  readonly replaced = new Map<string, string>();
   /** every pack file (the mounts) answered with this Content-Type (a misconfigured server) */
   contentType: string | null = null;
   private readonly served = new Map<string, number>();
@@ -89,6 +93,12 @@ export class PackServer {
     if (fault.status && active) {
       entry.status = fault.status;
       res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(`fault ${fault.status}`);
+      return;
+    }
+    const replacement = this.replaced.get(path);
+    if (replacement !== undefined) {
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'content-length': Buffer.byteLength(replacement) }).end(replacement);
+      entry.bytes = Buffer.byteLength(replacement);
       return;
     }
     const file = this.file(path);

@@ -5,6 +5,8 @@
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { resolve } from 'node:path';
 import type { DydcaPlayer } from '../src/player/dydca-player.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { builtSite, PackServer } from './pack-server.js';
 import { withPlayer } from './player-page.js';
 import { ensureStreamingPack } from './streaming-packs.js';
@@ -15,7 +17,12 @@ const root = resolve(import.meta.dirname, '..');
 let server: PackServer;
 test.beforeAll(async () => {
   test.setTimeout(900_000); // the first run packs the long and short videos (cached under .cache/e2e)
-  server = new PackServer(builtSite(root), { '/long/': ensureStreamingPack('long'), '/short/': ensureStreamingPack('short'), '/progressive/': ensureTestPack(2) });
+  const testPack = ensureTestPack(2);
+  server = new PackServer(builtSite(root), { '/long/': ensureStreamingPack('long'), '/short/': ensureStreamingPack('short'), '/progressive/': testPack });
+  // a pack as made before segments: its manifest without them (the player then streams lr.mp4)
+  const m = JSON.parse(readFileSync(join(testPack, 'manifest.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const key of ['lr', 'hr']) { delete m[key].segments; delete m[key].playlist; }
+  server.replaced.set('/progressive/manifest.json', JSON.stringify(m));
   await server.start();
 });
 test.afterAll(async () => { await server?.stop(); });

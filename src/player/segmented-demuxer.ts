@@ -4,7 +4,7 @@
 // key frame). Each segment is demuxed on its own by mp4box.js (init + segment); sample timestamps are put on the
 // frame grid from the segment's position, whatever the encoder's composition offsets.
 import { createFile, MP4BoxBuffer, type Movie, type Sample } from 'mp4box';
-import type { MediaSegments } from '../format/manifest.js';
+import type { StreamSegments } from '../format/manifest.js';
 import { BUFFER_GOALS, bufferPlanForLanes, type BufferGoals } from './buffer-plan.js';
 import { decoderDescription } from './mp4-demuxer.js';
 import { DECODE_LOOKAHEAD, type DemuxedSample, type EncodedVideoSource } from './encoded-video-source.js';
@@ -12,7 +12,7 @@ import type { NetworkFetcher } from './network-fetcher.js';
 import { PackError } from './pack-loader.js';
 
 /** Where a segmented stream's files are (URLs checked by the pack loader) and what the manifest says of them. */
-export interface SegmentedStream { what: string; initUrl: string; urls: string[]; segments: MediaSegments; frames: number }
+export interface SegmentedStream { what: string; initUrl: string; urls: string[]; segments: StreamSegments; frames: number }
 
 /** init segments are a few hundred bytes; more is not an init segment */
 const MAX_INIT_BYTES = 1 << 20;
