@@ -157,6 +157,23 @@ describe('checkOutputPath', () => {
       for (const f of ['patches.json', 'patches-00000.json', 'patches-00001.json', 'model.onnx', 'hr.mp4']) writeFileSync(join(dir, 'segmented', f), 'old');
       return join(dir, 'segmented');
     }, false, null],
+    ['an earlier pack with stream segments', () => {
+      packLike(join(dir, 'streamed'));
+      for (const d of ['lr', 'hr']) {
+        mkdirSync(join(dir, 'streamed', d));
+        for (const f of ['init.mp4', '00000.m4s', '00001.m4s']) writeFileSync(join(dir, 'streamed', d, f), 'old');
+        writeFileSync(join(dir, 'streamed', `${d}.m3u8`), 'old');
+      }
+      return join(dir, 'streamed');
+    }, false, null],
+    ['a pack folder whose lr/ holds a user file', () => {
+      packLike(join(dir, 'lr-mixed'));
+      mkdirSync(join(dir, 'lr-mixed', 'lr'));
+      writeFileSync(join(dir, 'lr-mixed', 'lr', 'notes.txt'), 'x');
+      return join(dir, 'lr-mixed');
+    }, false, /not part of a dydca pack \(lr\/\)/],
+    ['a pack folder with a file named lr (not a folder)', () => { packLike(join(dir, 'lr-file')); writeFileSync(join(dir, 'lr-file', 'lr'), 'x'); return join(dir, 'lr-file'); },
+      false, /not part of a dydca pack \(lr\/\)/],
     ['a pack folder with a file only named like a segment', () => { packLike(join(dir, 'near')); writeFileSync(join(dir, 'near', 'patches-1.json'), 'x'); return join(dir, 'near'); },
       false, /patches-1\.json/],
     ['a folder of the user\'s files', () => { mkdirSync(join(dir, 'mine'), { recursive: true }); writeFileSync(join(dir, 'mine', 'thesis.tex'), 'x'); return join(dir, 'mine'); },
