@@ -73,6 +73,22 @@ describe('dydca pack killed mid-run', () => {
   }, 90_000);
 
 
+  it('SIGTERM while the chunks encode says interrupted, exit 143 (was "encoding ... failed: no message", exit 1)', async () => {
+    const clip = join(dir, 'long-clip.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=512x256:rate=10', '-t', '60', '-pix_fmt', 'yuv420p', clip]);
+    const out = join(dir, 'pack-chunks');
+    const run = spawnBin(['pack', clip, '--out', out, '--steps', '1']);
+    await untilStderr(run.child, '[chunks]');
+    // inside the first chunk job (6 of 100 frames each): its ffmpeg children die with the signal
+    await new Promise((res) => setTimeout(res, 1500));
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.stderr).toMatch(/dydca pack: interrupted by SIGTERM; nothing was written to /);
+    expect(r.code).toBe(143);
+    rmSync(clip);
+    onlyWorkFolder(out);
+  }, 90_000);
+
   it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('%s during training leaves no pack and no temp folder, only the work folder', async (signal) => {
     const out = join(dir, 'pack');
     const run = spawnDydca('pack', [join(dir, 'clip.mp4'), '--out', out, '--steps', '100000']);
