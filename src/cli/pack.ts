@@ -182,6 +182,8 @@ export async function runPack(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof InterruptedError) return interrupted(e);
+    // the signal killed ffmpeg mid-job: its failure ("encoding ... failed") is the interruption, not an error
+    if (interrupt.signal.aborted) return interrupted(interrupt.signal.reason as InterruptedError);
     return fail(e);
   } finally {
     interrupt.dispose();

@@ -73,6 +73,22 @@ describe('dydca pack killed mid-run', () => {
   }, 90_000);
 
 
+  it('SIGTERM while the chunks encode says interrupted, exit 143 (was "encoding ... failed: no message", exit 1)', async () => {
+    const clip = join(dir, 'long-clip.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=512x256:rate=10', '-t', '60', '-pix_fmt', 'yuv420p', clip]);
+    const out = join(dir, 'pack-chunks');
+    const run = spawnBin(['pack', clip, '--out', out, '--steps', '1']);
+    await untilStderr(run.child, '[chunks]');
+    // inside the first chunk job (6 of 100 frames each): its ffmpeg children die with the signal
+    await new Promise((res) => setTimeout(res, 1500));
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.stderr).toMatch(/dydca pack: interrupted by SIGTERM; nothing was written to /);
+    expect(r.code).toBe(143);
+    rmSync(clip);
+    onlyWorkFolder(out);
+  }, 90_000);
+
   it.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('%s during training leaves no pack and no temp folder, only the work folder', async (signal) => {
     const out = join(dir, 'pack');
     const run = spawnDydca('pack', [join(dir, 'clip.mp4'), '--out', out, '--steps', '100000']);
@@ -157,6 +173,23 @@ describe('checkOutputPath', () => {
       for (const f of ['patches.json', 'patches-00000.json', 'patches-00001.json', 'model.onnx', 'hr.mp4']) writeFileSync(join(dir, 'segmented', f), 'old');
       return join(dir, 'segmented');
     }, false, null],
+    ['an earlier pack with stream segments', () => {
+      packLike(join(dir, 'streamed'));
+      for (const d of ['lr', 'hr']) {
+        mkdirSync(join(dir, 'streamed', d));
+        for (const f of ['init.mp4', '00000.m4s', '00001.m4s']) writeFileSync(join(dir, 'streamed', d, f), 'old');
+        writeFileSync(join(dir, 'streamed', `${d}.m3u8`), 'old');
+      }
+      return join(dir, 'streamed');
+    }, false, null],
+    ['a pack folder whose lr/ holds a user file', () => {
+      packLike(join(dir, 'lr-mixed'));
+      mkdirSync(join(dir, 'lr-mixed', 'lr'));
+      writeFileSync(join(dir, 'lr-mixed', 'lr', 'notes.txt'), 'x');
+      return join(dir, 'lr-mixed');
+    }, false, /not part of a dydca pack \(lr\/\)/],
+    ['a pack folder with a file named lr (not a folder)', () => { packLike(join(dir, 'lr-file')); writeFileSync(join(dir, 'lr-file', 'lr'), 'x'); return join(dir, 'lr-file'); },
+      false, /not part of a dydca pack \(lr\/\)/],
     ['a pack folder with a file only named like a segment', () => { packLike(join(dir, 'near')); writeFileSync(join(dir, 'near', 'patches-1.json'), 'x'); return join(dir, 'near'); },
       false, /patches-1\.json/],
     ['a folder of the user\'s files', () => { mkdirSync(join(dir, 'mine'), { recursive: true }); writeFileSync(join(dir, 'mine', 'thesis.tex'), 'x'); return join(dir, 'mine'); },

@@ -15,7 +15,10 @@ const NAME_MAX = 255;
 const TEMP_NAME_KEEP = NAME_MAX - 32;
 /** Files a pack folder holds; a folder with anything else is not replaced without `force`. */
 // every file the packer writes, the patch layout's segment files (patches-00000.json, ...) included
-const PACK_ENTRY = /^(manifest\.json|patches\.json|patches-\d{5}\.json|lr\.mp4|hr\.mp4|model(-\d+)?\.onnx)$/;
+const PACK_ENTRY = /^(manifest\.json|patches\.json|patches-\d{5}\.json|lr\.mp4|hr\.mp4|lr\.m3u8|hr\.m3u8|model(-\d+)?\.onnx)$/;
+/** The stream segment folders of a pack (`lr/`, `hr/`), and what they hold: nothing else in them is ours to remove. */
+const SEGMENT_FOLDER = /^(lr|hr)$/;
+const SEGMENT_ENTRY = /^(init\.mp4|\d{5}\.m4s)$/;
 
 export interface OutputPolicy {
   /** replace whatever stands at the output path (never a protected path) */
@@ -59,6 +62,14 @@ export function checkOutputPath(out: string, policy: OutputPolicy): void {
   if (found !== null) throw new OutputError(`${out} already exists and is ${found}; nothing was changed`, ['out', 'force']);
 }
 
+/** Whether `folder` is a pack's segment folder: named lr or hr, a real folder, holding segments only. */
+function isSegmentFolder(folder: string): boolean {
+  if (!SEGMENT_FOLDER.test(basename(folder))) return false;
+  try {
+    return lstatSync(folder).isDirectory() && readdirSync(folder).every((f) => SEGMENT_ENTRY.test(f));
+  } catch { return false; }
+}
+
 /** null when replacing `target` loses nothing (an earlier pack or an empty folder), else what stands there. */
 function describeExisting(target: string, st: Stats): string | null {
   if (st.isSymbolicLink()) return 'a symbolic link';
@@ -67,7 +78,7 @@ function describeExisting(target: string, st: Stats): string | null {
   let entries: string[];
   try { entries = readdirSync(target); } catch (e) { return `a folder that cannot be listed (${describeFsError(e)})`; }
   if (entries.length === 0) return null;
-  const foreign = entries.filter((f) => !PACK_ENTRY.test(f));
+  const foreign = entries.filter((f) => !PACK_ENTRY.test(f) && !isSegmentFolder(join(target, f))).map((f) => (SEGMENT_FOLDER.test(f) ? `${f}/` : f));
   if (foreign.length > 0) return `a folder with files that are not part of a dydca pack (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})`;
   try {
     const m = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')) as { format?: unknown };
