@@ -52,36 +52,69 @@ export function symmetricIndex(j: number, n: number): number {
 }
 
 /**
+ * One dimension's taps with the zero-weight ones left out, `n` per output sample (padded with weight 0, which adds
+ * nothing), source offsets pre-multiplied by `stride`: the resize's inner loops read them straight.
+ */
+interface CompactTaps { n: number; offsets: Int32Array; weights: Float64Array }
+
+function compactTaps(inLength: number, outLength: number, stride: number): CompactTaps {
+  const full = resampleTaps(inLength, outLength);
+  let n = 1;
+  for (let i = 0; i < outLength; i++) {
+    let count = 0;
+    for (let t = 0; t < full.taps; t++) if (full.weights[i * full.taps + t] !== 0) count++;
+    n = Math.max(n, count);
+  }
+  const offsets = new Int32Array(outLength * n);
+  const weights = new Float64Array(outLength * n);
+  for (let i = 0; i < outLength; i++) {
+    let k = 0;
+    for (let t = 0; t < full.taps; t++) {
+      const w = full.weights[i * full.taps + t];
+      if (w === 0) continue; // taps keep their order: the sums round as before
+      offsets[i * n + k] = full.indices[i * full.taps + t] * stride;
+      weights[i * n + k] = w;
+      k++;
+    }
+    for (; k < n; k++) offsets[i * n + k] = offsets[i * n];
+  }
+  return { n, offsets, weights };
+}
+
+/**
  * Resize an RGB image to `outWidth x outHeight`. Rows (height) first, then columns, as MATLAB does
  * for equal scales; intermediate values stay in float and are rounded to 8 bits once at the end
  * (MATLAB rounds uint8 after each pass; the difference is at most 1 level on a few pixels).
+ * One output row at a time: the vertical pass sums into a Float32 row (as a Float32 frame before: the same
+ * roundings), the horizontal pass reads it while it is in cache.
  */
-export function resizeBicubic(src: RgbImage, outWidth: number, outHeight: number): RgbImage {
+export function resizeBicubic(src: RgbImage, outWidth: number, outHeight: number, into?: Uint8Array): RgbImage {
   const { width: w, height: h, data } = src;
-  const vt = resampleTaps(h, outHeight);
-  const mid = new Float32Array(outHeight * w * 3);
+  const rowLength = w * 3;
+  const vt = compactTaps(h, outHeight, rowLength);
+  const ht = compactTaps(w, outWidth, 3);
+  const out = into ?? new Uint8Array(outHeight * outWidth * 3);
+  if (out.length !== outHeight * outWidth * 3) throw new Error(`resize into ${out.length} bytes; ${outWidth}x${outHeight} RGB needs ${outHeight * outWidth * 3}`);
+  const row = new Float32Array(rowLength);
+  const vn = vt.n, hn = ht.n, hOffsets = ht.offsets, hWeights = ht.weights;
   for (let y = 0; y < outHeight; y++) {
-    for (let t = 0; t < vt.taps; t++) {
-      const wt = vt.weights[y * vt.taps + t];
+    row.fill(0);
+    for (let t = y * vn; t < (y + 1) * vn; t++) {
+      const wt = vt.weights[t];
       if (wt === 0) continue;
-      const srcRow = vt.indices[y * vt.taps + t] * w * 3;
-      const dstRow = y * w * 3;
-      for (let k = 0; k < w * 3; k++) mid[dstRow + k] += wt * data[srcRow + k];
+      const srcRow = vt.offsets[t];
+      for (let k = 0; k < rowLength; k++) row[k] += wt * data[srcRow + k];
     }
-  }
-  const ht = resampleTaps(w, outWidth);
-  const out = new Uint8Array(outHeight * outWidth * 3);
-  for (let y = 0; y < outHeight; y++) {
-    const midRow = y * w * 3;
+    let o = y * outWidth * 3;
     for (let x = 0; x < outWidth; x++) {
       let r = 0, g = 0, b = 0;
-      for (let t = 0; t < ht.taps; t++) {
-        const wt = ht.weights[x * ht.taps + t];
-        const p = midRow + ht.indices[x * ht.taps + t] * 3;
-        r += wt * mid[p]; g += wt * mid[p + 1]; b += wt * mid[p + 2];
+      for (let t = x * hn; t < (x + 1) * hn; t++) {
+        const wt = hWeights[t];
+        const p = hOffsets[t];
+        r += wt * row[p]; g += wt * row[p + 1]; b += wt * row[p + 2];
       }
-      const o = (y * outWidth + x) * 3;
       out[o] = clampByte(r); out[o + 1] = clampByte(g); out[o + 2] = clampByte(b);
+      o += 3;
     }
   }
   return { width: outWidth, height: outHeight, data: out };
