@@ -2,10 +2,10 @@
 // and decode its LR stream, encode its HR reference, split its frames into patches (when the split needs no other
 // chunk) and store the frames training samples from. Holds one chunk of frames at a time.
 import { renameSync } from 'node:fs';
-import { downscaleBicubic, upscaleBicubic, type RgbImage } from '../bicubic.js';
+import { downscaleBicubic, resizeBicubic, type RgbImage } from '../bicubic.js';
 import { decodeToRgb, encodeH264 } from '../encode.js';
 import { psnrRgb8 } from '../../format/psnr.js';
-import { regionPsnr } from '../region-psnr.js';
+import { SquaredErrorTable } from '../region-psnr.js';
 import { splitFrame, type PatchScorer } from '../splitter.js';
 import { errorSamplingWeights } from '../../train/crop-sampler.js';
 import { ERROR_SAMPLING_MIX } from '../pack-options.js';
@@ -88,13 +88,18 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   return { frames: hr.length, psnrLrStream, decodeError: src.decodeError, seconds };
 }
 
-/** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve. */
+/** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve.
+ *  Each frame is upscaled once into a table of summed squared errors that every level's rects read. */
 export function bicubicScorer(lr: RgbImage[], hr: RgbImage[], scale: number): PatchScorer {
-  let cached: { frame: number; up: Uint8Array } | null = null;
+  let cached: { frame: number; errors: SquaredErrorTable; up: Uint8Array } | null = null;
   return (frame, rects) => {
-    if (cached?.frame !== frame) cached = { frame, up: upscaleBicubic(lr[frame], scale).data };
-    const up = cached.up;
-    return rects.map((r) => regionPsnr(up, hr[frame].data, hr[frame].width, r.x * scale, r.y * scale, r.w * scale, r.h * scale));
+    if (cached?.frame !== frame) {
+      const h = hr[frame];
+      const up = resizeBicubic(lr[frame], lr[frame].width * scale, lr[frame].height * scale, cached?.up.length === h.data.length ? cached.up : undefined).data;
+      cached = { frame, errors: SquaredErrorTable.of(up, h.data, h.width, h.height, cached?.errors), up };
+    }
+    const errors = cached.errors;
+    return rects.map((r) => errors.psnr(r.x * scale, r.y * scale, r.w * scale, r.h * scale));
   };
 }
 
