@@ -128,8 +128,8 @@ export function resizeBicubic(src: RgbImage, outWidth: number, outHeight: number
   return { width: outWidth, height: outHeight, data: out };
 }
 
-/** Math.round to 0..255, exactly: v + 0.5 is exact or rounds within [n, n + 0.5) for v in [0.5, 255), and `| 0`
- *  truncates a positive number (Math.round cost a third of the upscale). */
+/** Math.round clamped to 0..255, without Math.round (a third of the upscale's time): for v in [0.5, 255) the sum
+ *  v + 0.5 is exact, or rounds without crossing an integer, and `| 0` truncates it; below 0.5 it rounds to 0. */
 function clampByte(v: number): number {
   return v < 0.5 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
 }
@@ -142,7 +142,7 @@ export function downscaleBicubic(hr: RgbImage, scale: number): RgbImage {
   return resizeBicubic(hr, hr.width / scale, hr.height / scale);
 }
 
-/** LR -> HR bicubic baseline (MATLAB `imresize(lr, s, 'bicubic')`). */
-export function upscaleBicubic(lr: RgbImage, scale: number): RgbImage {
-  return resizeBicubic(lr, lr.width * scale, lr.height * scale);
+/** LR -> HR bicubic baseline (MATLAB `imresize(lr, s, 'bicubic')`); `into` reuses an earlier frame's output. */
+export function upscaleBicubic(lr: RgbImage, scale: number, into?: Uint8Array): RgbImage {
+  return resizeBicubic(lr, lr.width * scale, lr.height * scale, into);
 }

@@ -2,7 +2,7 @@
 // and decode its LR stream, encode its HR reference, split its frames into patches (when the split needs no other
 // chunk) and store the frames training samples from. Holds one chunk of frames at a time.
 import { renameSync } from 'node:fs';
-import { downscaleBicubic, resizeBicubic, type RgbImage } from '../bicubic.js';
+import { downscaleBicubic, upscaleBicubic, type RgbImage } from '../bicubic.js';
 import { decodeToRgb, encodeH264 } from '../encode.js';
 import { psnrRgb8 } from '../../format/psnr.js';
 import { SquaredErrorTable } from '../region-psnr.js';
@@ -94,9 +94,8 @@ export function bicubicScorer(lr: RgbImage[], hr: RgbImage[], scale: number): Pa
   let cached: { frame: number; errors: SquaredErrorTable; up: Uint8Array } | null = null;
   return (frame, rects) => {
     if (cached?.frame !== frame) {
-      const h = hr[frame];
-      const up = resizeBicubic(lr[frame], lr[frame].width * scale, lr[frame].height * scale, cached?.up.length === h.data.length ? cached.up : undefined).data;
-      cached = { frame, errors: SquaredErrorTable.of(up, h.data, h.width, h.height, cached?.errors), up };
+      const up = upscaleBicubic(lr[frame], scale, cached?.up).data;
+      cached = { frame, errors: SquaredErrorTable.of(up, hr[frame].data, hr[frame].width, hr[frame].height, cached?.errors), up };
     }
     const errors = cached.errors;
     return rects.map((r) => errors.psnr(r.x * scale, r.y * scale, r.w * scale, r.h * scale));
