@@ -5,7 +5,7 @@ import { renameSync } from 'node:fs';
 import { downscaleBicubic, upscaleBicubic, type RgbImage } from '../bicubic.js';
 import { decodeToRgb, encodeH264 } from '../encode.js';
 import { psnrRgb8 } from '../../format/psnr.js';
-import { regionPsnr } from '../region-psnr.js';
+import { SquaredErrorTable } from '../region-psnr.js';
 import { splitFrame, type PatchScorer } from '../splitter.js';
 import { errorSamplingWeights } from '../../train/crop-sampler.js';
 import { ERROR_SAMPLING_MIX } from '../pack-options.js';
@@ -89,13 +89,17 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   return { frames: hr.length, psnrLrStream, decodeError: src.decodeError, seconds };
 }
 
-/** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve. */
+/** Scorer `bicubic`: PSNR of bicubic upscaling per patch, a cheap proxy of how hard a patch is to super-resolve.
+ *  Each frame is upscaled once into a table of summed squared errors that every level's rects read. */
 export function bicubicScorer(lr: RgbImage[], hr: RgbImage[], scale: number): PatchScorer {
-  let cached: { frame: number; up: Uint8Array } | null = null;
+  let cached: { frame: number; errors: SquaredErrorTable; up: Uint8Array } | null = null;
   return (frame, rects) => {
-    if (cached?.frame !== frame) cached = { frame, up: upscaleBicubic(lr[frame], scale).data };
-    const up = cached.up;
-    return rects.map((r) => regionPsnr(up, hr[frame].data, hr[frame].width, r.x * scale, r.y * scale, r.w * scale, r.h * scale));
+    if (cached?.frame !== frame) {
+      const up = upscaleBicubic(lr[frame], scale, cached?.up).data;
+      cached = { frame, errors: SquaredErrorTable.of(up, hr[frame].data, hr[frame].width, hr[frame].height, cached?.errors), up };
+    }
+    const errors = cached.errors;
+    return rects.map((r) => errors.psnr(r.x * scale, r.y * scale, r.w * scale, r.h * scale));
   };
 }
 
