@@ -100,6 +100,8 @@ const blackFraction = (rgba: number[]): number => {
 };
 
 const withManifest = (edit: (m: PackManifest) => void): string => { const m = manifest(); edit(m); return JSON.stringify(m); };
+/** The test pack as packs were made before segments: one lr.mp4 and hr.mp4, streamed progressively. */
+const withoutSegments = (m: PackManifest): void => { for (const s of [m.lr, m.hr]) { delete s.segments; delete s.playlist; } };
 
 test.describe('seek', () => {
   test('seek(NaN), seek(), seek(Infinity) and seek("1") throw a TypeError; out-of-range times clamp; the player keeps answering', async ({ page }) => {
@@ -179,13 +181,34 @@ test.describe('seek', () => {
     const w = await openDemo(page, { files: { 'manifest.json': withManifest((m) => { m.fps = 40; }) } });
     await waitReady(page);
     const rejected = await withPlayer(page, (p) => p.seek(1 / 40).then(() => 'resolved', (e: Error) => e.message), null);
-    expect(rejected).toMatch(/lr\.mp4: there is no frame 1 at 40 fps .*the manifest's fps does not match the video/);
-    await expectAlert(page, /lr\.mp4: there is no frame 1 at 40 fps .*the manifest's fps does not match the video/);
+    // (the LR stream is named by its segments' init file, lr/init.mp4, or lr.mp4 in a pack without segments)
+    expect(rejected).toMatch(/lr(\.mp4|\/init\.mp4): there is no frame 1 at 40 fps .*the manifest's fps does not match the video/);
+    await expectAlert(page, /lr(\.mp4|\/init\.mp4): there is no frame 1 at 40 fps .*the manifest's fps does not match the video/);
     expect(w.pageErrors).toEqual([]);
   });
 });
 
-test('a manifest listing more frames than lr.mp4 has: seeking past the video is an error naming both counts', async ({ page }) => {
+test('a manifest listing more frames than lr.mp4 has (a pack without segments): seeking past the video is an error naming both counts', async ({ page }) => {
+  const m = manifest();
+  const extra = m.frames + 2;
+  const files = {
+    'manifest.json': withManifest((mm) => {
+      mm.frames = extra;
+      mm.metrics.psnrSRPerFrame = Array.from({ length: extra }, () => 30);
+      mm.metrics.psnrBicubicPerFrame = Array.from({ length: extra }, () => 28);
+      withoutSegments(mm);
+    }),
+    ...layoutOverrides((frames) => Array.from({ length: extra }, (_, i) => frames[i % m.frames])),
+  };
+  const w = await openDemo(page, { files });
+  await waitReady(page);
+  const rejected = await withPlayer(page, (p, last: number) => p.seek(last / p.manifest!.fps).then(() => 'resolved', (e: Error) => e.message), extra - 1);
+  expect(rejected).toMatch(new RegExp(`lr\\.mp4: frame ${extra - 1} is not in the video, which has ${m.frames} frames; the manifest lists more frames than the video has`));
+  await expectAlert(page, /is not in the video/);
+  expect(w.pageErrors).toEqual([]);
+});
+
+test('a manifest listing more frames than its LR segment holds is an error naming both counts, at load', async ({ page }) => {
   const m = manifest();
   const extra = m.frames + 2;
   const files = {
@@ -197,10 +220,7 @@ test('a manifest listing more frames than lr.mp4 has: seeking past the video is 
     ...layoutOverrides((frames) => Array.from({ length: extra }, (_, i) => frames[i % m.frames])),
   };
   const w = await openDemo(page, { files });
-  await waitReady(page);
-  const rejected = await withPlayer(page, (p, last: number) => p.seek(last / p.manifest!.fps).then(() => 'resolved', (e: Error) => e.message), extra - 1);
-  expect(rejected).toMatch(new RegExp(`lr\\.mp4: frame ${extra - 1} is not in the video, which has ${m.frames} frames; the manifest lists more frames than the video has`));
-  await expectAlert(page, /is not in the video/);
+  await expectAlert(page, new RegExp(`lr/00000\\.m4s is not what the manifest says: it holds ${m.frames} frames, the manifest says ${extra}`));
   expect(w.pageErrors).toEqual([]);
 });
 
@@ -277,10 +297,15 @@ test('removed and re-appended, the player loads again and shows the frame it was
 });
 
 test.describe('download failures name the URL, the HTTP status and what to do', () => {
-  test('lr.mp4 network failure', async ({ page }) => {
-    await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/lr.mp4', (r) => r.abort('failed')) });
+  test('lr.mp4 network failure (a pack without segments)', async ({ page }) => {
+    await openDemo(page, { files: { 'manifest.json': withManifest(withoutSegments) }, routes: (pg) => pg.route('**/e2e-pack/lr.mp4', (r) => r.abort('failed')) });
     const text = await expectAlert(page, /Could not fetch the video at http:\/\/[^ ]+\/e2e-pack\/lr\.mp4/);
-    expect(text).toMatch(/check that the URL is reachable/);
+    expect(text).toMatch(/check that the URL is reachable.*gave up after 4 attempts/);
+  });
+
+  test('LR segment network failure', async ({ page }) => {
+    await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/lr/00000.m4s', (r) => r.abort('failed')) });
+    await expectAlert(page, /Could not fetch the LR video segment 0 at http:\/\/[^ ]+\/e2e-pack\/lr\/00000\.m4s.*check that the URL is reachable.*gave up after 4 attempts/);
   });
 
   test('model.onnx HTTP 500', async ({ page }) => {
@@ -289,9 +314,9 @@ test.describe('download failures name the URL, the HTTP status and what to do', 
     await expectAlert(page, /Could not load the model at http:\/\/[^ ]+\/e2e-pack\/model\.onnx: HTTP 500.*server error/);
   });
 
-  test('lr.mp4 HTTP 403', async ({ page }) => {
-    await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/lr.mp4', (r) => r.fulfill({ status: 403, body: 'no' })) });
-    await expectAlert(page, /Could not load the video at http:\/\/[^ ]+\/e2e-pack\/lr\.mp4: HTTP 403.*access denied/);
+  test('LR init segment HTTP 403', async ({ page }) => {
+    await openDemo(page, { routes: (pg) => pg.route('**/e2e-pack/lr/init.mp4', (r) => r.fulfill({ status: 403, body: 'no' })) });
+    await expectAlert(page, /Could not load the LR video init segment at http:\/\/[^ ]+\/e2e-pack\/lr\/init\.mp4: HTTP 403.*access denied/);
   });
 });
 
@@ -310,12 +335,12 @@ test('device loss during playback recovers without an error event or an uncaught
   expect(w.pageErrors).toEqual([]);
 });
 
-test('a PSNR overlay failure (hr.mp4 broken) shows, and goes away when the overlay is turned off', async ({ page }) => {
-  // (a pack without hr.mp4, HTTP 404, plays on with PSNR null: e2e/player-product.spec.ts)
-  const w = await openDemo(page, { routes: (p) => p.route('**/e2e-pack/hr.mp4', (r) => r.fulfill({ status: 500, body: 'broken' })) });
+test('a PSNR overlay failure (the HR reference broken) shows, and goes away when the overlay is turned off', async ({ page }) => {
+  // (a pack without its HR reference, HTTP 404, plays on with PSNR null: e2e/player-product.spec.ts)
+  const w = await openDemo(page, { routes: (p) => p.route('**/e2e-pack/hr/**', (r) => r.fulfill({ status: 500, body: 'broken' })) });
   await waitReady(page);
   await page.locator('#overlay').selectOption('psnr');
-  await expectAlert(page, /PSNR overlay: Could not load the video at http:\/\/[^ ]+\/e2e-pack\/hr\.mp4: HTTP 500.*Turn the overlay off/);
+  await expectAlert(page, /PSNR overlay: Could not load the HR reference video init segment at http:\/\/[^ ]+\/e2e-pack\/hr\/init\.mp4: HTTP 500.*Turn the overlay off/);
   await page.locator('#overlay').selectOption('none');
   await expect(page.locator('dydca-demo-app dydca-player [role=alert]')).toHaveCount(0);
   // and the player works on
@@ -357,7 +382,8 @@ test.describe('trust: a manifest names files inside its pack only', () => {
   test('another origin is fetched once the page allows it (allowed-origins)', async ({ page, baseURL }) => {
     // The same server under another host name is another origin; it answers with CORS like a CDN would.
     const other = new URL(baseURL!).port ? `http://127.0.0.1:${new URL(baseURL!).port}` : 'http://127.0.0.1';
-    const files = { 'manifest.json': withManifest((m) => { m.lr.file = `${other}/cdn/lr.mp4`; }) };
+    // (a pack without segments: its one lr.mp4 moved to the other origin)
+    const files = { 'manifest.json': withManifest((m) => { withoutSegments(m); m.lr.file = `${other}/cdn/lr.mp4`; }) };
     const w = await openFresh(page, { engine: 'bicubic' }, files, (pg) => pg.route(`${other}/cdn/lr.mp4`,
       (r) => r.fulfill({ status: 200, body: readPackFile('lr.mp4'), contentType: 'video/mp4', headers: { 'Access-Control-Allow-Origin': '*' } })));
     await withPlayer(page, (p, url: string) => { p.src = url; }, testPackUrl);
