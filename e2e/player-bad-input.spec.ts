@@ -425,7 +425,7 @@ test.describe('sizes are checked before anything is allocated, and a failed load
       'manifest.json': withManifest((mm) => { mm.lr.width = lw; mm.lr.height = lh; mm.hr.width = lw * m.scale; mm.hr.height = lh * m.scale; }),
       'patches.json': JSON.stringify({ frames: Array.from({ length: m.frames }, () => frame) }),
     };
-    const { live, w } = await failedLoad(page, files, new RegExp(`lr\\.mp4: the video is ${m.lr.width}x${m.lr.height} but the manifest says LR frames are 3840x2160`));
+    const { live, w } = await failedLoad(page, files, new RegExp(`lr(\\.mp4|/init\\.mp4): the video is ${m.lr.width}x${m.lr.height} but the manifest says LR frames are 3840x2160`));
     expect(live).toBe(0);
     expect(w.pageErrors).toEqual([]);
   });
