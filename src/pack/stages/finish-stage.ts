@@ -14,6 +14,7 @@ import { mean } from '../../format/psnr.js';
 import { chunkFiles, chunkId, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
 import { modelCount, type TrainRecord } from './train-stage.js';
+import { packedLayout, reuseManifestFields } from './reuse-stage.js';
 
 export interface PackSummary {
   out: string; manifest: PackManifest; bytes: Record<string, number>;
@@ -47,9 +48,10 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     const whole = openSync(join(dir, 'patches.json'), 'w');
     writeSync(whole, '{"frames":[');
     chunks.forEach((k, n) => {
-      const seg = work.readJson<PatchSegmentFile>(chunkFiles(k).layout);
+      // with the reuse map's modes when the pack has one (stages/reuse-stage.ts)
+      const seg: PatchSegmentFile = packedLayout(ctx, k);
       const name = `patches-${chunkId(n)}.json`;
-      copyFileSync(work.path(chunkFiles(k).layout), join(dir, name));
+      writeFileSync(join(dir, name), JSON.stringify(seg));
       segmentFiles.push(name);
       const body = JSON.stringify(seg.frames);
       writeSync(whole, `${n > 0 ? ',' : ''}${body.slice(1, -1)}`);
@@ -64,6 +66,7 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     for (const k of chunks) psnrLr.push(...work.doneRecord<ChunkRecord>(`chunk-${k}`).psnrLrStream);
     const paths = models.map((m) => m.spec.paths.map((p) => ({ id: p.id, patch: p.patch, blocks: p.blocks, channels: p.channels })));
     const manifestPaths = models.length === 1 ? paths[0] : paths.map((p, m) => ({ ...p[0], id: m }));
+    const reuse = reuseManifestFields(ctx, chunks);
     const o = plan.options;
     const g = plan.geometry;
     const stepsDone = models.reduce((n, m) => n + m.stepsDone, 0);
@@ -82,13 +85,13 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       model: { file: models[0].file, ...(models.length > 1 ? { files: models.map((m) => m.file) } : {}), paths: manifestPaths,
         ...(o.maxGflopsPerFrame === null ? {} : { budget: { maxGflopsPerFrame: o.maxGflopsPerFrame } }) },
       patches: { file: 'patches.json', segments: { frames: plan.chunkFrames, files: segmentFiles } },
-      gflopsPerFrame: gflopsPerFrame(costs, manifestPaths, plan.scale, plan.halo),
+      gflopsPerFrame: { ...gflopsPerFrame(costs, manifestPaths, plan.scale, plan.halo), ...(reuse ? { executed: reuse.executed } : {}) },
       split: { scorer: o.scorer, basePatch: o.basePatch, levels: o.paths, thresholds: plan.split.thresholds },
       training: {
         steps: stepsDone, batchSize: o.batchSize, learningRate: o.learningRate, seconds: Math.round(trainSeconds * 10) / 10,
         trainer: o.trainer, budgetSeconds: o.trainSeconds, loss: o.loss, ...(plan.method === 'dydca' ? { cropSampling: o.cropSampling } : {}),
       },
-      metrics: { ...summarizeFrames(scores), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
+      metrics: { ...summarizeFrames(scores), ...(reuse ? { psnrSRPlayed: reuse.psnrSRPlayed, psnrSRPlayedPerFrame: reuse.psnrSRPlayedPerFrame, reuseMargin: reuse.reuseMargin } : {}), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
     };
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const bytes: Record<string, number> = {};
