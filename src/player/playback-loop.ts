@@ -129,7 +129,7 @@ export class PlaybackLoop {
           gpuMs = result.gpuMs;
         });
       } else {
-        await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target); });
+        await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target, engine); });
       }
       for (let at = whole ? patches.length : 0; at < patches.length && !stale();) {
         // a chunk that would hold up the frames shown waits (SrPacer.mayRun): give this frame up
