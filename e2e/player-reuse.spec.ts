@@ -34,6 +34,8 @@ test('a seek into a reuse run, and skipped frames, show the frame as replayed fr
   expect(s).toMatchObject({ frame: 15, shown: 'sr', srPatches: 0, executedGflops: 0 });
   expect(s.reusedPatches).toBeGreaterThan(0);
   const reference = await readSr(page);
+  const line = (what: string, x: PlayerStats) => console.log(`[reuse] ${what}: srPatches ${x.srPatches}, reusedPatches ${x.reusedPatches}, bicubicPatches ${x.bicubicPatches}, executedGflops ${x.executedGflops} (full SR ${m.gflopsPerFrame!.mean})`);
+  line('frame 15 after frame 14', s);
 
   // another picture of the slideshow, so a stale reused patch would show it
   await seekTo(page, 25);
@@ -42,6 +44,7 @@ test('a seek into a reuse run, and skipped frames, show the frame as replayed fr
   expect(s.frame).toBe(15);
   // the reused patches were computed (on frame 10, where they were made)
   expect(s.srPatches).toBeGreaterThan(0);
+  line('frame 15 after a seek from frame 25', s);
   expect(maxRgbDiff(await readSr(page), reference)).toBeLessThanOrEqual(1);
 
   // skipped frames: from 11 to 15, what frame 11 holds is kept, the rest computed where it was made
@@ -49,4 +52,5 @@ test('a seek into a reuse run, and skipped frames, show the frame as replayed fr
   s = await seekTo(page, 15);
   expect(s.frame).toBe(15);
   expect(maxRgbDiff(await readSr(page), reference)).toBeLessThanOrEqual(1);
+  line('frame 15 after frame 11 (3 skipped)', s);
 });

@@ -169,7 +169,9 @@ export async function runPack(argv: string[]): Promise<number> {
       const m = summary.manifest.metrics;
       // frames SR and bicubic both reproduce exactly (black frames) are counted apart: at the 100 dB cap they would
       // lift both means by tens of dB (src/format/psnr.ts summarizePsnr)
-      if (!quiet) process.stderr.write(`[done] ${summary.out}: ${psnrSummaryLine(summarizePsnr(m.psnrSRPerFrame, m.psnrBicubicPerFrame))}, ${round1((performance.now() - t0) / 1000)} s\n`);
+      const g = summary.manifest.gflopsPerFrame;
+      const played = m.psnrSRPlayed !== undefined && g?.executed ? `; reuse map: played ${m.psnrSRPlayed} dB at ${g.executed.mean} GFLOP per frame (full SR ${g.mean})` : '';
+      if (!quiet) process.stderr.write(`[done] ${summary.out}: ${psnrSummaryLine(summarizePsnr(m.psnrSRPerFrame, m.psnrBicubicPerFrame))}${played}, ${round1((performance.now() - t0) / 1000)} s\n`);
       return summary;
     };
     // on a queue every pack's jobs share the workers; in this process the packs run one after another
