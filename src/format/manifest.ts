@@ -302,7 +302,7 @@ function framesProblem(frames: unknown[], m: PackManifest, firstFrame: number): 
     if (total > L.maxTotalPatches) return `more than ${L.maxTotalPatches} patches in all`;
   }
   const pathCount = m.model.files?.length ?? m.model.paths.length;
-  const segmentFrames = m.patches.segments?.frames ?? null;
+  const segmentFrames = m.patches?.segments?.frames ?? null;
   for (let i = 0; i < frames.length; i++) {
     const bad = validateLayout(frames[i] as PatchTuple[], m.lr.width, m.lr.height);
     if (bad) return `frame ${firstFrame + i}: ${bad.message}`;
