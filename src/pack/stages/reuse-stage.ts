@@ -4,7 +4,7 @@
 // (the metrics may sample); chunks begin at segment starts, so each chunk is decided on its own.
 import { readFileSync } from 'node:fs';
 import type { PatchSegmentFile } from '../../format/manifest.js';
-import { isSegmentStart, MODE_SR, withMode } from '../../format/patch-mode.js';
+import { isSegmentStart, MODE_REUSE, MODE_SR, rectKey, withMode } from '../../format/patch-mode.js';
 import type { PatchRect } from '../../format/patch.js';
 import { psnrRgb8 } from '../../format/psnr.js';
 import { frameGflop } from '../../model/sr-cost.js';
@@ -13,6 +13,7 @@ import { decodeToRgb } from '../encode.js';
 import { chunkRange, type PackPlan } from '../pack-plan.js';
 import { loadPatchModel, superResolveFrame } from '../patch-inference.js';
 import { PlayedFrames } from '../reuse-replay.js';
+import { composePlayed, lrChange } from '../reuse-decision.js';
 import { cropPicture } from '../source-frames.js';
 import { readChunkHr, round } from './chunk-stage.js';
 import { chunkFiles, chunkId, type JobContext } from './job-context.js';
@@ -29,7 +30,7 @@ export const hasReuseMap = (plan: PackPlan): boolean => plan.options.reuseMargin
 /** Frames per segment of the layout the player seeks by; must equal the manifest's `patches.segments.frames` (finish-stage.ts). */
 export const segmentFrames = (plan: PackPlan): number => plan.chunkFrames;
 
-export async function runReuseJob(ctx: JobContext, k: number): Promise<{ frames: number }> {
+export async function runReuseJob(ctx: JobContext, k: number): Promise<{ frames: number; patchesRunThroughSR?: number }> {
   const { plan, work } = ctx;
   const [a] = chunkRange(plan, k);
   const layout = work.readJson<PatchSegmentFile>(chunkFiles(k).layout);
@@ -47,11 +48,23 @@ export async function runReuseJob(ctx: JobContext, k: number): Promise<{ frames:
   const gflop = (p: PatchRect): number => frameGflop([p], trained.spec.paths, s, plan.halo);
   const out: ChunkReuse = { firstFrame: a, frames: [], psnrSR: [], psnrSRPlayed: [], executedGflop: [] };
   const pic = (d: Uint8Array): Uint8Array => cropPicture(d, codedWidth, picture.width, picture.height);
+  // fresh SR of the frame before: a patch whose LR (with its halo) is bit-identical there has the same SR, so SR runs
+  // only where the LR changed (static content costs the stage next to nothing, as it costs the player)
+  let before: { lr: Uint8Array; sr: Uint8Array; rects: Set<string> } | null = null;
+  let computed = 0;
   try {
     for (const [i, tuples] of layout.frames.entries()) {
       ctx.signal?.throwIfAborted();
       const patches: PatchRect[] = tuples.map(([x, y, w, h, path]) => ({ x, y, w, h, path }));
-      const sr = (await superResolveFrame(() => model, lr[i], patches)).data;
+      const prior = before;
+      const unchanged = new Set(prior === null ? [] : patches.filter((p) => prior.rects.has(rectKey(p.x, p.y, p.w, p.h)) && lrChange(lr[i].data, prior.lr, plan.lrWidth, plan.lrHeight, p, plan.halo) === 0));
+      const fresh = patches.filter((p) => !unchanged.has(p));
+      computed += fresh.length;
+      const srFresh = (await superResolveFrame(() => model, lr[i], fresh)).data;
+      // unchanged patches from the frame before (composePlayed's "reuse" is exactly that copy)
+      const sr: Uint8Array = fresh.length === patches.length ? srFresh
+        : composePlayed(prior!.sr, srFresh, srFresh, patches.map((p) => (unchanged.has(p) ? { ...p, mode: MODE_REUSE } : p)), codedWidth, s);
+      before = { lr: lr[i].data, sr, rects: new Set(patches.map((p) => rectKey(p.x, p.y, p.w, p.h))) };
       const images = { lr: lr[i].data, sr, bicubic: upscaleBicubic(lr[i], s).data, hr: hr[i].data };
       // the chunk's first frame starts a segment (chunks are whole segments), so it never reuses
       const start = i === 0 || isSegmentStart(a + i, segmentFrames(plan));
@@ -68,7 +81,7 @@ export async function runReuseJob(ctx: JobContext, k: number): Promise<{ frames:
     await model.session.release();
   }
   work.writeJson(reuseFile(k), out);
-  return { frames: out.frames.length };
+  return { frames: out.frames.length, patchesRunThroughSR: computed };
 }
 
 /** The chunk's layout as the pack holds it: with the reuse map's modes when the pack has one. */
