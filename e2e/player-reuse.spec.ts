@@ -54,3 +54,25 @@ test('a seek into a reuse run, and skipped frames, show the frame as replayed fr
   expect(maxRgbDiff(await readSr(page), reference)).toBeLessThanOrEqual(1);
   line('frame 15 after frame 11 (3 skipped)', s);
 });
+
+test('played to the end (SR working ahead, frames skipped, the last frame refined at rest): the last frame is the replay', async ({ page }) => {
+  test.setTimeout(600_000);
+  await routeReusePack(page);
+  await page.goto(`/?pack=${encodeURIComponent(reusePackUrl)}&autoplay=0&engine=compiled`);
+  await waitReady(page);
+  const last = await withPlayer(page, (p) => p.manifest!.frames - 1, null);
+  // play through; at the end the last frame is shown with SR (at once, or refined at rest)
+  const s = await withPlayer(page, (p, f: number) => new Promise<PlayerStats>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no SR frame ${f}; last ${JSON.stringify(p.stats)}`)), 300_000);
+    p.addEventListener('frame', (e) => {
+      const x = (e as CustomEvent<PlayerStats>).detail;
+      if (x.frame === f && x.shown === 'sr') { clearTimeout(timer); done(x); }
+    });
+    void p.play();
+  }), last);
+  console.log(`[reuse] played: SR frames ${s.srFrames}, bicubic frames ${s.bicubicFrames}; last frame srPatches ${s.srPatches}, reusedPatches ${s.reusedPatches}, executedGflops ${s.executedGflops}`);
+  const played = await readSr(page);
+  // the replay from the last run's start (frame 20 computes every patch)
+  for (let f = 20; f <= last; f++) await seekTo(page, f);
+  expect(maxRgbDiff(played, await readSr(page))).toBeLessThanOrEqual(1);
+});
