@@ -170,8 +170,10 @@ export async function runPack(argv: string[]): Promise<number> {
       // frames SR and bicubic both reproduce exactly (black frames) are counted apart: at the 100 dB cap they would
       // lift both means by tens of dB (src/format/psnr.ts summarizePsnr)
       const g = summary.manifest.gflopsPerFrame;
-      const played = m.psnrSRPlayed !== undefined && g?.executed ? `; reuse map: played ${m.psnrSRPlayed} dB at ${g.executed.mean} GFLOP per frame (full SR ${g.mean})` : '';
-      if (!quiet) process.stderr.write(`[done] ${summary.out}: ${psnrSummaryLine(summarizePsnr(m.psnrSRPerFrame, m.psnrBicubicPerFrame))}${played}, ${round1((performance.now() - t0) / 1000)} s\n`);
+      if (!quiet && m.psnrSRPlayed !== undefined && g?.executed) {
+        process.stderr.write(`[reuse] as played with the reuse map: SR ${m.psnrSRPlayed} dB (full SR ${m.psnrSR}), ${g.executed.mean} GFLOP per frame executed (full SR ${g.mean})\n`);
+      }
+      if (!quiet) process.stderr.write(`[done] ${summary.out}: ${psnrSummaryLine(summarizePsnr(m.psnrSRPerFrame, m.psnrBicubicPerFrame))}, ${round1((performance.now() - t0) / 1000)} s\n`);
       return summary;
     };
     // on a queue every pack's jobs share the workers; in this process the packs run one after another

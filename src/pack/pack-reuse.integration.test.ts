@@ -26,7 +26,7 @@ describe('dydca pack with a reuse map, and eval', () => {
     const packed = await runDydca('pack', [clip, '--out', out, '--steps', '20', '--batch', '4', '--paths', '2', '--patch', '32']);
     expect(packed.code).toBe(0);
     expect(packed.stderr).toMatch(/\[reuse\]/);
-    expect(packed.stderr).toMatch(/reuse map: played [\d.]+ dB at [\d.]+ GFLOP per frame/);
+    expect(packed.stderr).toMatch(/\[reuse\] as played with the reuse map: SR [\d.]+ dB \(full SR [\d.]+\), [\d.]+ GFLOP per frame executed \(full SR [\d.]+\)\n/);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(manifestProblems(m)).toEqual([]);
     const patches = JSON.parse(readFileSync(join(out, 'patches.json'), 'utf8')) as PatchesFile;
