@@ -32,7 +32,7 @@ export interface EvalReport {
   ssimSRPerFrame: number[];
   ssimBicubicPerFrame: number[];
   /** model GFLOP of SR per frame of this layout and paths (src/model/sr-cost.ts; also for packs whose manifest predates it) */
-  gflopsPerFrame: GflopsPerFrame;
+  gflopsPerFrame: GflopsPerFrame & { executed?: GflopsPerFrame };
   /** extension: the means with frames both reproduce exactly counted apart, and PSNR of the video's MSE (format/psnr.ts) */
   summary: PsnrSummary;
   /** the packer's numbers from manifest.json, for comparison */
@@ -149,8 +149,9 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     const played: number[] = [];
     const picture = { width: m.hr.width, height: m.hr.height };
     const replay = new PlayedFrames({ width: codedW, picture, scale: m.scale, lrWidth: m.lr.width, lrHeight: m.lr.height, halo: m.halo });
-    let n = 0;
+    let n = 0, withModes = false;
     for await (const patches of layoutFrames(dir, m)) {
+      withModes ||= patches.some((p) => (p.mode ?? MODE_SR) !== MODE_SR);
       const [l, h] = await Promise.all([lr.next(), hr.next()]);
       if (l.done || h.done) throw new InputError(`${dir}: ${l.done ? m.lr.file : m.hr.file} ends after ${n} frames; the manifest says ${m.frames}`);
       const { sr, up } = await meter.render(l.value, patches);
@@ -166,7 +167,9 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     await hr.return?.(undefined);
     if (n !== m.frames) throw new InputError(`${dir}: the layout lists ${n} frames; the manifest says ${m.frames}`);
     return {
-      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), summary: summarizePsnr(scores.map((x) => x.psnrSR), scores.map((x) => x.psnrBicubic)), gflopsPerFrame: gflopsPerFrame(costs, m.model.paths, m.scale, m.halo),
+      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), summary: summarizePsnr(scores.map((x) => x.psnrSR), scores.map((x) => x.psnrBicubic)),
+      // as the manifest has it: `executed` only where the layout has a reuse map
+      gflopsPerFrame: { ...gflopsPerFrame(costs, m.model.paths, m.scale, m.halo), ...(withModes ? { executed: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo) } : {}) },
       packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic, ...(m.metrics.psnrSRPlayed !== undefined ? { psnrSRPlayed: m.metrics.psnrSRPlayed } : {}) },
       psnrSRPlayed: Math.round(mean(played) * 1000) / 1000, psnrSRPlayedPerFrame: played, executedGflopsPerFrame: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo),
     };
