@@ -22,13 +22,14 @@ export function testPackPrefix(scale: TestPackScale = 2): string {
 
 export type TestPackScale = 2 | 3 | 4;
 
-// `dydca pack` arguments after the clip and --out, per scale. The 16:9 pictures are padded at the bottom to the patch
+// `dydca pack` arguments after the clip and --out, per scale; without a reuse map (the tests here compare SR frames
+// with full SR; e2e/reuse-pack.ts makes the pack with one). The 16:9 pictures are padded at the bottom to the patch
 // grid (docs/pack-format.md): x2: picture 128x72, LR 64x48 (coded HR 128x96), paths 32/16 px. x3: picture 120x68,
 // LR 40x24 (coded 120x72), paths 16/8. x4: picture 192x108, LR 48x32 (coded 192x128), paths 16/8. Halo 1 at x3/x4.
 const packArgs: Record<TestPackScale, string[]> = {
-  2: ['--scale', '2', '--seconds', '0.5', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '60'],
-  3: ['--scale', '3', '--seconds', '0.5', '--max-width', '120', '--paths', '2', '--patch', '16', '--steps', '60'],
-  4: ['--scale', '4', '--seconds', '0.5', '--max-width', '192', '--paths', '2', '--patch', '16', '--steps', '60'],
+  2: ['--scale', '2', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '60'],
+  3: ['--scale', '3', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '120', '--paths', '2', '--patch', '16', '--steps', '60'],
+  4: ['--scale', '4', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '192', '--paths', '2', '--patch', '16', '--steps', '60'],
 };
 
 /** Builds the pack at `scale` (x2 by default) once (about a minute on 2 cores); later runs reuse it. */

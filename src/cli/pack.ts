@@ -6,7 +6,7 @@ import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { lockOutput, type OutputLock } from '../pack/output-lock.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
-import { defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
+import { DEFAULT_REUSE_MARGIN, defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
 import { planPack, type PackPlan } from '../pack/pack-plan.js';
 import { defaultWorkDir, runPackInProcess } from '../pack/run-in-process.js';
 import { checkOutputPath } from '../pack/atomic-output.js';
@@ -63,6 +63,7 @@ export const PACK_HELP: CommandHelp = {
     crf: { kind: 'number', value: 'Q', default: '12', help: 'H.264 quality of lr.mp4 (0 best .. 51)' },
     seed: { kind: 'number', value: 'N', default: '1', help: 'random seed of training' },
     'max-gflops-per-frame': { kind: 'number', value: 'G', default: 'none', help: 'size the paths so each frame\'s SR costs at most G GFLOP' },
+    'reuse-margin': { kind: 'number', value: 'DB', default: String(DEFAULT_REUSE_MARGIN), help: 'reuse map: each frame as played at most DB below full SR (patches reused or bicubic); 0 = off' },
     'out-dir': { kind: 'string', value: 'DIR', default: 'none', help: 'several videos: each packed into DIR/<its name> (instead of --out)' },
     work: { kind: 'string', value: 'DIR', default: '<out>.dydca-work', help: 'work folder: finished jobs kept there, so a rerun resumes' },
     queue: { kind: 'string', value: 'redis://HOST:PORT[/DB]', default: 'none: jobs run in this process', help: 'run the jobs on `dydca worker`s through this Redis (BullMQ)' },
@@ -131,7 +132,7 @@ export async function runPack(argv: string[]): Promise<number> {
       cropSampling: oneOf('pack', 'crop-sampling', args.flags.get('crop-sampling') ?? 'error', ['error', 'uniform'] as const),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
-      force: args.flags.get('force') === true, maxGflopsPerFrame,
+      force: args.flags.get('force') === true, maxGflopsPerFrame, reuseMargin: reuseMarginFlag(args.flags.get('reuse-margin')),
     };
     json = args.flags.get('json') === true;
     const w = args.flags.get('work');
@@ -168,6 +169,10 @@ export async function runPack(argv: string[]): Promise<number> {
       const m = summary.manifest.metrics;
       // frames SR and bicubic both reproduce exactly (black frames) are counted apart: at the 100 dB cap they would
       // lift both means by tens of dB (src/format/psnr.ts summarizePsnr)
+      const g = summary.manifest.gflopsPerFrame;
+      if (!quiet && m.psnrSRPlayed !== undefined && g?.executed) {
+        process.stderr.write(`[reuse] as played with the reuse map: SR ${m.psnrSRPlayed} dB (full SR ${m.psnrSR}), ${g.executed.mean} GFLOP per frame executed (full SR ${g.mean})\n`);
+      }
       if (!quiet) process.stderr.write(`[done] ${summary.out}: ${psnrSummaryLine(summarizePsnr(m.psnrSRPerFrame, m.psnrBicubicPerFrame))}, ${round1((performance.now() - t0) / 1000)} s\n`);
       return summary;
     };
@@ -218,6 +223,14 @@ function learningRateFlag(v: string | number | boolean | undefined): number {
   if (v === undefined) return 1e-3;
   if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new InputError(`dydca pack: --lr must be a number in (0, 1); got ${String(v)}`);
   return v;
+}
+
+/** --reuse-margin: dB in 0..10 (0: no reuse map). */
+function reuseMarginFlag(v: string | number | boolean | undefined): number {
+  if (v === undefined) return DEFAULT_REUSE_MARGIN;
+  const n = Number(v);
+  if (typeof v === 'boolean' || !(n >= 0 && n <= 10)) throw new InputError(`dydca pack: --reuse-margin must be a number of dB in 0..10 (0 turns the reuse map off); got ${String(v)}`);
+  return n;
 }
 
 /** --max-gflops-per-frame: a positive number; the baselines' single-path models are not sized to it. */

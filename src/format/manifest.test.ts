@@ -61,6 +61,7 @@ describe('manifestProblems', () => {
     ['gflopsPerFrame not an object', edit((m) => { m.gflopsPerFrame = 26.6; }), /gflopsPerFrame must be \{mean, max\}/],
     ['gflopsPerFrame mean above max', edit((m) => { m.gflopsPerFrame = { mean: 30, max: 20 }; }), /gflopsPerFrame must be/],
     ['gflopsPerFrame negative', edit((m) => { m.gflopsPerFrame = { mean: -1, max: 2 }; }), /gflopsPerFrame must be/],
+    ['gflopsPerFrame.executed mean above max', edit((m) => { m.gflopsPerFrame = { mean: 3, max: 4, executed: { mean: 2, max: 1 } }; }), /gflopsPerFrame.executed must be/],
     ['gflopsPerFrame infinite (1e999 in JSON)', edit((m) => { m.gflopsPerFrame = { mean: 1, max: Infinity }; }), /gflopsPerFrame must be/],
     ['model.budget of 0', edit((m) => { (m.model as Json).budget = { maxGflopsPerFrame: 0 }; }), /model\.budget must be/],
     ['model.budget a bare number', edit((m) => { (m.model as Json).budget = 10; }), /model\.budget must be/],
@@ -95,12 +96,18 @@ describe('patchesProblem and validateLayout bound work before allocating', () =>
   const m = valid as unknown as PackManifest;
   const tile = (): PatchTuple[] => [[0, 0, 32, 32, 0], [32, 0, 32, 32, 0]];
   it('accepts a tiling layout', () => expect(patchesProblem({ frames: [tile(), tile()] }, m)).toBeNull());
+  it('accepts modes: bicubic anywhere, reuse of the frame before\'s rect', () => {
+    expect(patchesProblem({ frames: [[[0, 0, 32, 32, 0, 2], [32, 0, 32, 32, 0]], [[0, 0, 32, 32, 0, 1], [32, 0, 32, 32, 0, 1]]] }, m)).toBeNull();
+  });
   it.each<[string, unknown, RegExp]>([
     ['not an object', 'x', /expected \{"frames"/],
     ['frame count differs', { frames: [tile()] }, /1 frames listed; the manifest says 2/],
     ['a million patches in a frame', { frames: [Array.from({ length: 1_000_000 }, () => [0, 0, 1, 1, 0]), tile()] }, /frame 0 lists 1000000 patches; at most 8 fit a 64x32 frame/],
     ['a path the model does not have', { frames: [[[0, 0, 32, 32, 0], [32, 0, 32, 32, 7]], tile()] }, /path 7 is not one of the model's 2 paths/],
     ['a gap', { frames: [[[0, 0, 32, 32, 0]], tile()] }, /covered by no patch/],
+    ['a mode other than 0, 1, 2', { frames: [[[0, 0, 32, 32, 0, 4], [32, 0, 32, 32, 0]], tile()] }, /has mode 4/],
+    ['reuse on the first frame', { frames: [[[0, 0, 32, 32, 0, 1], [32, 0, 32, 32, 0]], tile()] }, /frame 0: .* segment's first frame/],
+    ['reuse of a rect the frame before lacks', { frames: [tile(), [[0, 0, 16, 32, 1, 1], [16, 0, 16, 32, 1], [32, 0, 32, 32, 0]]] }, /frame 1: .* does not have/],
   ])('%s', (_name, json, want) => {
     expect(patchesProblem(json, m)).toMatch(want);
   });

@@ -1,6 +1,7 @@
 // The pack's manifest.json (docs/pack-format.md) and a schema check for it. Extensions beyond
 // the contract: halo, crop, hr.lossless, method, model.budget, split, training, metrics.psnrLrStream, metrics.ssim* (docs/packager.md).
 import { MAX_FRAME_SIDE, MAX_PATCHES_PER_FRAME, validateLayout, type PatchTuple } from './patch-layout.js';
+import { isSegmentStart, reuseProblem } from './patch-mode.js';
 
 export interface ManifestPath { id: number; patch: [number, number]; blocks: number; channels: number }
 
@@ -27,8 +28,11 @@ export interface PackManifest {
   /** baselines: `files[k]` is a single-path model serving path id k; `file` = files[0] */
   /** `budget`: `--max-gflops-per-frame` when the packer sized the paths to it (gflopsPerFrame.max <= it) */
   model: { file: string; files?: string[]; paths: ManifestPath[]; budget?: { maxGflopsPerFrame: number } };
-  /** model GFLOP of SR per frame over the clip (src/model/sr-cost.ts); absent in packs made before it */
-  gflopsPerFrame?: { mean: number; max: number };
+  /**
+   * model GFLOP of SR per frame over the clip (src/model/sr-cost.ts); absent in packs made before it. `executed`: the
+   * same with the reuse map applied (only mode-0 patches run SR); absent when the layout has no modes.
+   */
+  gflopsPerFrame?: { mean: number; max: number; executed?: { mean: number; max: number } };
   /**
    * `file`: the whole layout (patches.json). Extension `segments`: the same layout cut into files of `frames` frames
    * each (the last may be shorter), so a player fetches only the part it plays (docs/pack-format.md).
@@ -39,6 +43,10 @@ export interface PackManifest {
   training: { steps: number; batchSize: number; learningRate: number; seconds: number; trainer?: 'ort' | 'tfjs-wasm'; budgetSeconds?: number | null; loss?: 'l1' | 'l2'; cropSampling?: 'error' | 'uniform' };
   metrics: {
     psnrBicubic: number; psnrSR: number; psnrSRPerFrame: number[]; psnrBicubicPerFrame: number[];
+    /** PSNR as played with the reuse map (every frame, mean of per-frame PSNR), and per frame; absent without a map */
+    psnrSRPlayed?: number; psnrSRPlayedPerFrame?: number[];
+    /** the reuse map's quality margin (dB, `--reuse-margin`) */
+    reuseMargin?: number;
     /** PSNR of the LR frames decoded from lr.mp4 against the LR frames trained on */
     psnrLrStream: number;
     /** per-frame lists hold every frameStride-th frame (0, k, 2k, ...; absent: every frame): long videos are measured on a sample */
@@ -48,7 +56,7 @@ export interface PackManifest {
   };
 }
 
-export interface PatchesFile { frames: [number, number, number, number, number][][] }
+export interface PatchesFile { frames: PatchTuple[][] }
 
 export interface PatchSegments { frames: number; files: string[] }
 
@@ -257,6 +265,11 @@ export function manifestProblems(m: unknown): string[] {
     const ok = isObj(gflops) && typeof gflops.mean === 'number' && typeof gflops.max === 'number' && gflops.mean >= 0 && gflops.max < 1e9
       && gflops.mean <= gflops.max + 1e-4; // each is rounded to 1e-4
     need(ok, `gflopsPerFrame must be {mean, max} with 0 <= mean <= max < 1e9; got ${quote(gflops)}`);
+    const ex = isObj(gflops) ? gflops.executed : undefined;
+    if (ex !== undefined) {
+      need(isObj(ex) && typeof ex.mean === 'number' && typeof ex.max === 'number' && ex.mean >= 0 && ex.max < 1e9 && ex.mean <= ex.max + 1e-4,
+        `gflopsPerFrame.executed must be {mean, max} with 0 <= mean <= max < 1e9; got ${quote(ex)}`);
+    }
   }
   if (isObj(model) && model.budget !== undefined) {
     const b = model.budget;
@@ -354,9 +367,12 @@ function framesProblem(frames: unknown[], m: PackManifest, firstFrame: number): 
     if (total > L.maxTotalPatches) return `more than ${L.maxTotalPatches} patches in all`;
   }
   const pathCount = m.model.files?.length ?? m.model.paths.length;
+  const segmentFrames = m.patches?.segments?.frames ?? null;
   for (let i = 0; i < frames.length; i++) {
     const bad = validateLayout(frames[i] as PatchTuple[], m.lr.width, m.lr.height);
     if (bad) return `frame ${firstFrame + i}: ${bad.message}`;
+    const reuse = reuseProblem(isSegmentStart(firstFrame + i, segmentFrames) || i === 0 ? null : frames[i - 1] as PatchTuple[], frames[i] as PatchTuple[]);
+    if (reuse) return `frame ${firstFrame + i}: ${reuse}`;
     const stray = (frames[i] as PatchTuple[]).find((p) => p[4] < 0 || p[4] >= pathCount);
     if (stray) return `frame ${firstFrame + i}: patch path ${stray[4]} is not one of the model's ${pathCount} paths`;
   }

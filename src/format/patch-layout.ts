@@ -1,8 +1,11 @@
 // Checks that a frame's patch list tiles it exactly (no gaps, no overlaps, nothing out of bounds).
 // Pure and dependency-free so the player can reuse it on patches.json.
 
-/** [x, y, w, h, path] in LR pixels, as stored in patches.json */
-export type PatchTuple = [number, number, number, number, number];
+/**
+ * [x, y, w, h, path] in LR pixels, as stored in patches.json, with an optional 6th field `mode` (patch-mode.ts:
+ * 0 SR, 1 reuse the previous frame's output, 2 bicubic; absent = 0).
+ */
+export type PatchTuple = [number, number, number, number, number] | [number, number, number, number, number, number];
 
 export interface LayoutProblem { message: string }
 
@@ -24,10 +27,11 @@ export function validateLayout(patches: readonly PatchTuple[], width: number, he
   const owner = new Int32Array(width * height).fill(-1);
   for (let i = 0; i < patches.length; i++) {
     const p = patches[i];
-    if (!Array.isArray(p) || p.length !== 5 || !p.every((v) => Number.isInteger(v))) {
+    if (!Array.isArray(p) || (p.length !== 5 && p.length !== 6) || !p.every((v) => Number.isInteger(v))) {
       const text = JSON.stringify(p) ?? String(p);
-      return { message: `patch ${i} is not [x, y, w, h, path] of integers: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}` };
+      return { message: `patch ${i} is not [x, y, w, h, path] or [x, y, w, h, path, mode] of integers: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}` };
     }
+    if (p.length === 6 && (p[5] < 0 || p[5] > 2)) return { message: `patch ${i} ${JSON.stringify(p)} has mode ${p[5]}; expected 0 (SR), 1 (reuse) or 2 (bicubic)` };
     const [x, y, w, h] = p;
     if (w <= 0 || h <= 0) return { message: `patch ${i} ${JSON.stringify(p)} has an empty size` };
     if (x < 0 || y < 0 || x + w > width || y + h > height) {

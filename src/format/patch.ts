@@ -2,7 +2,11 @@
 // class, and the CPU gather (halo-grown region -> NCHW float) and centre crop that define SR of a patch.
 
 /** One patch of an LR frame, in LR pixels; `path` is the model path (shape class) that serves it. */
-export interface PatchRect { x: number; y: number; w: number; h: number; path: number }
+export interface PatchRect {
+  x: number; y: number; w: number; h: number; path: number;
+  /** what the player does with it (patch-mode.ts): 0 or absent SR, 1 keep the previous frame's output, 2 bicubic */
+  mode?: 0 | 1 | 2;
+}
 
 /**
  * The halo convention, the same for every engine, the packer and `dydca eval`: the model runs on the LR

@@ -50,6 +50,8 @@ describe('dydca pack with bad input', () => {
     { name: 'an unknown trainer', args: ['ok.mp4', '--trainer', 'gpu'], want: /--trainer must be one of ort, tfjs-wasm; got gpu/ },
     { name: 'an unknown loss', args: ['ok.mp4', '--loss', 'huber'], want: /--loss must be one of l2, l1; got huber$/ },
     { name: 'an unknown crop sampling', args: ['ok.mp4', '--crop-sampling', 'random'], want: /--crop-sampling must be one of error, uniform; got random$/ },
+    { name: 'a negative reuse margin', args: ['ok.mp4', '--reuse-margin', '-1'], want: /--reuse-margin must be a number; got '-1'$|--reuse-margin must be a number of dB in 0\.\.10 \(0 turns the reuse map off\); got -1$/ },
+    { name: 'a reuse margin beyond 10 dB', args: ['ok.mp4', '--reuse-margin', '11'], want: /--reuse-margin must be a number of dB in 0\.\.10 \(0 turns the reuse map off\); got 11$/ },
     { name: 'a zero GFLOP budget', args: ['ok.mp4', '--max-gflops-per-frame', '0'], want: /--max-gflops-per-frame must be a number of GFLOP in \(0, 1000000\]; got 0$/ },
     { name: 'a GFLOP budget that is not a number', args: ['ok.mp4', '--max-gflops-per-frame', 'low'], want: /--max-gflops-per-frame must be a number; got 'low'$/ },
     { name: 'a GFLOP budget for a baseline', args: ['ok.mp4', '--max-gflops-per-frame', '5', '--method', 'nas'], want: /--max-gflops-per-frame sizes the paths of --method dydca only; got --method nas$/ },

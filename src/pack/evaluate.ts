@@ -14,7 +14,10 @@ import type { PatchTuple } from '../format/patch-layout.js';
 import type { PatchRect } from '../format/patch.js';
 import { FrameMeter, summarizeFrames, type FrameScores } from './frame-metrics.js';
 import { gflopsPerFrame, type CostedPatch, type GflopsPerFrame } from '../model/sr-cost.js';
-import { summarizePsnr, type PsnrSummary } from '../format/psnr.js';
+import { mean, psnrRgb8, summarizePsnr, type PsnrSummary } from '../format/psnr.js';
+import { isSegmentStart, MODE_SR, tupleMode } from '../format/patch-mode.js';
+import { PlayedFrames } from './reuse-replay.js';
+import { cropPicture } from './source-frames.js';
 
 export interface EvalReport {
   pack: string;
@@ -31,11 +34,18 @@ export interface EvalReport {
   ssimSRPerFrame: number[];
   ssimBicubicPerFrame: number[];
   /** model GFLOP of SR per frame of this layout and paths (src/model/sr-cost.ts; also for packs whose manifest predates it) */
-  gflopsPerFrame: GflopsPerFrame;
+  gflopsPerFrame: GflopsPerFrame & { executed?: GflopsPerFrame };
   /** extension: the means with frames both reproduce exactly counted apart, and PSNR of the video's MSE (format/psnr.ts) */
   summary: PsnrSummary;
   /** the packer's numbers from manifest.json, for comparison */
-  packed: { psnrSR: number; psnrBicubic: number };
+  packed: { psnrSR: number; psnrBicubic: number; psnrSRPlayed?: number };
+  /**
+   * With a reuse map (patch modes): PSNR as played, the map replayed from each segment's start (reuse-replay.ts), mean
+   * and per frame, and the GFLOP SR executes per frame (mode-0 patches only). Without one: the same as full SR.
+   */
+  psnrSRPlayed: number;
+  psnrSRPlayedPerFrame: number[];
+  executedGflopsPerFrame: GflopsPerFrame;
 }
 
 /** The real path of `name` inside pack folder `dir`; refuses what leaves the folder, is not a regular file, or exceeds `maxBytes`. */
@@ -135,7 +145,7 @@ async function* layoutFrames(dir: string, m: PackManifest): AsyncGenerator<Patch
   const seg = m.patches.segments;
   // read or not, the layout file the manifest names must be a plain file inside the pack
   packFile(dir, m.patches.file);
-  const toRects = (ps: PatchTuple[]): PatchRect[] => ps.map(([x, y, w, h, path]) => ({ x, y, w, h, path }));
+  const toRects = (ps: PatchTuple[]): PatchRect[] => ps.map((t) => ({ x: t[0], y: t[1], w: t[2], h: t[3], path: t[4], mode: tupleMode(t) }));
   if (!seg) {
     for (const ps of readPatches(dir, m).frames) yield toRects(ps);
     return;
@@ -168,12 +178,21 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     const hr = streamRgb(hrFile, codedW, codedH)[Symbol.asyncIterator]();
     const scores: FrameScores[] = [];
     const costs: CostedPatch[][] = [];
-    let n = 0;
+    const executed: CostedPatch[][] = [];
+    const played: number[] = [];
+    const picture = { width: m.hr.width, height: m.hr.height };
+    const replay = new PlayedFrames({ width: codedW, picture, scale: m.scale, lrWidth: m.lr.width, lrHeight: m.lr.height, halo: m.halo });
+    let n = 0, withModes = false;
     for await (const patches of layoutFrames(dir, m)) {
+      withModes ||= patches.some((p) => (p.mode ?? MODE_SR) !== MODE_SR);
       const [l, h] = await Promise.all([lr.next(), hr.next()]);
       if (l.done || h.done) throw new InputError(`${dir}: ${l.done ? m.lr.file : m.hr.file} ends after ${n} frames; the manifest says ${m.frames}`);
-      scores.push(await meter.measure(l.value, h.value, patches, { width: m.hr.width, height: m.hr.height }));
+      const { sr, up } = await meter.render(l.value, patches);
+      scores.push(meter.score(sr, up, h.value, picture));
+      const frame = replay.advance(patches, { lr: l.value.data, sr: sr.data, bicubic: up.data }, isSegmentStart(n, m.patches.segments?.frames ?? null));
+      played.push(Math.round(psnrRgb8(cropPicture(frame, codedW, picture.width, picture.height), cropPicture(h.value.data, codedW, picture.width, picture.height)) * 1000) / 1000);
       costs.push(patches.map((p) => ({ w: p.w, h: p.h, path: p.path })));
+      executed.push(patches.filter((p) => (p.mode ?? MODE_SR) === MODE_SR).map((p) => ({ w: p.w, h: p.h, path: p.path })));
       n++;
       onFrame?.(n);
     }
@@ -181,8 +200,11 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     await hr.return?.(undefined);
     if (n !== m.frames) throw new InputError(`${dir}: the layout lists ${n} frames; the manifest says ${m.frames}`);
     return {
-      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), summary: summarizePsnr(scores.map((x) => x.psnrSR), scores.map((x) => x.psnrBicubic)), gflopsPerFrame: gflopsPerFrame(costs, m.model.paths, m.scale, m.halo),
-      packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic },
+      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), summary: summarizePsnr(scores.map((x) => x.psnrSR), scores.map((x) => x.psnrBicubic)),
+      // as the manifest has it: `executed` only where the layout has a reuse map
+      gflopsPerFrame: { ...gflopsPerFrame(costs, m.model.paths, m.scale, m.halo), ...(withModes ? { executed: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo) } : {}) },
+      packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic, ...(m.metrics.psnrSRPlayed !== undefined ? { psnrSRPlayed: m.metrics.psnrSRPlayed } : {}) },
+      psnrSRPlayed: Math.round(mean(played) * 1000) / 1000, psnrSRPlayedPerFrame: played, executedGflopsPerFrame: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo),
     };
   } finally {
     await meter.release();

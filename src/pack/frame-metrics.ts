@@ -27,12 +27,22 @@ export class FrameMeter {
 
   /** Scores of one frame; `picture` is the part of the (padded) HR frame that is the video. */
   async measure(lr: RgbImage, hr: RgbImage, patches: PatchRect[], picture: { width: number; height: number }): Promise<FrameScores> {
+    const { sr, up } = await this.render(lr, patches);
+    return this.score(sr, up, hr, picture);
+  }
+
+  /** SR of every patch (whatever its mode) and bicubic of one LR frame. */
+  async render(lr: RgbImage, patches: PatchRect[]): Promise<{ sr: RgbImage; up: RgbImage }> {
     const sr = await superResolveFrame((path) => {
       const m = this.models.length === 1 ? this.models[0] : this.models[path];
       if (!m) throw new Error(`patch path ${path} has no model (${this.models.length} model files)`);
       return m;
     }, lr, patches);
-    const up = upscaleBicubic(lr, this.scale);
+    return { sr, up: upscaleBicubic(lr, this.scale) };
+  }
+
+  /** Scores of an SR and a bicubic frame against HR. */
+  score(sr: RgbImage, up: RgbImage, hr: RgbImage, picture: { width: number; height: number }): FrameScores {
     const { width: w, height: h } = picture;
     const ref = cropPicture(hr.data, hr.width, w, h);
     const srPic = cropPicture(sr.data, sr.width, w, h), upPic = cropPicture(up.data, up.width, w, h);

@@ -8,9 +8,10 @@ import { runLayoutJob } from './stages/layout-stage.js';
 import { modelCount, runTrainJob } from './stages/train-stage.js';
 import { runMetricsJob } from './stages/metrics-stage.js';
 import { runFinishJob } from './stages/finish-stage.js';
+import { hasReuseMap, runReuseJob } from './stages/reuse-stage.js';
 import type { ChunkRecord } from './stages/job-context.js';
 
-export type StageName = 'chunks' | 'layout' | 'train' | 'metrics' | 'finish';
+export type StageName = 'chunks' | 'layout' | 'train' | 'reuse' | 'metrics' | 'finish';
 
 export interface PackStage {
   name: StageName;
@@ -27,8 +28,9 @@ export function packStages(plan: PackPlan): PackStage[] {
     { name: 'chunks', what: 'decode, downscale, encode LR and HR, split, store training frames', jobs: range(plan.chunks, (k) => `chunk-${k}`) },
   ];
   if (plan.layoutInMemory) stages.push({ name: 'layout', what: `split every frame at once (--method ${plan.method}, --scorer ${plan.options.scorer})`, jobs: ['layout'] });
+  stages.push({ name: 'train', what: `train ${modelCount(plan) > 1 ? `${modelCount(plan)} models` : 'the model'}`, jobs: range(modelCount(plan), (m) => `train-${m}`) });
+  if (hasReuseMap(plan)) stages.push({ name: 'reuse', what: `decide the reuse map (--reuse-margin ${plan.options.reuseMargin} dB): SR of every frame`, jobs: range(plan.chunks, (k) => `reuse-${k}`) });
   stages.push(
-    { name: 'train', what: `train ${modelCount(plan) > 1 ? `${modelCount(plan)} models` : 'the model'}`, jobs: range(modelCount(plan), (m) => `train-${m}`) },
     { name: 'metrics', what: 'PSNR and SSIM of SR and bicubic against the source', jobs: range(plan.chunks, (k) => `metrics-${k}`) },
     { name: 'finish', what: 'join the chunks into the pack, cut its segments and write its manifest', jobs: ['finish'] },
   );
@@ -43,6 +45,9 @@ export async function runPackJob(ctx: JobContext, job: string): Promise<object> 
     case 'chunk': return runChunkJob(ctx, k);
     case 'layout': await runLayoutJob(ctx); return {};
     case 'train': return runTrainJob(ctx, k);
+    case 'reuse':
+      if (ctx.work.doneRecord<ChunkRecord>(`chunk-${k}`).frames === 0) return { frames: 0 };
+      return runReuseJob(ctx, k);
     case 'metrics':
       // a chunk past the end of a short source has nothing to measure
       if (ctx.work.doneRecord<ChunkRecord>(`chunk-${k}`).frames === 0) return { frames: [], scores: [] };

@@ -40,7 +40,15 @@ export interface PackOptions {
   force: boolean;
   /** GFLOP of SR per frame the paths are sized to (the costliest frame), or null for the default paths; dydca only */
   maxGflopsPerFrame: number | null;
+  /** the reuse map's quality margin in dB (frame PSNR as played at most this below full SR's); 0 = no map (stages/reuse-stage.ts) */
+  reuseMargin: number;
 }
+
+/**
+ * Default `--reuse-margin`: the played PSNR may fall this far below full SR's, frame by frame. 0.1 dB is the issue's
+ * target for static content; measured in docs/packager.md ("The reuse map").
+ */
+export const DEFAULT_REUSE_MARGIN = 0.1;
 
 /**
  * Training loss of packs: mean squared error, what the pack's PSNR measures. L1 (the trainer's own default) spends

@@ -150,5 +150,5 @@ export const WORK_KEY_LABELS: Record<string, string> = {
   scale: '--scale', start: '--start', seconds: '--seconds', maxWidth: '--max-width', paths: '--paths', steps: '--steps', trainSeconds: '--train-seconds',
   trainer: '--trainer', batchSize: '--batch', learningRate: '--lr', loss: '--loss', cropSampling: '--crop-sampling', method: '--method', models: '--models',
   chunkFrames: 'the frames per chunk (this packer cuts chunks otherwise)', segmentFrames: 'the frames per segment (this packer cuts segments otherwise)',
-  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame',
+  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame', reuseMargin: '--reuse-margin',
 };

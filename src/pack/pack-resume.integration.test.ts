@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutTestClip, runDydca, spawnDydca } from './cli-runner.test-helper.js';
-import type { PackManifest } from '../format/manifest.js';
+import type { PackManifest, PatchesFile } from '../format/manifest.js';
 
 let dir: string;
 let clip: string;
@@ -61,15 +61,18 @@ describe('dydca pack resumes after SIGKILL', () => {
     expect(e).toMatch(/\[resume\] .*: reusing chunks 1\/1; training resumes from its checkpoint \(train-0\)/);
     expect(e).toMatch(/resuming from its checkpoint/);
     expect(e).not.toMatch(/skip convs: least-squares fit/);
-    // 4: only the metrics and the finish are left
+    // 4: only the metrics and the finish are left (the reuse map was decided before the metrics)
     const r = await runDydca('pack', [clip, '--out', out, ...ARGS]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/\[resume\] .*: reusing chunks 1\/1, train 1\/1; redoing only what is unfinished/);
-    expect(r.stderr).not.toMatch(/\[(chunks|train)\] /);
+    expect(r.stderr).toMatch(/\[resume\] .*: reusing chunks 1\/1, train 1\/1, reuse 1\/1; redoing only what is unfinished/);
+    expect(r.stderr).not.toMatch(/\[(chunks|train|reuse)\] /);
     expect(existsSync(work)).toBe(false);
 
     const [a, b] = [manifestOf(reference), manifestOf(out)];
-    expect(readFileSync(join(out, 'patches.json'), 'utf8')).toBe(readFileSync(join(reference, 'patches.json'), 'utf8'));
+    // the split is the same; the reuse map's modes follow the model, which may differ in its last bits
+    const rects = (dir: string) => (JSON.parse(readFileSync(join(dir, 'patches.json'), 'utf8')) as PatchesFile).frames.map((f) => f.map((t) => t.slice(0, 5)));
+    expect(rects(out)).toEqual(rects(reference));
+    expect(Math.abs(b.metrics.psnrSRPlayed! - a.metrics.psnrSRPlayed!)).toBeLessThan(0.02);
     expect(b.training.steps).toBe(120);
     // the checkpoint holds weights, moments and the sampler's state: the resumed training is the same run
     expect(Math.abs(b.metrics.psnrSR - a.metrics.psnrSR)).toBeLessThan(0.02);

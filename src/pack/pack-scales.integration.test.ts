@@ -109,7 +109,7 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
     const report = JSON.parse(evaluated.stdout) as EvalReport;
     expect(report.frames).toBe(10);
     expect(report.psnrSRPerFrame).toHaveLength(10);
-    expect(report.packed).toEqual({ psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic });
+    expect(report.packed).toEqual({ psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic, psnrSRPlayed: m.metrics.psnrSRPlayed });
     // eval's reference is the lossy hr.mp4 and it runs the model on lr.mp4 again: close to the packer's numbers
     expect(Math.abs(report.psnrSR - m.metrics.psnrSR)).toBeLessThan(1);
     expect(Math.abs(report.psnrBicubic - m.metrics.psnrBicubic)).toBeLessThan(1);

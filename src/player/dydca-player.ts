@@ -13,6 +13,7 @@ import { PlayerView } from './player-view.js';
 import { PlayerSession } from './player-session.js';
 import { playerStyles } from './player-styles.js';
 import { deviceSummary } from './device-summary.js';
+import { reuseStats } from './reuse-stats.js';
 import { psnrReadout, routeShares, viewLabelsTemplate } from './view-labels.js';
 import { badgeFor, srViewHint, type Badge, type ShownState } from './shown-label.js';
 import { isCompiledEngineName, optimizationList } from '../runtime/optimizations.js';
@@ -187,7 +188,8 @@ export class DydcaPlayer extends LitElement {
       const engine = this.session.engines.engine;
       if (!engine) throw new Error('player not ready');
       p.writeLr(rgba);
-      await p.srChunk(engine, await this.session.layout(layoutOf));
+      // every patch SR, whatever its mode: the engine's output on these pixels
+      await p.srChunk(engine, (await this.session.layout(layoutOf)).map(({ x, y, w, h, path }) => ({ x, y, w, h, path })));
       return p.read('sr', 'coded');
     });
   }
@@ -222,6 +224,8 @@ export class DydcaPlayer extends LitElement {
     const now = performance.now(), s = this._stats, t = this.session.gpu?.tracker, isSr = f.kind === 'sr';
     const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, installed = this.session.engines.engine;
     const engine = installed?.name ?? s.engine;
+    // GFLOP/s from the patches SR ran (a reuse map runs fewer than the layout lists)
+    const work = this.session.pipeline?.lastWork, ran = work?.index === f.index ? work.sr : patches;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
     if (sr && isSr && engine !== 'bicubic') {
       if (this.srTimes.engine !== engine) this.srTimes = { engine, ms: [] };
@@ -232,10 +236,11 @@ export class DydcaPlayer extends LitElement {
     this._stats = {
       ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs,
       psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind, shownBy: isSr ? engine : null,
-      engine, device, ...this.throughput.shown(this.manifest, engine, sr && patches ? { patches, ms: srMs } : null),
+      engine, device, ...this.throughput.shown(this.manifest, engine, sr && ran ? { patches: ran, ms: srMs } : null),
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
       optimizations: installed?.optimizations ? optimizationList(installed.optimizations) : [], dispatches: installed?.dispatches ?? null,
+      ...(this.manifest ? reuseStats(f, this.session.pipeline?.lastWork ?? null, patches, { paths: this.manifest.model.paths, scale: this.manifest.scale, halo: this.manifest.halo }) : {}),
     };
     const missing = this.overlay === 'psnr' ? this.session.pipeline?.psnr.missing : null;
     if (missing && this.noticeText !== missing) this.notice(missing);

@@ -15,11 +15,16 @@ import { PsnrOverlay } from './psnr-overlay.js';
 import { VideoFrameStream } from './video-frame-stream.js';
 import type { NetworkFetcher } from './network-fetcher.js';
 import { videoSource } from './video-sources.js';
+import { framesNeeded, planFrameWork, type FrameSteps, type FrameWork } from './reuse-plan.js';
+import { MODE_BICUBIC, MODE_REUSE } from '../format/patch-mode.js';
 
 /** What the viewer asked to see on top of the frame. */
 export interface ViewOptions { compare: boolean; split: number; overlay: 'none' | 'psnr' | 'patches'; lens: LensView | null }
 
 export interface ShownFrame { index: number; kind: 'sr' | 'bicubic'; psnr: number | null; psnrBicubic: number | null }
+
+/** What SR did for a frame with the reuse map (stats): patches the engine ran (catch-up included), kept, and bicubic. */
+export interface SrWork { index: number; sr: PatchRect[]; reused: number; bicubic: number }
 
 export class FramePipeline {
   /** lrShown: frames shown with bicubic; lrSr: the frame SR works on; sr: its output; hrRef: the PSNR reference (HR: coded size) */
@@ -36,6 +41,10 @@ export class FramePipeline {
   srFrame = -1;
   /** the patch layout of a frame, once patches.json is here (the poster comes before it) */
   layouts: ((index: number) => Promise<PatchRect[]>) | null = null;
+  /** the frame decodeForSr put into lrSr, and whether `sr` holds the outputs its reused patches keep (srChunk) */
+  private decoded: { index: number; reuseReady: boolean } | null = null;
+  /** what SR did for the last frame it worked on */
+  lastWork: SrWork | null = null;
 
   static async open(device: GPUDevice, head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, net: NetworkFetcher): Promise<FramePipeline> {
     const m = head.manifest;
@@ -51,7 +60,8 @@ export class FramePipeline {
     this.shownLane = stream;
     this.srLane = stream.fork();
     const lrUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.STORAGE_BINDING;
-    const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC;
+    // COPY_DST: a reuse map's bicubic patches are copied into the SR frame
+    const hrUsage = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.COPY_DST;
     const tex = (label: string, w: number, h: number, usage: number) => device.createTexture({ label, size: [w, h], format: 'rgba8unorm', usage });
     const coded = codedHrSize(m);
     this.textures = {
@@ -81,15 +91,80 @@ export class FramePipeline {
   /** Seconds of LR video from frame `index` on that are here (the buffer ahead). */
   bufferedSeconds(index: number): number { return this.shownLane.source.bufferedSeconds(index); }
 
-  /** Decodes frame `index` for SR into lrSr (the SR lane decodes ahead of the frames shown). */
-  async decodeForSr(index: number): Promise<void> {
-    await this.importer.import(await this.srLane.frameAt(index), this.textures.lrSr);
+  /**
+   * Decodes frame `index` for SR into lrSr (the SR lane decodes ahead of the frames shown). With `engine` and a reuse
+   * map, the outputs its reused patches keep are brought into `sr` first (after a seek or a skipped frame: computed on
+   * the frames that made them); without, srChunk computes reused patches afresh (never stale).
+   */
+  async decodeForSr(index: number, engine: SREngine | null = null): Promise<void> {
+    const work = engine && this.layouts ? await this.planWork(index, await this.layouts(index), engine) : null;
     this.srFrame = -1;
+    this.lastWork = { index, sr: [], reused: 0, bicubic: 0 };
+    for (const steps of work?.catchUp ?? []) await this.computeSteps(steps, engine!);
+    await this.importer.import(await this.srLane.frameAt(index), this.textures.lrSr);
+    this.decoded = { index, reuseReady: work !== null };
   }
 
-  /** SR of `patches` of the frame in lrSr into `sr`: one GPU submission (a frame may take several: SrPacer). */
-  srChunk(engine: SREngine, patches: PatchRect[]): Promise<FrameResult> {
-    return engine.run({ lr: this.textures.lrSr, hr: this.textures.sr, patches });
+  /**
+   * SR of `patches` of the frame in lrSr into `sr`: one GPU submission (a frame may take several: SrPacer). Modes:
+   * bicubic patches are copied from the frame's bicubic upscale, reused ones left as they are once decodeForSr made
+   * them ready (else computed).
+   */
+  async srChunk(engine: SREngine, patches: PatchRect[]): Promise<FrameResult> {
+    const reuse = this.decoded?.reuseReady === true && engine.name !== 'bicubic';
+    const plain = engine.name === 'bicubic' || !patches.some((p) => p.mode);
+    const sr = plain ? patches : patches.filter((p) => p.mode !== MODE_BICUBIC && !(reuse && p.mode === MODE_REUSE));
+    const bicubic = plain ? [] : patches.filter((p) => p.mode === MODE_BICUBIC);
+    const work = this.lastWork?.index === this.decoded?.index ? this.lastWork : null;
+    if (work) { work.sr.push(...sr); work.bicubic += bicubic.length; work.reused += patches.length - sr.length - bicubic.length; }
+    const start = performance.now();
+    const result = sr.length > 0 ? await engine.run({ lr: this.textures.lrSr, hr: this.textures.sr, patches: sr }) : { gpuMs: 0, wallMs: 0 };
+    if (bicubic.length > 0) {
+      const encoder = this.device.createCommandEncoder({ label: 'bicubic patches' });
+      this.encodeBicubicPatches(encoder, bicubic);
+      this.device.queue.submit([encoder.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+      return { gpuMs: result.gpuMs, wallMs: performance.now() - start };
+    }
+    return result;
+  }
+
+  /**
+   * The work for frame `index` with the reuse map given what `sr` holds (srFrame), or null where there is no map (or
+   * the engine is bicubic, which writes whole frames). Fetches earlier layouts of the segment only after a seek or a skip.
+   */
+  private async planWork(index: number, patches: PatchRect[], engine: SREngine): Promise<FrameWork | null> {
+    if (engine.name === 'bicubic' || !patches.some((p) => p.mode) || !this.layouts) return null;
+    const seg = this.head.manifest.patches.segments?.frames ?? null;
+    const segmentStart = seg === null ? 0 : Math.floor(index / seg) * seg;
+    const layouts = new Map<number, PatchRect[]>();
+    for (const f of framesNeeded(index, patches, this.srFrame, segmentStart)) layouts.set(f, await this.layouts(f));
+    return planFrameWork(index, patches, this.srFrame, (f) => layouts.get(f)!);
+  }
+
+  /** Computes patches of an earlier frame into `sr` (a reused patch's source after a seek): its own import and submits. */
+  private async computeSteps(steps: FrameSteps, engine: SREngine): Promise<void> {
+    await this.importer.import(await this.srLane.frameAt(steps.frame), this.textures.lrSr);
+    if (steps.sr.length > 0) {
+      await engine.readyFor?.(steps.sr);
+      await engine.run({ lr: this.textures.lrSr, hr: this.textures.sr, patches: steps.sr });
+      this.lastWork?.sr.push(...steps.sr);
+    }
+    if (steps.bicubic.length > 0) {
+      const encoder = this.device.createCommandEncoder({ label: `bicubic patches of frame ${steps.frame}` });
+      this.encodeBicubicPatches(encoder, steps.bicubic);
+      this.device.queue.submit([encoder.finish()]);
+    }
+  }
+
+  /** Bicubic of the frame in lrSr into the `bicubic` texture, and the patches' rects of it into `sr` (mode 2). */
+  private encodeBicubicPatches(encoder: GPUCommandEncoder, patches: readonly PatchRect[]): void {
+    const { textures } = this, s = this.head.manifest.scale;
+    this.bicubic.encode(encoder, textures.lrSr, textures.bicubic);
+    for (const p of patches) {
+      const origin = { x: p.x * s, y: p.y * s };
+      encoder.copyTextureToTexture({ texture: textures.bicubic, origin }, { texture: textures.sr, origin }, [p.w * s, p.h * s]);
+    }
   }
 
   /**
@@ -99,10 +174,17 @@ export class FramePipeline {
    * `result.wallMs` spans the first GPU command to the end of the frame's GPU work (decoding is not in it).
    */
   async superResolve(index: number, engine: SREngine, patches: PatchRect[], view?: ViewOptions): Promise<{ result: FrameResult; shown: ShownFrame | null }> {
-    const job = { lr: this.textures.lrSr, hr: this.textures.sr, patches };
-    const frame = await this.srLane.frameAt(index);
+    // with a reuse map: the patches SR runs on, after the reused ones' outputs are made ready (reuse-plan.ts)
+    const work = await this.planWork(index, patches, engine);
     this.srFrame = -1;
-    await engine.readyFor?.(patches);
+    this.decoded = null;
+    this.lastWork = { index, sr: [], reused: work?.reused ?? 0, bicubic: work?.own.bicubic.length ?? 0 };
+    for (const steps of work?.catchUp ?? []) await this.computeSteps(steps, engine);
+    const srPatches = work ? work.own.sr : patches;
+    this.lastWork.sr.push(...srPatches);
+    const job = { lr: this.textures.lrSr, hr: this.textures.sr, patches: srPatches };
+    const frame = await this.srLane.frameAt(index);
+    await engine.readyFor?.(srPatches);
     const start = performance.now();
     let separate: FrameResult | null = null;
     let encoded: EncodedSR | null = null;
@@ -112,12 +194,13 @@ export class FramePipeline {
     try {
       let encoder = this.device.createCommandEncoder({ label: `frame ${index}` });
       await this.importer.encode(encoder, frame, job.lr);
-      encoded = engine.encode ? engine.encode(encoder, job) : null;
-      if (!encoded) {
+      encoded = engine.encode && srPatches.length > 0 ? engine.encode(encoder, job) : null;
+      if (!encoded && srPatches.length > 0) {
         this.device.queue.submit([encoder.finish()]);
         separate = await engine.run(job);
         encoder = this.device.createCommandEncoder({ label: `frame ${index} after SR` });
       }
+      if (work && work.own.bicubic.length > 0) this.encodeBicubicPatches(encoder, work.own.bicubic);
       if (view) finish = await this.encodeShown(encoder, index, 'sr', view);
       this.device.queue.submit([encoder.finish()]);
     } finally {
@@ -126,7 +209,7 @@ export class FramePipeline {
     }
     try {
       const shown = await finish?.();
-      const gpuMs = encoded ? await encoded.gpuMs() : separate!.gpuMs;
+      const gpuMs = encoded ? await encoded.gpuMs() : separate ? separate.gpuMs : 0;
       await this.device.queue.onSubmittedWorkDone();
       this.srFrame = index;
       return { result: { gpuMs, wallMs: performance.now() - start }, shown: shown ?? null };
@@ -180,6 +263,7 @@ export class FramePipeline {
     const lr = this.textures.lrSr;
     this.device.queue.writeTexture({ texture: lr }, rgba, { bytesPerRow: lr.width * 4 }, [lr.width, lr.height]);
     this.srFrame = -1;
+    this.decoded = null;
   }
 
   dispose(): void {

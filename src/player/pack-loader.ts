@@ -5,6 +5,7 @@
 // an origin the page allowed, and every size is bounded before anything is allocated for it.
 import { codedHrSize, isPadded, MANIFEST_LIMITS, manifestProblems, patchSegmentHeaderProblem, type FrameSize, type PackManifest, type PatchSegmentFile } from '../format/manifest.js';
 import { validateLayout, type PatchTuple } from '../format/patch-layout.js';
+import { isSegmentStart, reuseProblem, tupleMode } from '../format/patch-mode.js';
 import type { EngineModel, PatchRect } from '../runtime/engine.js';
 import type { NetworkFetcher } from './network-fetcher.js';
 import type { SegmentedStream } from './segmented-demuxer.js';
@@ -218,12 +219,16 @@ function parseLayoutFrames(frames: unknown[], manifest: PackManifest, firstFrame
     if (!Array.isArray(frame)) throw new PackError(`Bad patch layout in frame ${i}: not a list of patches`);
     const problem = validateLayout(frame as PatchTuple[], manifest.lr.width, manifest.lr.height);
     if (problem) throw new PackError(`Bad patch layout in frame ${i}: ${problem.message}`);
-    return (frame as PatchTuple[]).map(([x, y, w, h, path], k) => {
+    // the reuse map's rule (a segment's first frame reuses nothing; a reused rect is one of the frame before)
+    const reuse = reuseProblem(n === 0 || isSegmentStart(i, manifest.patches.segments?.frames ?? null) ? null : frames[n - 1] as PatchTuple[], frame as PatchTuple[]);
+    if (reuse) throw new PackError(`Bad patch layout in frame ${i}: ${reuse}`);
+    return (frame as PatchTuple[]).map((t, k) => {
+      const [x, y, w, h, path] = t, mode = tupleMode(t);
       if (path < 0 || path >= paths.length) throw new PackError(`Bad patch layout in frame ${i}: path ${path} is not one of the model's ${paths.length} paths`);
       // The model routes by patch shape: a patch of another shape would run on another path than the one listed.
       const [ph, pw] = paths[path].patch;
       if (w !== pw || h !== ph) throw new PackError(`Bad patch layout in frame ${i}: patch ${k} is ${w}x${h} but path ${path} serves ${pw}x${ph} patches`);
-      return { x, y, w, h, path };
+      return mode === 0 ? { x, y, w, h, path } : { x, y, w, h, path, mode };
     });
   });
 }

@@ -180,17 +180,19 @@ export class PlaybackLoop {
       let patches: PatchRect[];
       try { patches = await this.host.layout(target); } catch (e) { if (this.ahead === ahead && this.live(loop)) this.stop(e); return; }
       let gpuMs: number | null = 0;
-      const whole = this.pacer.patchesPerChunk(patches.length) >= patches.length;
+      // the pacer learns the cost per patch SR runs on: a reuse map's kept and bicubic patches cost next to nothing
+      const ran = (ps: PatchRect[]): number => Math.max(1, ps.filter((p) => !p.mode).length);
+      const whole = this.pacer.patchesPerChunk(ran(patches)) >= ran(patches);
       if (whole) {
         // the whole frame fits one chunk: decode and SR in one submit
         await this.host.enqueue(async () => {
           if (stale()) return;
           const { result } = await this.host.pipeline()!.superResolve(target, engine, patches);
-          this.pacer.recordChunk(patches.length, result.wallMs, performance.now());
+          this.pacer.recordChunk(ran(patches), result.wallMs, performance.now());
           gpuMs = result.gpuMs;
         });
       } else {
-        await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target); });
+        await this.host.enqueue(async () => { if (!stale()) await this.host.pipeline()!.decodeForSr(target, engine); });
       }
       for (let at = whole ? patches.length : 0; at < patches.length && !stale();) {
         // a chunk that would hold up the frames shown waits (SrPacer.mayRun): give this frame up
@@ -200,7 +202,7 @@ export class PlaybackLoop {
         await this.host.enqueue(async () => {
           if (stale()) return;
           const r = await this.host.pipeline()!.srChunk(engine, chunk);
-          this.pacer.recordChunk(n, r.wallMs, performance.now());
+          this.pacer.recordChunk(ran(chunk), r.wallMs, performance.now());
           gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
         });
         at += n;

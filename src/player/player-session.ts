@@ -162,7 +162,7 @@ export class PlayerSession {
       const start = performance.now();
       let gpuMs: number | null = 0;
       const done = this.pipeline?.srFrame === index; // SR working ahead finished it after it was shown with bicubic
-      if (!done) await this.queue.enqueue(async () => { if (!stale()) await this.pipeline!.decodeForSr(index); });
+      if (!done) await this.queue.enqueue(async () => { if (!stale()) await this.pipeline!.decodeForSr(index, engine); });
       for (let at = done ? patches.length : 0; at < patches.length && !stale();) {
         const chunk = patches.slice(at, at + playback.pacer.patchesPerChunk(patches.length - at));
         await this.queue.enqueue(async () => {

@@ -46,11 +46,20 @@ export interface PlayerStats extends RealTimeStats {
   bufferedSeconds: number;
   /** bytes fetched for video, layout segments and the model */
   bytesFetched: number;
+  /**
+   * The frame on screen with the pack's reuse map (reuse-stats.ts): patches SR ran on (after a seek or a skipped frame
+   * also those of earlier frames its reused patches needed), patches kept from the frame before, patches shown with
+   * bicubic (every patch of a frame shown with bicubic), and the model GFLOP SR executed for it.
+   */
+  srPatches: number;
+  reusedPatches: number;
+  bicubicPatches: number;
+  executedGflops: number;
 }
 
 export const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
-  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, optimizations: [], dispatches: null,
+  startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, optimizations: [], dispatches: null, srPatches: 0, reusedPatches: 0, bicubicPatches: 0, executedGflops: 0,
   state: 'loading', bufferedSeconds: 0, bytesFetched: 0, ...NO_FORECAST,
 });
 

@@ -16,6 +16,7 @@ import { cutStreamSegments } from '../stream-segments.js';
 import { chunkFiles, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
 import { modelCount, type TrainRecord } from './train-stage.js';
+import { packedLayout, reuseManifestFields } from './reuse-stage.js';
 
 export interface PackSummary {
   out: string; manifest: PackManifest; bytes: Record<string, number>;
@@ -53,7 +54,8 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     const whole = openSync(join(dir, 'patches.json'), 'w');
     writeSync(whole, '{"frames":[');
     chunks.forEach((k, n) => {
-      const chunk = work.readJson<PatchSegmentFile>(chunkFiles(k).layout);
+      // with the reuse map's modes when the pack has one (stages/reuse-stage.ts)
+      const chunk: PatchSegmentFile = packedLayout(ctx, k);
       for (let i = 0; i < chunk.frames.length; i += plan.segmentFrames) {
         const name = `patches-${segmentId(segmentFiles.length)}.json`;
         writeFileSync(join(dir, name), JSON.stringify({ firstFrame: chunk.firstFrame + i, frames: chunk.frames.slice(i, i + plan.segmentFrames) } satisfies PatchSegmentFile));
@@ -72,6 +74,7 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     for (const k of chunks) psnrLr.push(...work.doneRecord<ChunkRecord>(`chunk-${k}`).psnrLrStream);
     const paths = models.map((m) => m.spec.paths.map((p) => ({ id: p.id, patch: p.patch, blocks: p.blocks, channels: p.channels })));
     const manifestPaths = models.length === 1 ? paths[0] : paths.map((p, m) => ({ ...p[0], id: m }));
+    const reuse = reuseManifestFields(ctx, chunks);
     const o = plan.options;
     const g = plan.geometry;
     const stepsDone = models.reduce((n, m) => n + m.stepsDone, 0);
@@ -90,13 +93,13 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       model: { file: models[0].file, ...(models.length > 1 ? { files: models.map((m) => m.file) } : {}), paths: manifestPaths,
         ...(o.maxGflopsPerFrame === null ? {} : { budget: { maxGflopsPerFrame: o.maxGflopsPerFrame } }) },
       patches: { file: 'patches.json', segments: { frames: plan.segmentFrames, files: segmentFiles } },
-      gflopsPerFrame: gflopsPerFrame(costs, manifestPaths, plan.scale, plan.halo),
+      gflopsPerFrame: { ...gflopsPerFrame(costs, manifestPaths, plan.scale, plan.halo), ...(reuse ? { executed: reuse.executed } : {}) },
       split: { scorer: o.scorer, basePatch: o.basePatch, levels: o.paths, thresholds: plan.split.thresholds },
       training: {
         steps: stepsDone, batchSize: o.batchSize, learningRate: o.learningRate, seconds: Math.round(trainSeconds * 10) / 10,
         trainer: o.trainer, budgetSeconds: o.trainSeconds, loss: o.loss, ...(plan.method === 'dydca' ? { cropSampling: o.cropSampling } : {}),
       },
-      metrics: { ...summarizeFrames(scores), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
+      metrics: { ...summarizeFrames(scores), ...(reuse ? { psnrSRPlayed: reuse.psnrSRPlayed, psnrSRPlayedPerFrame: reuse.psnrSRPlayedPerFrame, reuseMargin: reuse.reuseMargin } : {}), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
     };
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const bytes: Record<string, number> = {};
