@@ -188,7 +188,8 @@ test.describe('seek', () => {
   });
 });
 
-test('a manifest listing more frames than lr.mp4 has (a pack without segments): seeking past the video is an error naming both counts', async ({ page }) => {
+/** The test pack's files with a manifest claiming 2 frames more than the video has (the layout repeated to match). */
+function moreFramesThanVideo(segmented: boolean): { files: Record<string, string>; frames: number; extra: number } {
   const m = manifest();
   const extra = m.frames + 2;
   const files = {
@@ -196,31 +197,27 @@ test('a manifest listing more frames than lr.mp4 has (a pack without segments): 
       mm.frames = extra;
       mm.metrics.psnrSRPerFrame = Array.from({ length: extra }, () => 30);
       mm.metrics.psnrBicubicPerFrame = Array.from({ length: extra }, () => 28);
-      withoutSegments(mm);
+      if (!segmented) withoutSegments(mm);
     }),
     ...layoutOverrides((frames) => Array.from({ length: extra }, (_, i) => frames[i % m.frames])),
   };
+  return { files, frames: m.frames, extra };
+}
+
+test('a manifest listing more frames than lr.mp4 has (a pack without segments): seeking past the video is an error naming both counts', async ({ page }) => {
+  const { files, frames, extra } = moreFramesThanVideo(false);
   const w = await openDemo(page, { files });
   await waitReady(page);
   const rejected = await withPlayer(page, (p, last: number) => p.seek(last / p.manifest!.fps).then(() => 'resolved', (e: Error) => e.message), extra - 1);
-  expect(rejected).toMatch(new RegExp(`lr\\.mp4: frame ${extra - 1} is not in the video, which has ${m.frames} frames; the manifest lists more frames than the video has`));
+  expect(rejected).toMatch(new RegExp(`lr\\.mp4: frame ${extra - 1} is not in the video, which has ${frames} frames; the manifest lists more frames than the video has`));
   await expectAlert(page, /is not in the video/);
   expect(w.pageErrors).toEqual([]);
 });
 
 test('a manifest listing more frames than its LR segment holds is an error naming both counts, at load', async ({ page }) => {
-  const m = manifest();
-  const extra = m.frames + 2;
-  const files = {
-    'manifest.json': withManifest((mm) => {
-      mm.frames = extra;
-      mm.metrics.psnrSRPerFrame = Array.from({ length: extra }, () => 30);
-      mm.metrics.psnrBicubicPerFrame = Array.from({ length: extra }, () => 28);
-    }),
-    ...layoutOverrides((frames) => Array.from({ length: extra }, (_, i) => frames[i % m.frames])),
-  };
+  const { files, frames, extra } = moreFramesThanVideo(true);
   const w = await openDemo(page, { files });
-  await expectAlert(page, new RegExp(`lr/00000\\.m4s is not what the manifest says: it holds ${m.frames} frames, the manifest says ${extra}`));
+  await expectAlert(page, new RegExp(`lr/00000\\.m4s is not what the manifest says: it holds ${frames} frames, the manifest says ${extra}`));
   expect(w.pageErrors).toEqual([]);
 });
 
