@@ -15,6 +15,8 @@ import type { PackSummary } from '../pack/stages/finish-stage.js';
 import { runPackOnQueue } from '../pack/queue/pack-queue.js';
 import { checkRedis, parseRedisUrl, type RedisTarget } from '../pack/queue/redis-url.js';
 import { basename, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { ladderDir, packLadderRungs } from '../pack/ladder.js';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 import { TRAINER_KINDS } from '../train/trainer.js';
 import { psnrSummaryLine, summarizePsnr } from '../format/psnr.js';
@@ -63,6 +65,7 @@ export const PACK_HELP: CommandHelp = {
     crf: { kind: 'number', value: 'Q', default: '12', help: 'H.264 quality of lr.mp4 (0 best .. 51)' },
     seed: { kind: 'number', value: 'N', default: '1', help: 'random seed of training' },
     'max-gflops-per-frame': { kind: 'number', value: 'G', default: 'none', help: 'size the paths so each frame\'s SR costs at most G GFLOP' },
+    ladder: { kind: 'string', value: 'S,S,...', default: 'none: one LR rendition at --scale', help: 'a bitrate ladder: one LR rendition, layout and model per scale (2|3|4, distinct), a master playlist' },
     'out-dir': { kind: 'string', value: 'DIR', default: 'none', help: 'several videos: each packed into DIR/<its name> (instead of --out)' },
     work: { kind: 'string', value: 'DIR', default: '<out>.dydca-work', help: 'work folder: finished jobs kept there, so a rerun resumes' },
     queue: { kind: 'string', value: 'redis://HOST:PORT[/DB]', default: 'none: jobs run in this process', help: 'run the jobs on `dydca worker`s through this Redis (BullMQ)' },
@@ -105,7 +108,11 @@ export async function runPack(argv: string[]): Promise<number> {
     if (typeof out !== 'string' || out === '') throw new InputError('dydca pack: --out <dir> is required (or --out-dir <dir> for several videos)');
     const q = args.flags.get('queue');
     if (q !== undefined) queue = parseRedisUrl(String(q));
-    const scale = oneOf('pack', 'scale', args.flags.get('scale') ?? 2, [2, 3, 4] as const);
+    const ladderScales = args.flags.has('ladder') ? ladderFlag(args.flags.get('ladder')) : null;
+    if (ladderScales !== null && args.flags.has('scale') && Number(args.flags.get('scale')) !== ladderScales[0]) {
+      throw new InputError(`dydca pack: with --ladder the top-level pack is its smallest scale (${ladderScales[0]}); drop --scale or make it ${ladderScales[0]}`);
+    }
+    const scale = ladderScales !== null ? ladderScales[0] : oneOf('pack', 'scale', args.flags.get('scale') ?? 2, [2, 3, 4] as const);
     const method = oneOf('pack', 'method', args.flags.get('method') ?? 'dydca', ['dydca', 'nas', 'stdo'] as const);
     const thresholds = String(args.flags.get('thresholds') ?? DEFAULT_THRESHOLDS.join(',')).split(',').map(Number);
     if (thresholds.some((t) => !Number.isFinite(t))) throw new InputError(`dydca pack: --thresholds must be comma-separated dB values`);
@@ -117,6 +124,11 @@ export async function runPack(argv: string[]): Promise<number> {
     const paths = intFlag('pack', args, 'paths', 3, 1, 4);
     const basePatch = intFlag('pack', args, 'patch', defaultBasePatch(scale), 8, 512);
     if (basePatch % 2 ** (paths - 1) !== 0) throw new InputError(`dydca pack: --patch ${basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths`);
+    // each rung's patch side: --patch for all, or each scale's default
+    const ladder = ladderScales?.map((s) => ({ scale: s, basePatch: args.flags.has('patch') ? basePatch : defaultBasePatch(s) })) ?? null;
+    if (ladder !== null && method !== 'dydca') throw new InputError(`dydca pack: --ladder packs --method dydca only; got --method ${method}`);
+    const badRung = ladder?.find((r) => r.basePatch % 2 ** (paths - 1) !== 0);
+    if (badRung) throw new InputError(`dydca pack: the x${badRung.scale} rung's patch ${badRung.basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths; set --patch or fewer --paths`);
     if (thresholds.length < paths - 1) throw new InputError(`dydca pack: ${paths} paths need ${paths - 1} thresholds; got ${thresholds.length}`);
     const trainSeconds = args.flags.has('train-seconds') ? Number(args.flags.get('train-seconds')) : null;
     if (trainSeconds !== null && !(trainSeconds > 0 && trainSeconds <= MAX_SECONDS)) throw new InputError(`dydca pack: --train-seconds must be in (0, ${MAX_SECONDS}] seconds; got ${args.flags.get('train-seconds')}`);
@@ -131,7 +143,7 @@ export async function runPack(argv: string[]): Promise<number> {
       cropSampling: oneOf('pack', 'crop-sampling', args.flags.get('crop-sampling') ?? 'error', ['error', 'uniform'] as const),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
       basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
-      force: args.flags.get('force') === true, maxGflopsPerFrame,
+      force: args.flags.get('force') === true, maxGflopsPerFrame, ...(ladder !== null ? { ladder } : {}),
     };
     json = args.flags.get('json') === true;
     const w = args.flags.get('work');
@@ -162,8 +174,12 @@ export async function runPack(argv: string[]): Promise<number> {
     for (const j of jobs) plans.push(await planPack(j.opts));
     const packOne = async (k: number): Promise<PackSummary> => {
       const p = jobs.length > 1 ? prefixed(progress, plans[k].input.name) : progress;
-      const summary = queue ? await runPackOnQueue(plans[k], jobs[k].workDir, queue, p, interrupt.signal)
-        : await runPackInProcess(plans[k], jobs[k].workDir, p, interrupt.signal);
+      const run = (plan: PackPlan, workDir: string, rp: ProgressReporter): Promise<PackSummary> => queue ? runPackOnQueue(plan, workDir, queue, rp, interrupt.signal)
+        : runPackInProcess(plan, workDir, rp, interrupt.signal);
+      // --ladder: the other rungs first (each its own graph, resumable), then the top-level pack adds them in its finish job
+      if (jobs[k].opts.ladder) plans[k].ladderRungs = await packLadderRungs(jobs[k].opts, jobs[k].workDir, p, run);
+      const summary = await run(plans[k], jobs[k].workDir, p);
+      if (jobs[k].opts.ladder) rmSync(ladderDir(jobs[k].workDir), { recursive: true, force: true });
       for (const w of summary.warnings) p.warn(w);
       const m = summary.manifest.metrics;
       // frames SR and bicubic both reproduce exactly (black frames) are counted apart: at the 100 dB cap they would
@@ -218,6 +234,16 @@ function learningRateFlag(v: string | number | boolean | undefined): number {
   if (v === undefined) return 1e-3;
   if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new InputError(`dydca pack: --lr must be a number in (0, 1); got ${String(v)}`);
   return v;
+}
+
+/** --ladder S,S,...: distinct scales among 2, 3, 4, returned rising (the first is the top-level pack). */
+function ladderFlag(v: string | number | boolean | undefined): (2 | 3 | 4)[] {
+  const parts = String(v).split(',').map((t) => t.trim());
+  const scales = parts.map(Number);
+  if (typeof v === 'boolean' || parts.length === 0 || !scales.every((s) => s === 2 || s === 3 || s === 4) || new Set(scales).size !== scales.length) {
+    throw new InputError(`dydca pack: --ladder must be distinct scales among 2, 3, 4, comma-separated (e.g. 4,3,2); got ${String(v)}`);
+  }
+  return (scales as (2 | 3 | 4)[]).sort((a, b) => a - b);
 }
 
 /** --max-gflops-per-frame: a positive number; the baselines' single-path models are not sized to it. */

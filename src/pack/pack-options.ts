@@ -40,7 +40,15 @@ export interface PackOptions {
   force: boolean;
   /** GFLOP of SR per frame the paths are sized to (the costliest frame), or null for the default paths; dydca only */
   maxGflopsPerFrame: number | null;
+  /**
+   * --ladder: the LR renditions, in rising scale (the first is `scale`, the top-level pack), each with its level-0 patch
+   * side; absent or null: one rendition (docs/packager.md, "Bitrate ladder").
+   */
+  ladder?: LadderRung[] | null;
 }
+
+/** One rung of --ladder: the scale of its LR rendition and its level-0 patch side (LR px). */
+export interface LadderRung { scale: 2 | 3 | 4; basePatch: number }
 
 /**
  * Training loss of packs: mean squared error, what the pack's PSNR measures. L1 (the trainer's own default) spends

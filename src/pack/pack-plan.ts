@@ -9,9 +9,10 @@ import { levelSizes, maxHaloForRouting, type SplitOptions } from './splitter.js'
 import { totalmem } from 'node:os';
 import { videoStartOffset } from './source-frames.js';
 import { checkFrame, expectedFrames, InputError, memoryProblem, planFrame, probeVideo, timingNote, type FramePlan, type VideoProbe } from './ingest.js';
-import { budgetInput, type PackOptions } from './pack-options.js';
+import { budgetInput, type LadderRung, type PackOptions } from './pack-options.js';
 import type { WorkKey } from './work-folder.js';
 import { packBytesEstimate } from './free-space.js';
+import type { LadderRungPack } from './ladder.js';
 
 /** Seconds of video per chunk at most (fewer when its HR frames would exceed CHUNK_HR_BYTES). */
 export const CHUNK_SECONDS = 10;
@@ -60,6 +61,8 @@ export interface PackPlan {
   /** the layout needs every frame at once (baselines, the trained scorer): one in-memory job after the chunks */
   layoutInMemory: boolean;
   options: Omit<PackOptions, 'input' | 'out' | 'force'>;
+  /** --ladder: the other rungs' finished packs, set before the graph runs (ladder.ts); the finish job adds them */
+  ladderRungs?: LadderRungPack[];
 }
 
 /** Probes the input and resolves the options into a plan (input problems throw InputError before any work). */
@@ -70,7 +73,8 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   const sizes = levelSizes(split);
   const finest = sizes[sizes.length - 1];
   const s = opts.scale;
-  const geometry = planFrame(probe, opts.maxWidth, s * finest);
+  // a ladder's rungs share the HR frame: padded to every rung's patch grid, so each rung's plan has the same geometry
+  const geometry = planFrame(probe, opts.maxWidth, ladderMultiple(opts, s * finest));
   checkFrame(opts.input, probe, geometry, { scale: s, minLrSize: opts.basePatch, maxWidth: opts.maxWidth });
   const lrWidth = geometry.paddedWidth / s, lrHeight = geometry.paddedHeight / s;
   if (probe.durationS !== null && opts.start >= probe.durationS) {
@@ -105,6 +109,18 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   };
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** HR px the padded frame is a multiple of: scale x the finest patch, of every rung of a ladder (their lcm). */
+export function ladderMultiple(opts: Pick<PackOptions, 'ladder' | 'paths'>, own: number): number {
+  let m = own;
+  for (const r of opts.ladder ?? []) {
+    const g = r.scale * (r.basePatch / 2 ** (opts.paths - 1));
+    m = (m * g) / gcd(m, g);
+  }
+  return m;
+}
+
 /**
  * Frames per segment and per chunk at `fps`: a segment is 2 s (segmentFrames), a chunk 10 s, both fewer when the
  * chunk's HR frames would exceed CHUNK_HR_BYTES; a chunk is whole segments, so segments are cut inside one chunk job.
@@ -136,6 +152,8 @@ export function workKey(plan: PackPlan): WorkKey {
   const key: WorkKey = { input: plan.input.path, inputSize: plan.input.size, inputTime: plan.input.mtimeMs };
   for (const [k, v] of Object.entries(plan.options)) {
     if (k === 'quiet' || k === 'json' || k === 'work' || k === 'queue') continue;
+    // absent without --ladder, so the work of packs made before it still resumes
+    if (k === 'ladder') { if (v) key.ladder = (v as LadderRung[]).map((r) => `${r.scale}:${r.basePatch}`).join(','); continue; }
     key[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean | null);
   }
   // not options, but the chunks' files depend on them (a packer that cut chunks otherwise left other files)
@@ -150,5 +168,5 @@ export const WORK_KEY_LABELS: Record<string, string> = {
   scale: '--scale', start: '--start', seconds: '--seconds', maxWidth: '--max-width', paths: '--paths', steps: '--steps', trainSeconds: '--train-seconds',
   trainer: '--trainer', batchSize: '--batch', learningRate: '--lr', loss: '--loss', cropSampling: '--crop-sampling', method: '--method', models: '--models',
   chunkFrames: 'the frames per chunk (this packer cuts chunks otherwise)', segmentFrames: 'the frames per segment (this packer cuts segments otherwise)',
-  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame',
+  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame', ladder: '--ladder',
 };

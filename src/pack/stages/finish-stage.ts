@@ -13,6 +13,7 @@ import { lastErrorLine, runTool } from '../ffmpeg-process.js';
 import { summarizeFrames, type FrameScores } from '../frame-metrics.js';
 import { mean } from '../../format/psnr.js';
 import { cutStreamSegments } from '../stream-segments.js';
+import { addRenditions } from '../ladder.js';
 import { chunkFiles, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
 import { modelCount, type TrainRecord } from './train-stage.js';
@@ -98,6 +99,8 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       },
       metrics: { ...summarizeFrames(scores), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
     };
+    // --ladder: the other rungs, packed before this job (ladder.ts), join the pack under r<scale>/
+    const rungBytes = plan.ladderRungs !== undefined ? addRenditions(dir, manifest, plan.ladderRungs) : {};
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const bytes: Record<string, number> = {};
     for (const f of ['lr.mp4', 'hr.mp4', ...models.map((m) => m.file), 'patches.json', 'manifest.json']) bytes[f] = statSync(join(dir, f)).size;
@@ -105,6 +108,7 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     for (const [name, seg] of [['lr', lrSegments], ['hr', hrSegments]] as const) {
       bytes[`${name}.m3u8 + ${name}/ (${seg.files.length} segments)`] = statSync(join(dir, `${name}.m3u8`)).size + statSync(join(dir, seg.init)).size + seg.bytes.reduce((a, b) => a + b, 0);
     }
+    Object.assign(bytes, rungBytes);
     atomic.commit();
     return { out: plan.out, manifest, bytes, warnings };
   } catch (e) {
