@@ -124,8 +124,8 @@ export async function runPack(argv: string[]): Promise<number> {
     const paths = intFlag('pack', args, 'paths', 3, 1, 4);
     const basePatch = intFlag('pack', args, 'patch', defaultBasePatch(scale), 8, 512);
     if (basePatch % 2 ** (paths - 1) !== 0) throw new InputError(`dydca pack: --patch ${basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths`);
-    // each rung's patch side: --patch for all, or each scale's default
-    const ladder = ladderScales?.map((s) => ({ scale: s, basePatch: args.flags.has('patch') ? basePatch : defaultBasePatch(s) })) ?? null;
+    // each rung's patch side: --patch for all, or each scale's default (x3 beside x2 or x4: 32, see ladderPatch)
+    const ladder = ladderScales?.map((s) => ({ scale: s, basePatch: args.flags.has('patch') ? basePatch : ladderPatch(s, ladderScales) })) ?? null;
     if (ladder !== null && method !== 'dydca') throw new InputError(`dydca pack: --ladder packs --method dydca only; got --method ${method}`);
     const badRung = ladder?.find((r) => r.basePatch % 2 ** (paths - 1) !== 0);
     if (badRung) throw new InputError(`dydca pack: the x${badRung.scale} rung's patch ${badRung.basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths; set --patch or fewer --paths`);
@@ -177,7 +177,7 @@ export async function runPack(argv: string[]): Promise<number> {
       const run = (plan: PackPlan, workDir: string, rp: ProgressReporter): Promise<PackSummary> => queue ? runPackOnQueue(plan, workDir, queue, rp, interrupt.signal)
         : runPackInProcess(plan, workDir, rp, interrupt.signal);
       // --ladder: the other rungs first (each its own graph, resumable), then the top-level pack adds them in its finish job
-      if (jobs[k].opts.ladder) plans[k].ladderRungs = await packLadderRungs(jobs[k].opts, jobs[k].workDir, p, run);
+      if (jobs[k].opts.ladder) plans[k].ladderRungs = await packLadderRungs(jobs[k].opts, jobs[k].workDir, p, run, queue !== null);
       const summary = await run(plans[k], jobs[k].workDir, p);
       if (jobs[k].opts.ladder) rmSync(ladderDir(jobs[k].workDir), { recursive: true, force: true });
       for (const w of summary.warnings) p.warn(w);
@@ -234,6 +234,15 @@ function learningRateFlag(v: string | number | boolean | undefined): number {
   if (v === undefined) return 1e-3;
   if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new InputError(`dydca pack: --lr must be a number in (0, 1); got ${String(v)}`);
   return v;
+}
+
+/**
+ * A rung's default level-0 patch side: its scale's, except x3 beside x2 or x4, which gets 32 (96 HR px, not 120): the
+ * HR frame is padded to the lcm of every rung's scale x finest patch, 480 px with x3's default beside x2's 32 (1080
+ * rows padded to 1440), 96 px with 32 (1080 -> 1152).
+ */
+export function ladderPatch(scale: 2 | 3 | 4, scales: readonly number[]): number {
+  return scale === 3 && scales.some((s) => s !== 3) ? 32 : defaultBasePatch(scale);
 }
 
 /** --ladder S,S,...: distinct scales among 2, 3, 4, returned rising (the first is the top-level pack). */

@@ -11,7 +11,7 @@ import type { PackOptions } from './pack-options.js';
 import { planPack, workKey, type PackPlan } from './pack-plan.js';
 import type { ProgressReporter } from './progress.js';
 import type { PackSummary } from './stages/finish-stage.js';
-import { keyDifference } from './work-folder.js';
+import { keyDifference, writeFileAtomic } from './work-folder.js';
 
 /** A rung packed apart: its scale and its finished pack folder. */
 export interface LadderRungPack { scale: 2 | 3 | 4; dir: string }
@@ -27,13 +27,15 @@ export function rungOptions(opts: PackOptions, k: number, dir: string): PackOpti
 
 /**
  * Packs every rung after the first with `run` (in this process or on the queue), reusing a rung whose pack is finished
- * and was made from the same work key; returns the rung packs for the top-level plan's finish job.
+ * and was made from the same work key; returns the rung packs for the top-level plan's finish job. `parallel` (the
+ * queue): the rungs' graphs are queued at once, so their jobs share the workers; otherwise one rung after another.
  */
 export async function packLadderRungs(opts: PackOptions, workDir: string, progress: ProgressReporter,
-  run: (plan: PackPlan, workDir: string, progress: ProgressReporter) => Promise<PackSummary>): Promise<LadderRungPack[]> {
+  run: (plan: PackPlan, workDir: string, progress: ProgressReporter) => Promise<PackSummary>, parallel = false): Promise<LadderRungPack[]> {
   const ladder = opts.ladder ?? [];
   const dir = ladderDir(workDir);
   const rungs: LadderRungPack[] = [];
+  const pending: (() => Promise<void>)[] = [];
   for (let k = 1; k < ladder.length; k++) {
     const ro = rungOptions(opts, k, dir);
     const plan = await planPack(ro);
@@ -45,13 +47,18 @@ export async function packLadderRungs(opts: PackOptions, workDir: string, progre
       progress.line(`[resume] ${dir}: reusing the finished rung x${ro.scale}`);
     } else {
       rmSync(keyFile, { force: true });
-      progress.stage('ladder', `rung x${ro.scale} (${k + 1} of ${ladder.length}): ${plan.lrWidth}x${plan.lrHeight} LR`);
-      mkdirSync(dir, { recursive: true });
-      await run(plan, join(dir, `r${ro.scale}.work`), progress);
-      writeFileSync(keyFile, JSON.stringify(key));
+      const p = parallel ? { ...progress, stage: (name: string, message: string) => progress.stage(name, `x${ro.scale}: ${message}`) } : progress;
+      pending.push(async () => {
+        progress.stage('ladder', `rung x${ro.scale} (${k + 1} of ${ladder.length}): ${plan.lrWidth}x${plan.lrHeight} LR`);
+        mkdirSync(dir, { recursive: true });
+        await run(plan, join(dir, `r${ro.scale}.work`), p);
+        writeFileAtomic(keyFile, JSON.stringify(key));
+      });
     }
     rungs.push({ scale: ro.scale, dir: ro.out });
   }
+  if (parallel) await Promise.all(pending.map((f) => f()));
+  else for (const f of pending) await f();
   return rungs;
 }
 

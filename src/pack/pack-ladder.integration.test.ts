@@ -15,6 +15,8 @@ import { manifestProblems, type PackManifest, type Rendition } from '../format/m
 import { ladderDir, masterPlaylist, packLadderRungs, perSegment, segmentBitrates } from './ladder.js';
 import { runPackInProcess } from './run-in-process.js';
 import type { PackOptions } from './pack-options.js';
+import { ladderMultiple } from './pack-plan.js';
+import { ladderPatch } from '../cli/pack.js';
 import type { ProgressReporter } from './progress.js';
 
 let dir: string, clip: string, pack: string;
@@ -165,6 +167,15 @@ describe('ladder helpers and flags', () => {
   it('segmentBitrates: average over the frames, peak of the largest segment by its own length', () => {
     expect(segmentBitrates({ frames: 10, init: 'i', files: ['a', 'b'], bytes: [1000, 500] }, 15, 10)).toEqual({ bitrate: 8000, peakBitrate: 8000 });
     expect(segmentBitrates({ frames: 10, init: 'i', files: ['a', 'b'], bytes: [1000, 900] }, 15, 10)).toEqual({ bitrate: 10133, peakBitrate: 14400 });
+  });
+
+  it('ladderMultiple: the HR frame padded to every rung\'s grid; x3 beside x2 and x4 gets patch 32 (lcm 96, not 480)', () => {
+    const patches = [2, 3, 4].map((s) => ladderPatch(s as 2 | 3 | 4, [2, 3, 4]));
+    expect(patches).toEqual([64, 32, 32]);
+    expect(ladderMultiple({ paths: 3, ladder: [2, 3, 4].map((s, k) => ({ scale: s as 2 | 3 | 4, basePatch: patches[k] })) }, 32)).toBe(96);
+    expect(ladderMultiple({ paths: 3, ladder: [{ scale: 2, basePatch: 64 }, { scale: 3, basePatch: 40 }] }, 32)).toBe(480);
+    expect(ladderMultiple({ paths: 3, ladder: null }, 32)).toBe(32);
+    expect(ladderPatch(3, [3])).toBe(40);
   });
 
   it('masterPlaylist of no rungs is a bare header', () => {
