@@ -15,8 +15,6 @@ import type { PackSummary } from '../pack/stages/finish-stage.js';
 import { runPackOnQueue } from '../pack/queue/pack-queue.js';
 import { checkRedis, parseRedisUrl, type RedisTarget } from '../pack/queue/redis-url.js';
 import { basename, join } from 'node:path';
-import { rmSync } from 'node:fs';
-import { ladderDir, packLadderRungs } from '../pack/ladder.js';
 import { DEFAULT_THRESHOLDS } from '../pack/splitter.js';
 import { TRAINER_KINDS } from '../train/trainer.js';
 import { psnrSummaryLine, summarizePsnr } from '../format/psnr.js';
@@ -174,12 +172,8 @@ export async function runPack(argv: string[]): Promise<number> {
     for (const j of jobs) plans.push(await planPack(j.opts));
     const packOne = async (k: number): Promise<PackSummary> => {
       const p = jobs.length > 1 ? prefixed(progress, plans[k].input.name) : progress;
-      const run = (plan: PackPlan, workDir: string, rp: ProgressReporter): Promise<PackSummary> => queue ? runPackOnQueue(plan, workDir, queue, rp, interrupt.signal)
-        : runPackInProcess(plan, workDir, rp, interrupt.signal);
-      // --ladder: the other rungs first (each its own graph, resumable), then the top-level pack adds them in its finish job
-      if (jobs[k].opts.ladder) plans[k].ladderRungs = await packLadderRungs(jobs[k].opts, jobs[k].workDir, p, run, queue !== null);
-      const summary = await run(plans[k], jobs[k].workDir, p);
-      if (jobs[k].opts.ladder) rmSync(ladderDir(jobs[k].workDir), { recursive: true, force: true });
+      const summary = queue ? await runPackOnQueue(plans[k], jobs[k].workDir, queue, p, interrupt.signal)
+        : await runPackInProcess(plans[k], jobs[k].workDir, p, interrupt.signal);
       for (const w of summary.warnings) p.warn(w);
       const m = summary.manifest.metrics;
       // frames SR and bicubic both reproduce exactly (black frames) are counted apart: at the 100 dB cap they would

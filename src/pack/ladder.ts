@@ -1,66 +1,15 @@
 // --ladder: a bitrate ladder of LR renditions of the same HR video, each with its own patch layout and model. The
-// top-level pack is the first rung (the smallest scale) exactly as without a ladder; every other rung is packed first by
-// the same pipeline (its own job graph and work folder, so a rerun reuses finished rungs) into `<work>.ladder/r<scale>`,
-// then the top-level finish job copies each rung's LR stream, segments, model and layout into `r<scale>/` of the pack
-// and writes `renditions` and the HLS master playlist (docs/packager.md, "Bitrate ladder").
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// top-level pack is the first rung (the smallest scale) exactly as without a ladder; every other rung's jobs run in the
+// same graph (job-graph.ts) and its `finish-r<scale>` job packs it into `r<scale>/pack` of the work folder; the
+// top-level finish job then copies each rung's LR stream, segments, model and layout into `r<scale>/` of the pack and
+// writes `renditions` and the HLS master playlist (docs/packager.md, "Bitrate ladder").
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PackManifest, Rendition, StreamSegments } from '../format/manifest.js';
 import { mean } from '../format/psnr.js';
-import type { PackOptions } from './pack-options.js';
-import { planPack, workKey, type PackPlan } from './pack-plan.js';
-import type { ProgressReporter } from './progress.js';
-import type { PackSummary } from './stages/finish-stage.js';
-import { keyDifference, writeFileAtomic } from './work-folder.js';
 
-/** A rung packed apart: its scale and its finished pack folder. */
+/** A rung packed by its own jobs (`finish-r<scale>`): its scale and its pack folder in the work folder. */
 export interface LadderRungPack { scale: 2 | 3 | 4; dir: string }
-
-/** Folder of the rungs packed apart, beside the top-level work folder. */
-export const ladderDir = (workDir: string): string => `${workDir.replace(/[\\/]+$/, '')}.ladder`;
-
-/** The options of rung `k` of the ladder (k = 0 is the top-level pack itself). */
-export function rungOptions(opts: PackOptions, k: number, dir: string): PackOptions {
-  const r = opts.ladder![k];
-  return { ...opts, scale: r.scale, basePatch: r.basePatch, out: join(dir, `r${r.scale}`), force: true };
-}
-
-/**
- * Packs every rung after the first with `run` (in this process or on the queue), reusing a rung whose pack is finished
- * and was made from the same work key; returns the rung packs for the top-level plan's finish job. `parallel` (the
- * queue): the rungs' graphs are queued at once, so their jobs share the workers; otherwise one rung after another.
- */
-export async function packLadderRungs(opts: PackOptions, workDir: string, progress: ProgressReporter,
-  run: (plan: PackPlan, workDir: string, progress: ProgressReporter) => Promise<PackSummary>, parallel = false): Promise<LadderRungPack[]> {
-  const ladder = opts.ladder ?? [];
-  const dir = ladderDir(workDir);
-  const rungs: LadderRungPack[] = [];
-  const pending: (() => Promise<void>)[] = [];
-  for (let k = 1; k < ladder.length; k++) {
-    const ro = rungOptions(opts, k, dir);
-    const plan = await planPack(ro);
-    const keyFile = join(dir, `r${ro.scale}.key.json`);
-    const key = workKey(plan);
-    const done = existsSync(join(ro.out, 'manifest.json')) && existsSync(keyFile) &&
-      keyDifference(JSON.parse(readFileSync(keyFile, 'utf8')) as Record<string, string | number | boolean | null>, key) === null;
-    if (done) {
-      progress.line(`[resume] ${dir}: reusing the finished rung x${ro.scale}`);
-    } else {
-      rmSync(keyFile, { force: true });
-      const p = parallel ? { ...progress, stage: (name: string, message: string) => progress.stage(name, `x${ro.scale}: ${message}`) } : progress;
-      pending.push(async () => {
-        progress.stage('ladder', `rung x${ro.scale} (${k + 1} of ${ladder.length}): ${plan.lrWidth}x${plan.lrHeight} LR`);
-        mkdirSync(dir, { recursive: true });
-        await run(plan, join(dir, `r${ro.scale}.work`), p);
-        writeFileAtomic(keyFile, JSON.stringify(key));
-      });
-    }
-    rungs.push({ scale: ro.scale, dir: ro.out });
-  }
-  if (parallel) await Promise.all(pending.map((f) => f()));
-  else for (const f of pending) await f();
-  return rungs;
-}
 
 /** Mean bits per second of a stream's segments, and of its largest one (the last segment by its own length). */
 export function segmentBitrates(seg: StreamSegments, frames: number, fps: number): { bitrate: number; peakBitrate: number } {

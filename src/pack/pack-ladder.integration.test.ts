@@ -1,8 +1,8 @@
 // --ladder 4,2 on a 32-frame clip at 10 fps (--max-width 128, segments of 20 frames: 20 + 12), packed through the real
 // CLI: the master playlist's text and ffprobe reading every variant through it, each rung's segments decoding to its own
 // frames, segment k of every rung starting on the same frame with a key frame, the manifest's renditions (checked by
-// manifestProblems, bitrates rising, files present), `dydca eval` on the top rung, a rerun reusing a finished rung, and
-// manifestProblems refusing broken renditions.
+// manifestProblems, bitrates rising, files present), `dydca eval` on the top rung, and
+// manifestProblems refusing broken renditions; the rungs' jobs in the same graph, resumed.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDydca } from './cli-runner.test-helper.js';
 import { evaluatePack } from './evaluate.js';
 import { manifestProblems, type PackManifest, type Rendition } from '../format/manifest.js';
-import { ladderDir, masterPlaylist, packLadderRungs, perSegment, segmentBitrates } from './ladder.js';
-import { runPackInProcess } from './run-in-process.js';
+import { masterPlaylist, perSegment, segmentBitrates } from './ladder.js';
+import { openPackWork, runPackInProcess } from './run-in-process.js';
+import { packStages, runPackJob } from './job-graph.js';
 import type { PackOptions } from './pack-options.js';
-import { ladderMultiple } from './pack-plan.js';
+import { ladderMultiple, planPack } from './pack-plan.js';
 import { ladderPatch } from '../cli/pack.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -76,8 +77,8 @@ describe('dydca pack --ladder 4,2', () => {
       expect(r.metrics.psnrBicubicPerSegment).toHaveLength(2);
       expect(r.metrics.psnrSR).toBeGreaterThan(10);
     }
-    // the work of the rungs is gone once the pack is written
-    expect(existsSync(ladderDir(`${pack}.dydca-work`))).toBe(false);
+    // the work folder, rungs included, is gone once the pack is written
+    expect(existsSync(`${pack}.dydca-work`)).toBe(false);
   });
 
   it('master.m3u8 lists each rung\'s LR playlist with its bandwidths, resolution and codec, in rising bandwidth', () => {
@@ -132,27 +133,28 @@ describe('dydca pack --ladder 4,2', () => {
 });
 
 describe('ladder rungs resume', () => {
-  it('a rung packed before is reused by a rerun, not packed again', async () => {
-    const work = join(dir, 'resume.dydca-work');
+  it('the rungs\' jobs are jobs of the same graph; a rerun reuses the finished ones and runs only what is left', async () => {
+    const workDir = join(dir, 'resume.dydca-work');
     const opts: PackOptions = {
       input: clip, out: join(dir, 'resume'), scale: 2, start: 0, seconds: null, maxWidth: 128, paths: 3, steps: 2, trainSeconds: null, trainer: 'ort', batchSize: 4,
       learningRate: 1e-3, loss: 'l2', cropSampling: 'error', method: 'dydca', models: 3, scorer: 'bicubic', basePatch: 16, thresholds: [40, 30], crf: 12, seed: 1,
       force: false, maxGflopsPerFrame: null, ladder: [{ scale: 2, basePatch: 16 }, { scale: 4, basePatch: 16 }],
     };
+    const plan = await planPack(opts);
+    expect(plan.rungs!.map((r) => [r.scale, r.lrWidth, r.lrHeight, r.segmentFrames, r.chunkFrames])).toEqual([[4, plan.lrWidth / 2, plan.lrHeight / 2, plan.segmentFrames, plan.chunkFrames]]);
+    const stages = packStages(plan);
+    expect(stages.map((s) => [s.name, s.jobs])).toEqual([['chunks', ['chunk-0', 'chunk-r4-0']], ['train', ['train-0', 'train-r4-0']],
+      ['metrics', ['metrics-0', 'metrics-r4-0']], ['ladder', ['finish-r4']], ['finish', ['finish']]]);
     const lines: string[] = [];
     const progress: ProgressReporter = { stage: () => {}, count: () => {}, jobs: () => {}, training: () => {}, line: (t) => { lines.push(t); }, warn: () => {} };
-    let runs = 0;
-    const run: Parameters<typeof packLadderRungs>[3] = (plan, w, p) => { runs++; return runPackInProcess(plan, w, p); };
-    const first = await packLadderRungs(opts, work, progress, run);
-    expect(runs).toBe(1);
-    expect(first).toEqual([{ scale: 4, dir: join(ladderDir(work), 'r4') }]);
-    const again = await packLadderRungs(opts, work, progress, run);
-    expect(runs).toBe(1);
-    expect(again).toEqual(first);
-    expect(lines.some((l) => /^\[resume\] .*reusing the finished rung x4/.test(l))).toBe(true);
-    // another recipe packs the rung again
-    await packLadderRungs({ ...opts, steps: 3 }, work, progress, run);
-    expect(runs).toBe(2);
+    // a first run stopped after the rungs' train jobs (and the top level's chunk)
+    const work = openPackWork(plan, workDir, progress);
+    for (const job of ['chunk-0', 'chunk-r4-0', 'train-r4-0']) work.markDone(job, await runPackJob({ plan, work, progress }, job));
+    const s = await runPackInProcess(plan, workDir, progress);
+    expect(lines.some((l) => /^\[resume\] .*reusing chunks 2\/2, train 1\/2; redoing only what is unfinished/.test(l)), lines.join('\n')).toBe(true);
+    expect(s.manifest.renditions!.map((r) => r.scale)).toEqual([4, 2]);
+    expect(manifestProblems(s.manifest)).toEqual([]);
+    expect(existsSync(workDir)).toBe(false);
   }, 120_000);
 });
 

@@ -12,7 +12,6 @@ import { checkFrame, expectedFrames, InputError, memoryProblem, planFrame, probe
 import { budgetInput, type LadderRung, type PackOptions } from './pack-options.js';
 import type { WorkKey } from './work-folder.js';
 import { packBytesEstimate } from './free-space.js';
-import type { LadderRungPack } from './ladder.js';
 
 /** Seconds of video per chunk at most (fewer when its HR frames would exceed CHUNK_HR_BYTES). */
 export const CHUNK_SECONDS = 10;
@@ -61,12 +60,27 @@ export interface PackPlan {
   /** the layout needs every frame at once (baselines, the trained scorer): one in-memory job after the chunks */
   layoutInMemory: boolean;
   options: Omit<PackOptions, 'input' | 'out' | 'force'>;
-  /** --ladder: the other rungs' finished packs, set before the graph runs (ladder.ts); the finish job adds them */
-  ladderRungs?: LadderRungPack[];
+  /**
+   * --ladder (top-level plan only): the plans of the other rungs, in rising scale. Their jobs are jobs of this graph
+   * (`chunk-r4-0`, `train-r4-0`, `metrics-r4-0`, `finish-r4`; job-graph.ts); [] for a ladder of one rung.
+   */
+  rungs?: PackPlan[];
 }
 
-/** Probes the input and resolves the options into a plan (input problems throw InputError before any work). */
+/**
+ * Probes the input and resolves the options into a plan (input problems throw InputError before any work); with
+ * --ladder, also every other rung's plan (`rungs`: the same options at its scale and patch, so the same geometry).
+ */
 export async function planPack(opts: PackOptions): Promise<PackPlan> {
+  const plan = await planOne(opts);
+  if (opts.ladder) {
+    plan.rungs = [];
+    for (const r of opts.ladder.slice(1)) plan.rungs.push(await planOne({ ...opts, scale: r.scale, basePatch: r.basePatch, force: true }));
+  }
+  return plan;
+}
+
+async function planOne(opts: PackOptions): Promise<PackPlan> {
   const path = resolve(opts.input);
   const probe = await probeVideo(opts.input, { start: opts.start, seconds: opts.seconds });
   const split: SplitOptions = { basePatch: opts.basePatch, levels: opts.paths, thresholds: opts.thresholds.slice(0, opts.paths - 1) };
@@ -138,7 +152,7 @@ export function chunkAndSegmentFrames(fps: number, hrFrameBytes: number): { segm
 export function workBytesEstimate(plan: PackPlan): number {
   const g = plan.geometry;
   const stored = Math.ceil(plan.frames / plan.trainStride) * g.paddedWidth * g.paddedHeight * 3 * (1 + 1 / (plan.scale * plan.scale));
-  return 3 * packBytesEstimate(plan.frames, g.paddedWidth, g.paddedHeight, plan.scale) + stored;
+  return 3 * packBytesEstimate(plan.frames, g.paddedWidth, g.paddedHeight, plan.scale) + stored + (plan.rungs ?? []).reduce((n, r) => n + workBytesEstimate(r), 0);
 }
 
 /** Frames of chunk k: [first, end) in pack frame indices (0 = the first packed frame). */

@@ -14,7 +14,7 @@ import { summarizeFrames, type FrameScores } from '../frame-metrics.js';
 import { mean } from '../../format/psnr.js';
 import { cutStreamSegments } from '../stream-segments.js';
 import { addRenditions } from '../ladder.js';
-import { chunkFiles, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
+import { chunkFiles, packedChunks, rungPackDir, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
 import { modelCount, type TrainRecord } from './train-stage.js';
 
@@ -99,8 +99,8 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       },
       metrics: { ...summarizeFrames(scores), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
     };
-    // --ladder: the other rungs, packed before this job (ladder.ts), join the pack under r<scale>/
-    const rungBytes = plan.ladderRungs !== undefined ? addRenditions(dir, manifest, plan.ladderRungs) : {};
+    // --ladder: the other rungs, packed by the ladder stage's jobs into the work folder, join the pack under r<scale>/
+    const rungBytes = plan.rungs !== undefined ? addRenditions(dir, manifest, plan.rungs.map((r) => ({ scale: r.scale, dir: rungPackDir(work, r.scale) }))) : {};
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const bytes: Record<string, number> = {};
     for (const f of ['lr.mp4', 'hr.mp4', ...models.map((m) => m.file), 'patches.json', 'manifest.json']) bytes[f] = statSync(join(dir, f)).size;
