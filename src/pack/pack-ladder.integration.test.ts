@@ -141,7 +141,8 @@ describe('ladder rungs resume', () => {
       force: false, maxGflopsPerFrame: null, ladder: [{ scale: 2, basePatch: 16 }, { scale: 4, basePatch: 16 }],
     };
     const plan = await planPack(opts);
-    expect(plan.rungs!.map((r) => [r.scale, r.lrWidth, r.lrHeight, r.segmentFrames, r.chunkFrames])).toEqual([[4, plan.lrWidth / 2, plan.lrHeight / 2, plan.segmentFrames, plan.chunkFrames]]);
+    expect(plan.rungs!.map((r) => [r.scale, r.lrWidth, r.lrHeight, r.segmentFrames, r.chunkFrames, r.lrOnly])).toEqual([[4, plan.lrWidth / 2, plan.lrHeight / 2, plan.segmentFrames, plan.chunkFrames, true]]);
+    expect(plan.rungs![0].geometry).toEqual(plan.geometry);
     const stages = packStages(plan);
     expect(stages.map((s) => [s.name, s.jobs])).toEqual([['chunks', ['chunk-0', 'chunk-r4-0']], ['train', ['train-0', 'train-r4-0']],
       ['metrics', ['metrics-0', 'metrics-r4-0']], ['ladder', ['finish-r4']], ['finish', ['finish']]]);
@@ -150,6 +151,10 @@ describe('ladder rungs resume', () => {
     // a first run stopped after the rungs' train jobs (and the top level's chunk)
     const work = openPackWork(plan, workDir, progress);
     for (const job of ['chunk-0', 'chunk-r4-0', 'train-r4-0']) work.markDone(job, await runPackJob({ plan, work, progress }, job));
+    // the rung's work is in r4/ and its chunk encodes LR only (the pack's HR is the top level's)
+    expect(existsSync(join(workDir, 'r4', 'lr-00000.mp4'))).toBe(true);
+    expect(existsSync(join(workDir, 'r4', 'hr-00000.mp4'))).toBe(false);
+    expect(existsSync(join(workDir, 'hr-00000.mp4'))).toBe(true);
     const s = await runPackInProcess(plan, workDir, progress);
     expect(lines.some((l) => /^\[resume\] .*reusing chunks 2\/2, train 1\/2; redoing only what is unfinished/.test(l)), lines.join('\n')).toBe(true);
     expect(s.manifest.renditions!.map((r) => r.scale)).toEqual([4, 2]);

@@ -65,6 +65,8 @@ export interface PackPlan {
    * (`chunk-r4-0`, `train-r4-0`, `metrics-r4-0`, `finish-r4`; job-graph.ts); [] for a ladder of one rung.
    */
   rungs?: PackPlan[];
+  /** a ladder rung's plan: its chunks encode no HR and its finish job writes no HR stream (the pack's is the top level's) */
+  lrOnly?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   const plan = await planOne(opts);
   if (opts.ladder) {
     plan.rungs = [];
-    for (const r of opts.ladder.slice(1)) plan.rungs.push(await planOne({ ...opts, scale: r.scale, basePatch: r.basePatch, force: true }));
+    for (const r of opts.ladder.slice(1)) plan.rungs.push({ ...await planOne({ ...opts, scale: r.scale, basePatch: r.basePatch, force: true }), lrOnly: true });
   }
   return plan;
 }
