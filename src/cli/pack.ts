@@ -140,7 +140,8 @@ export async function runPack(argv: string[]): Promise<number> {
       loss: oneOf('pack', 'loss', args.flags.get('loss') ?? PACK_LOSS, ['l2', 'l1'] as const),
       cropSampling: oneOf('pack', 'crop-sampling', args.flags.get('crop-sampling') ?? 'error', ['error', 'uniform'] as const),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
-      basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
+      // the top level is the ladder's first rung, with its patch (x3 in a ladder: ladderPatch)
+      basePatch: ladder !== null ? ladder[0].basePatch : basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
       force: args.flags.get('force') === true, maxGflopsPerFrame, ...(ladder !== null ? { ladder } : {}),
     };
     json = args.flags.get('json') === true;

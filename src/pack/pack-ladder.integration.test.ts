@@ -194,6 +194,7 @@ describe('ladder helpers and flags', () => {
     [['--ladder', '5,2'], /--ladder must be distinct scales among 2, 3, 4/],
     [['--ladder', '4,2', '--scale', '4'], /with --ladder the top-level pack is its smallest scale \(2\)/],
     [['--ladder', '4,2', '--method', 'nas'], /--ladder packs --method dydca only/],
+    [['--ladder', '3,4', '--max-width', '64'], /too small for one 32x32 LR patch at x3/],
   ])('dydca pack %s: one line, exit 2', async (args, want) => {
     const r = await runDydca('pack', [clip, '--out', join(dir, 'bad'), ...args]);
     expect(r.code).toBe(2);
