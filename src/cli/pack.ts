@@ -6,7 +6,7 @@ import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { lockOutput, type OutputLock } from '../pack/output-lock.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
-import { defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
+import { defaultBasePatch, ladderPatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
 import { planPack, type PackPlan } from '../pack/pack-plan.js';
 import { defaultWorkDir, runPackInProcess } from '../pack/run-in-process.js';
 import { checkOutputPath } from '../pack/atomic-output.js';
@@ -229,15 +229,6 @@ function learningRateFlag(v: string | number | boolean | undefined): number {
   if (v === undefined) return 1e-3;
   if (typeof v !== 'number' || !(v > 0 && v < 1)) throw new InputError(`dydca pack: --lr must be a number in (0, 1); got ${String(v)}`);
   return v;
-}
-
-/**
- * A rung's default level-0 patch side: its scale's, except x3 beside x2 or x4, which gets 32 (96 HR px, not 120): the
- * HR frame is padded to the lcm of every rung's scale x finest patch, 480 px with x3's default beside x2's 32 (1080
- * rows padded to 1440), 96 px with 32 (1080 -> 1152).
- */
-export function ladderPatch(scale: 2 | 3 | 4, scales: readonly number[]): number {
-  return scale === 3 && scales.some((s) => s !== 3) ? 32 : defaultBasePatch(scale);
 }
 
 /** --ladder S,S,...: distinct scales among 2, 3, 4, returned rising (the first is the top-level pack). */

@@ -15,9 +15,8 @@ import { manifestProblems, type PackManifest, type Rendition } from '../format/m
 import { masterPlaylist, perSegment, segmentBitrates } from './ladder.js';
 import { openPackWork, runPackInProcess } from './run-in-process.js';
 import { packStages, runPackJob } from './job-graph.js';
-import type { PackOptions } from './pack-options.js';
+import { ladderPatch, type PackOptions } from './pack-options.js';
 import { ladderMultiple, planPack } from './pack-plan.js';
-import { ladderPatch } from '../cli/pack.js';
 import type { ProgressReporter } from './progress.js';
 
 let dir: string, clip: string, pack: string;

@@ -69,6 +69,15 @@ export function defaultBasePatch(scale: number): number {
   return Math.max(8, Math.round(128 / scale / 8) * 8);
 }
 
+/**
+ * A rung's default level-0 patch side: its scale's, except x3 beside x2 or x4, which gets 32 (96 HR px, not 120): the
+ * HR frame is padded to the lcm of every rung's scale x finest patch, 480 px with x3's default beside x2's 32 (1080
+ * rows padded to 1440), 96 px with 32 (1080 -> 1152).
+ */
+export function ladderPatch(scale: 2 | 3 | 4, scales: readonly number[]): number {
+  return scale === 3 && scales.some((s) => s !== 3) ? 32 : defaultBasePatch(scale);
+}
+
 /** A budget no model fits is bad input (exit 2), not a failure of the packer. */
 export function budgetInput<T>(f: () => T): T {
   try {
