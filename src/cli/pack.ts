@@ -6,7 +6,7 @@ import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { lockOutput, type OutputLock } from '../pack/output-lock.js';
 import { reportFailure } from './cli-errors.js';
 import { intFlag, oneOf, parseArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
-import { DEFAULT_REUSE_MARGIN, defaultBasePatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
+import { DEFAULT_REUSE_MARGIN, defaultBasePatch, ladderPatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
 import { planPack, type PackPlan } from '../pack/pack-plan.js';
 import { defaultWorkDir, runPackInProcess } from '../pack/run-in-process.js';
 import { checkOutputPath } from '../pack/atomic-output.js';
@@ -64,6 +64,7 @@ export const PACK_HELP: CommandHelp = {
     seed: { kind: 'number', value: 'N', default: '1', help: 'random seed of training' },
     'max-gflops-per-frame': { kind: 'number', value: 'G', default: 'none', help: 'size the paths so each frame\'s SR costs at most G GFLOP' },
     'reuse-margin': { kind: 'number', value: 'DB', default: String(DEFAULT_REUSE_MARGIN), help: 'reuse map: each frame as played at most DB below full SR (patches reused or bicubic); 0 = off' },
+    ladder: { kind: 'string', value: 'S,S,...', default: 'none: one LR rendition at --scale', help: 'a bitrate ladder: one LR rendition, layout and model per scale (2|3|4, distinct), a master playlist' },
     'out-dir': { kind: 'string', value: 'DIR', default: 'none', help: 'several videos: each packed into DIR/<its name> (instead of --out)' },
     work: { kind: 'string', value: 'DIR', default: '<out>.dydca-work', help: 'work folder: finished jobs kept there, so a rerun resumes' },
     queue: { kind: 'string', value: 'redis://HOST:PORT[/DB]', default: 'none: jobs run in this process', help: 'run the jobs on `dydca worker`s through this Redis (BullMQ)' },
@@ -106,7 +107,11 @@ export async function runPack(argv: string[]): Promise<number> {
     if (typeof out !== 'string' || out === '') throw new InputError('dydca pack: --out <dir> is required (or --out-dir <dir> for several videos)');
     const q = args.flags.get('queue');
     if (q !== undefined) queue = parseRedisUrl(String(q));
-    const scale = oneOf('pack', 'scale', args.flags.get('scale') ?? 2, [2, 3, 4] as const);
+    const ladderScales = args.flags.has('ladder') ? ladderFlag(args.flags.get('ladder')) : null;
+    if (ladderScales !== null && args.flags.has('scale') && Number(args.flags.get('scale')) !== ladderScales[0]) {
+      throw new InputError(`dydca pack: with --ladder the top-level pack is its smallest scale (${ladderScales[0]}); drop --scale or make it ${ladderScales[0]}`);
+    }
+    const scale = ladderScales !== null ? ladderScales[0] : oneOf('pack', 'scale', args.flags.get('scale') ?? 2, [2, 3, 4] as const);
     const method = oneOf('pack', 'method', args.flags.get('method') ?? 'dydca', ['dydca', 'nas', 'stdo'] as const);
     const thresholds = String(args.flags.get('thresholds') ?? DEFAULT_THRESHOLDS.join(',')).split(',').map(Number);
     if (thresholds.some((t) => !Number.isFinite(t))) throw new InputError(`dydca pack: --thresholds must be comma-separated dB values`);
@@ -118,6 +123,11 @@ export async function runPack(argv: string[]): Promise<number> {
     const paths = intFlag('pack', args, 'paths', 3, 1, 4);
     const basePatch = intFlag('pack', args, 'patch', defaultBasePatch(scale), 8, 512);
     if (basePatch % 2 ** (paths - 1) !== 0) throw new InputError(`dydca pack: --patch ${basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths`);
+    // each rung's patch side: --patch for all, or each scale's default (x3 beside x2 or x4: 32, see ladderPatch)
+    const ladder = ladderScales?.map((s) => ({ scale: s, basePatch: args.flags.has('patch') ? basePatch : ladderPatch(s, ladderScales) })) ?? null;
+    if (ladder !== null && method !== 'dydca') throw new InputError(`dydca pack: --ladder packs --method dydca only; got --method ${method}`);
+    const badRung = ladder?.find((r) => r.basePatch % 2 ** (paths - 1) !== 0);
+    if (badRung) throw new InputError(`dydca pack: the x${badRung.scale} rung's patch ${badRung.basePatch} must be divisible by ${2 ** (paths - 1)} for ${paths} paths; set --patch or fewer --paths`);
     if (thresholds.length < paths - 1) throw new InputError(`dydca pack: ${paths} paths need ${paths - 1} thresholds; got ${thresholds.length}`);
     const trainSeconds = args.flags.has('train-seconds') ? Number(args.flags.get('train-seconds')) : null;
     if (trainSeconds !== null && !(trainSeconds > 0 && trainSeconds <= MAX_SECONDS)) throw new InputError(`dydca pack: --train-seconds must be in (0, ${MAX_SECONDS}] seconds; got ${args.flags.get('train-seconds')}`);
@@ -131,8 +141,9 @@ export async function runPack(argv: string[]): Promise<number> {
       loss: oneOf('pack', 'loss', args.flags.get('loss') ?? PACK_LOSS, ['l2', 'l1'] as const),
       cropSampling: oneOf('pack', 'crop-sampling', args.flags.get('crop-sampling') ?? 'error', ['error', 'uniform'] as const),
       method, models: intFlag('pack', args, 'models', 3, 1, 16), scorer: oneOf('pack', 'scorer', args.flags.get('scorer') ?? 'bicubic', ['bicubic', 'trained'] as const),
-      basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
-      force: args.flags.get('force') === true, maxGflopsPerFrame, reuseMargin: reuseMarginFlag(args.flags.get('reuse-margin')),
+      // the top level is the ladder's first rung, with its patch (x3 in a ladder: ladderPatch)
+      basePatch: ladder !== null ? ladder[0].basePatch : basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
+      force: args.flags.get('force') === true, maxGflopsPerFrame, reuseMargin: reuseMarginFlag(args.flags.get('reuse-margin')), ...(ladder !== null ? { ladder } : {}),
     };
     json = args.flags.get('json') === true;
     const w = args.flags.get('work');
@@ -231,6 +242,16 @@ function reuseMarginFlag(v: string | number | boolean | undefined): number {
   const n = Number(v);
   if (typeof v === 'boolean' || !(n >= 0 && n <= 10)) throw new InputError(`dydca pack: --reuse-margin must be a number of dB in 0..10 (0 turns the reuse map off); got ${String(v)}`);
   return n;
+}
+
+/** --ladder S,S,...: distinct scales among 2, 3, 4, returned rising (the first is the top-level pack). */
+function ladderFlag(v: string | number | boolean | undefined): (2 | 3 | 4)[] {
+  const parts = String(v).split(',').map((t) => t.trim());
+  const scales = parts.map(Number);
+  if (typeof v === 'boolean' || parts.length === 0 || !scales.every((s) => s === 2 || s === 3 || s === 4) || new Set(scales).size !== scales.length) {
+    throw new InputError(`dydca pack: --ladder must be distinct scales among 2, 3, 4, comma-separated (e.g. 4,3,2); got ${String(v)}`);
+  }
+  return (scales as (2 | 3 | 4)[]).sort((a, b) => a - b);
 }
 
 /** --max-gflops-per-frame: a positive number; the baselines' single-path models are not sized to it. */

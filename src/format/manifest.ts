@@ -54,6 +54,26 @@ export interface PackManifest {
     /** SSIM on BT.601 luma (src/format/ssim.ts), mean and per frame; absent in packs made before it */
     ssimSR?: number; ssimBicubic?: number; ssimSRPerFrame?: number[]; ssimBicubicPerFrame?: number[];
   };
+  /** Extension (--ladder): the HLS master playlist of the renditions' LR media playlists */
+  playlist?: string;
+  /**
+   * Extension (--ladder): every LR rendition of the same HR video, the top-level one included, in rising `lr.bitrate`
+   * (docs/pack-format.md, "Bitrate ladder"). Segments are aligned with the top-level ones: same `frames`, same count.
+   */
+  renditions?: Rendition[];
+}
+
+/** One rung of a bitrate ladder: its LR stream, model, layout and metrics; paths relative to the pack folder. */
+export interface Rendition {
+  scale: 2 | 3 | 4;
+  /** `bitrate`: bits per second of the segments on average; `peakBitrate`: of the largest segment (HLS BANDWIDTH) */
+  lr: { width: number; height: number; file: string; codec: string; playlist: string; segments: StreamSegments; bitrate: number; peakBitrate: number };
+  model: { file: string; paths: ManifestPath[] };
+  halo: number;
+  patches: { file: string; segments: PatchSegments };
+  gflopsPerFrame: { mean: number; max: number };
+  /** per LR segment: the mean of the metrics' sampled frames in it (the nearest sampled frame when it holds none) */
+  metrics: { psnrSR: number; psnrBicubic: number; psnrSRPerSegment: number[]; psnrBicubicPerSegment: number[] };
 }
 
 export interface PatchesFile { frames: PatchTuple[][] }
@@ -291,6 +311,76 @@ export function manifestProblems(m: unknown): string[] {
         `metrics.${k} must list one PSNR per ${stride === 1 ? 'frame' : `${String(stride)}th frame`} (${listed}); got ${Array.isArray(met[k]) ? (met[k] as unknown[]).length : quote(met[k])}`);
     }
   }
+  if (m.playlist !== undefined && !isPackPath(m.playlist)) problems.push(`playlist must be a path inside the pack (parts of letters, digits, . _ - joined by /); got ${quote(m.playlist)}`);
+  if (m.renditions !== undefined) problems.push(...renditionsProblems(m));
+  return problems;
+}
+
+/**
+ * Problems with `renditions` (--ladder) of an untrusted manifest: 1..3 rungs of distinct valid scales in rising bitrate,
+ * each with its LR stream's segments aligned with the top-level ones (same frames per segment, same count), files
+ * inside the pack, its model's paths, halo, cost and per-segment metrics.
+ */
+function renditionsProblems(m: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const intIn = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const rs = m.renditions;
+  if (!Array.isArray(rs) || rs.length < 1 || rs.length > 3) return [`renditions must list 1..3 rungs; got ${quote(Array.isArray(rs) ? `${rs.length} rungs` : rs)}`];
+  const top = isObj(m.lr) && isObj(m.lr.segments) ? m.lr.segments : null;
+  if (top === null) problems.push('renditions need lr.segments at the top level (the rungs\' segments align with them)');
+  const hrW = isObj(m.hr) ? m.hr.width : undefined, hrH = isObj(m.hr) ? m.hr.height : undefined;
+  const scales = new Set<unknown>();
+  let lastBitrate = -Infinity;
+  rs.forEach((r: unknown, i: number) => {
+    const at = `renditions[${i}]`;
+    if (!isObj(r)) { problems.push(`${at} must be an object`); return; }
+    const s = r.scale;
+    if (s !== 2 && s !== 3 && s !== 4) problems.push(`${at}.scale must be 2, 3 or 4; got ${quote(s)}`);
+    else if (scales.has(s)) problems.push(`${at}.scale ${s} is listed twice`);
+    scales.add(s);
+    const lr = r.lr;
+    if (!isObj(lr)) { problems.push(`${at}.lr must be {width, height, file, codec, playlist, segments, bitrate, peakBitrate}`); return; }
+    const scale = typeof s === 'number' ? s : 1;
+    const fits = (hr: unknown, v: unknown): boolean => intIn(v, 1, MANIFEST_LIMITS.maxHrSide) && typeof hr === 'number' && hr <= v * scale && v * scale - hr < hr;
+    if (!fits(hrW, lr.width) || !fits(hrH, lr.height)) problems.push(`${at}.lr (${quote(lr.width)}x${quote(lr.height)}) x${quote(s)} must cover the picture (hr ${quote(hrW)}x${quote(hrH)}), padded by less than it`);
+    if (typeof lr.codec !== 'string' || !/^avc1\.[0-9a-fA-F]{6}$/.test(lr.codec)) problems.push(`${at}.lr.codec must be an avc1.PPCCLL string; got ${quote(lr.codec)}`);
+    for (const k of ['file', 'playlist'] as const) if (!isPackPath(lr[k])) problems.push(`${at}.lr.${k} must be a path inside the pack; got ${quote(lr[k])}`);
+    if (!num(lr.bitrate) || lr.bitrate <= 0 || !num(lr.peakBitrate) || lr.peakBitrate < lr.bitrate) problems.push(`${at}.lr must hold bitrate > 0 and peakBitrate >= it (bits per second); got ${quote({ bitrate: lr.bitrate, peakBitrate: lr.peakBitrate })}`);
+    else {
+      if (lr.bitrate <= lastBitrate) problems.push(`renditions must be in rising lr.bitrate; ${at} has ${lr.bitrate} after ${lastBitrate}`);
+      lastBitrate = lr.bitrate;
+    }
+    const segProblems = streamSegmentsProblems('lr', lr, m.frames).map((p) => `${at}.${p}`);
+    problems.push(...segProblems);
+    const seg = lr.segments;
+    if (segProblems.length === 0 && isObj(seg) && top !== null && (seg.frames !== top.frames || (seg.files as unknown[]).length !== (Array.isArray(top.files) ? top.files.length : -1))) {
+      problems.push(`${at}.lr.segments must align with lr.segments (${quote(top.frames)} frames each, ${Array.isArray(top.files) ? top.files.length : '?'} segments); got ${quote(seg.frames)} frames, ${(seg.files as unknown[]).length} segments`);
+    }
+    const count = isObj(seg) && Array.isArray(seg.files) ? seg.files.length : -1;
+    const model = r.model;
+    if (!isObj(model) || !isPackPath(model.file) || !Array.isArray(model.paths) || model.paths.length < 1 || model.paths.length > MANIFEST_LIMITS.maxPaths ||
+      !model.paths.every((p: unknown, id: number) => isObj(p) && p.id === id && Array.isArray(p.patch) && p.patch.length === 2 && p.patch.every((v) => intIn(v, 1, MANIFEST_LIMITS.maxHrSide)) &&
+        intIn(p.blocks, 1, MANIFEST_LIMITS.maxBlocks) && intIn(p.channels, 1, MANIFEST_LIMITS.maxChannels))) {
+      problems.push(`${at}.model must be {file (a path inside the pack), paths: [{id, patch: [h, w], blocks, channels}, ...]}; got ${quote(model)}`);
+    }
+    if (!intIn(r.halo, 0, MANIFEST_LIMITS.maxHalo)) problems.push(`${at}.halo must be an integer in 0..${MANIFEST_LIMITS.maxHalo}; got ${quote(r.halo)}`);
+    const patches = r.patches;
+    if (!isObj(patches) || !isPackPath(patches.file) || !isObj(patches.segments) || patches.segments.frames !== (isObj(seg) ? seg.frames : undefined) ||
+      !Array.isArray(patches.segments.files) || patches.segments.files.length !== count || !patches.segments.files.every((f) => isPackPath(f))) {
+      problems.push(`${at}.patches must be {file, segments: {frames, files}} aligned with its lr.segments, paths inside the pack`);
+    }
+    const g = r.gflopsPerFrame;
+    if (!isObj(g) || !num(g.mean) || !num(g.max) || g.mean < 0 || g.mean > g.max + 1e-4) problems.push(`${at}.gflopsPerFrame must be {mean, max} with 0 <= mean <= max; got ${quote(g)}`);
+    const met = r.metrics;
+    if (!isObj(met) || !num(met.psnrSR) || !num(met.psnrBicubic)) problems.push(`${at}.metrics must hold psnrSR and psnrBicubic (numbers); got ${quote(met)}`);
+    else for (const k of ['psnrSRPerSegment', 'psnrBicubicPerSegment']) {
+      const v = met[k];
+      if (!Array.isArray(v) || v.length !== count || !v.every(num)) problems.push(`${at}.metrics.${k} must list one PSNR per LR segment (${count}); got ${quote(Array.isArray(v) ? `${v.length} values` : v)}`);
+    }
+  });
+  if (!scales.has(m.scale)) problems.push(`renditions must include the top-level pack (scale ${quote(m.scale)})`);
   return problems;
 }
 

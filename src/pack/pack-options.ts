@@ -42,7 +42,15 @@ export interface PackOptions {
   maxGflopsPerFrame: number | null;
   /** the reuse map's quality margin in dB (frame PSNR as played at most this below full SR's); 0 = no map (stages/reuse-stage.ts) */
   reuseMargin: number;
+  /**
+   * --ladder: the LR renditions, in rising scale (the first is `scale`, the top-level pack), each with its level-0 patch
+   * side; absent or null: one rendition (docs/packager.md, "Bitrate ladder").
+   */
+  ladder?: LadderRung[] | null;
 }
+
+/** One rung of --ladder: the scale of its LR rendition and its level-0 patch side (LR px). */
+export interface LadderRung { scale: 2 | 3 | 4; basePatch: number }
 
 /**
  * Default `--reuse-margin`: the played PSNR may fall this far below full SR's, frame by frame. 0.1 dB is the issue's
@@ -67,6 +75,15 @@ export const ERROR_SAMPLING_MIX = 1;
 /** LR patch side of the largest level: 128 HR px, a multiple of 8 LR px so 4 levels stay integral. */
 export function defaultBasePatch(scale: number): number {
   return Math.max(8, Math.round(128 / scale / 8) * 8);
+}
+
+/**
+ * A rung's default level-0 patch side: its scale's, except x3 beside x2 or x4, which gets 32 (96 HR px, not 120): the
+ * HR frame is padded to the lcm of every rung's scale x finest patch, 480 px with x3's default beside x2's 32 (1080
+ * rows padded to 1440), 96 px with 32 (1080 -> 1152).
+ */
+export function ladderPatch(scale: 2 | 3 | 4, scales: readonly number[]): number {
+  return scale === 3 && scales.some((s) => s !== 3) ? 32 : defaultBasePatch(scale);
 }
 
 /** A budget no model fits is bad input (exit 2), not a failure of the packer. */

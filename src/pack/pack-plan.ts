@@ -9,7 +9,7 @@ import { levelSizes, maxHaloForRouting, type SplitOptions } from './splitter.js'
 import { totalmem } from 'node:os';
 import { videoStartOffset } from './source-frames.js';
 import { checkFrame, expectedFrames, InputError, memoryProblem, planFrame, probeVideo, timingNote, type FramePlan, type VideoProbe } from './ingest.js';
-import { budgetInput, type PackOptions } from './pack-options.js';
+import { budgetInput, type LadderRung, type PackOptions } from './pack-options.js';
 import type { WorkKey } from './work-folder.js';
 import { packBytesEstimate } from './free-space.js';
 
@@ -60,17 +60,37 @@ export interface PackPlan {
   /** the layout needs every frame at once (baselines, the trained scorer): one in-memory job after the chunks */
   layoutInMemory: boolean;
   options: Omit<PackOptions, 'input' | 'out' | 'force'>;
+  /**
+   * --ladder (top-level plan only): the plans of the other rungs, in rising scale. Their jobs are jobs of this graph
+   * (`chunk-r4-0`, `train-r4-0`, `metrics-r4-0`, `finish-r4`; job-graph.ts); [] for a ladder of one rung.
+   */
+  rungs?: PackPlan[];
+  /** a ladder rung's plan: its chunks encode no HR and its finish job writes no HR stream (the pack's is the top level's) */
+  lrOnly?: boolean;
 }
 
-/** Probes the input and resolves the options into a plan (input problems throw InputError before any work). */
+/**
+ * Probes the input and resolves the options into a plan (input problems throw InputError before any work); with
+ * --ladder, also every other rung's plan (`rungs`: the same options at its scale and patch, so the same geometry).
+ */
 export async function planPack(opts: PackOptions): Promise<PackPlan> {
+  const plan = await planOne(opts);
+  if (opts.ladder) {
+    plan.rungs = [];
+    for (const r of opts.ladder.slice(1)) plan.rungs.push({ ...await planOne({ ...opts, scale: r.scale, basePatch: r.basePatch, force: true, reuseMargin: 0 }), lrOnly: true });
+  }
+  return plan;
+}
+
+async function planOne(opts: PackOptions): Promise<PackPlan> {
   const path = resolve(opts.input);
   const probe = await probeVideo(opts.input, { start: opts.start, seconds: opts.seconds });
   const split: SplitOptions = { basePatch: opts.basePatch, levels: opts.paths, thresholds: opts.thresholds.slice(0, opts.paths - 1) };
   const sizes = levelSizes(split);
   const finest = sizes[sizes.length - 1];
   const s = opts.scale;
-  const geometry = planFrame(probe, opts.maxWidth, s * finest);
+  // a ladder's rungs share the HR frame: padded to every rung's patch grid, so each rung's plan has the same geometry
+  const geometry = planFrame(probe, opts.maxWidth, ladderMultiple(opts, s * finest));
   checkFrame(opts.input, probe, geometry, { scale: s, minLrSize: opts.basePatch, maxWidth: opts.maxWidth });
   const lrWidth = geometry.paddedWidth / s, lrHeight = geometry.paddedHeight / s;
   if (probe.durationS !== null && opts.start >= probe.durationS) {
@@ -105,6 +125,18 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   };
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/** HR px the padded frame is a multiple of: scale x the finest patch, of every rung of a ladder (their lcm). */
+export function ladderMultiple(opts: Pick<PackOptions, 'ladder' | 'paths'>, own: number): number {
+  let m = own;
+  for (const r of opts.ladder ?? []) {
+    const g = r.scale * (r.basePatch / 2 ** (opts.paths - 1));
+    m = (m * g) / gcd(m, g);
+  }
+  return m;
+}
+
 /**
  * Frames per segment and per chunk at `fps`: a segment is 2 s (segmentFrames), a chunk 10 s, both fewer when the
  * chunk's HR frames would exceed CHUNK_HR_BYTES; a chunk is whole segments, so segments are cut inside one chunk job.
@@ -122,7 +154,7 @@ export function chunkAndSegmentFrames(fps: number, hrFrameBytes: number): { segm
 export function workBytesEstimate(plan: PackPlan): number {
   const g = plan.geometry;
   const stored = Math.ceil(plan.frames / plan.trainStride) * g.paddedWidth * g.paddedHeight * 3 * (1 + 1 / (plan.scale * plan.scale));
-  return 3 * packBytesEstimate(plan.frames, g.paddedWidth, g.paddedHeight, plan.scale) + stored;
+  return 3 * packBytesEstimate(plan.frames, g.paddedWidth, g.paddedHeight, plan.scale) + stored + (plan.rungs ?? []).reduce((n, r) => n + workBytesEstimate(r), 0);
 }
 
 /** Frames of chunk k: [first, end) in pack frame indices (0 = the first packed frame). */
@@ -136,6 +168,8 @@ export function workKey(plan: PackPlan): WorkKey {
   const key: WorkKey = { input: plan.input.path, inputSize: plan.input.size, inputTime: plan.input.mtimeMs };
   for (const [k, v] of Object.entries(plan.options)) {
     if (k === 'quiet' || k === 'json' || k === 'work' || k === 'queue') continue;
+    // absent without --ladder, so the work of packs made before it still resumes
+    if (k === 'ladder') { if (v) key.ladder = (v as LadderRung[]).map((r) => `${r.scale}:${r.basePatch}`).join(','); continue; }
     key[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean | null);
   }
   // not options, but the chunks' files depend on them (a packer that cut chunks otherwise left other files)
@@ -150,5 +184,5 @@ export const WORK_KEY_LABELS: Record<string, string> = {
   scale: '--scale', start: '--start', seconds: '--seconds', maxWidth: '--max-width', paths: '--paths', steps: '--steps', trainSeconds: '--train-seconds',
   trainer: '--trainer', batchSize: '--batch', learningRate: '--lr', loss: '--loss', cropSampling: '--crop-sampling', method: '--method', models: '--models',
   chunkFrames: 'the frames per chunk (this packer cuts chunks otherwise)', segmentFrames: 'the frames per segment (this packer cuts segments otherwise)',
-  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame', reuseMargin: '--reuse-margin',
+  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame', reuseMargin: '--reuse-margin', ladder: '--ladder',
 };

@@ -80,6 +80,25 @@ describe('dydca pack --queue with dydca worker', () => {
     expect(existsSync(`${queued}.dydca-work`)).toBe(false);
   }, 240_000);
 
+  it('--ladder 4,2: the rungs\' jobs run on the workers beside the top level\'s; the same pack as in process', async () => {
+    const LADDER = ['--max-width', '128', '--paths', '2', '--patch', '16', '--batch', '4', '--steps', '5', '--ladder', '4,2'];
+    const local = join(dir, 'ladder-local');
+    const r1 = await runDydca('pack', [clip, '--out', local, ...LADDER]);
+    expect(r1.code, r1.stderr).toBe(0);
+    const a = startWorker(), b = startWorker();
+    await until('both workers ready', () => [a, b].every((w) => w.lines.some((l) => l.startsWith('[worker] taking jobs'))));
+    const queued = join(dir, 'ladder-queued');
+    const r2 = await runDydca('pack', [clip, '--out', queued, ...LADDER, '--queue', redis.url]);
+    expect(r2.code, r2.stderr).toBe(0);
+    const started = [...a.lines, ...b.lines].filter((l) => /^\[job\] \w+ \S+ started/.test(l)).map((l) => l.split(' ')[2]).sort();
+    expect(started).toEqual(['chunk-0', 'chunk-r4-0', 'finish', 'finish-r4', 'metrics-0', 'metrics-r4-0', 'train-0', 'train-r4-0']);
+    const [m1, m2] = [manifestOf(local), manifestOf(queued)];
+    expect(m2.renditions!.map((r) => [r.scale, r.lr.segments.bytes, r.lr.bitrate])).toEqual(m1.renditions!.map((r) => [r.scale, r.lr.segments.bytes, r.lr.bitrate]));
+    expect(readFileSync(join(queued, 'master.m3u8'), 'utf8')).toBe(readFileSync(join(local, 'master.m3u8'), 'utf8'));
+    expect(readFileSync(join(queued, 'r4/patches.json'), 'utf8')).toBe(readFileSync(join(local, 'r4/patches.json'), 'utf8'));
+    expect(existsSync(`${queued}.dydca-work`)).toBe(false);
+  }, 240_000);
+
   it('a worker SIGKILLed mid-job: another worker takes the stalled job over and the pack completes', async () => {
     const a = startWorker(), b = startWorker();
     await until('both workers ready', () => [a, b].every((w) => w.lines.some((l) => l.startsWith('[worker] taking jobs'))));

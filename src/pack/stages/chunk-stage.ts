@@ -49,7 +49,8 @@ export async function runChunkJob(ctx: JobContext, k: number): Promise<ChunkReco
   if (hr.length === 0) return { frames: 0, psnrLrStream: [], decodeError: src.decodeError, seconds };
   const s = plan.scale;
   // the HR reference encodes in its own process while this one downscales, encodes, decodes and splits
-  const hrEncoded = encodeInto(ctx, hr, files.hr);
+  // a ladder rung (lrOnly) encodes no HR: the pack's HR reference is the top level's, the same frames
+  const hrEncoded = plan.lrOnly ? Promise.resolve() : encodeInto(ctx, hr, files.hr);
   hrEncoded.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const lr = hr.map((f) => downscaleBicubic(f, s));
   step('downscale');

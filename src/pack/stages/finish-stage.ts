@@ -13,7 +13,8 @@ import { lastErrorLine, runTool } from '../ffmpeg-process.js';
 import { summarizeFrames, type FrameScores } from '../frame-metrics.js';
 import { mean } from '../../format/psnr.js';
 import { cutStreamSegments } from '../stream-segments.js';
-import { chunkFiles, packedChunks, type ChunkRecord, type JobContext } from './job-context.js';
+import { addRenditions } from '../ladder.js';
+import { chunkFiles, packedChunks, rungPackDir, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
 import { modelCount, type TrainRecord } from './train-stage.js';
 import { packedLayout, reuseManifestFields } from './reuse-stage.js';
@@ -41,10 +42,11 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     const dir = atomic.temp;
     progress.stage('finish', `joining ${chunks.length} chunks, cutting segments of ${plan.segmentFrames} frames`);
     await concatStreams(chunks.map((k) => work.path(chunkFiles(k).lr)), join(dir, 'lr.mp4'), work.path('lr-chunks.txt'));
-    await concatStreams(chunks.map((k) => work.path(chunkFiles(k).hr)), join(dir, 'hr.mp4'), work.path('hr-chunks.txt'));
+    // a ladder rung (lrOnly) has no HR stream of its own: the pack's is the top level's
+    if (!plan.lrOnly) await concatStreams(chunks.map((k) => work.path(chunkFiles(k).hr)), join(dir, 'hr.mp4'), work.path('hr-chunks.txt'));
     // every chunk is whole segments with a key frame at each segment's start (chunk-stage.ts), so a stream copy cuts them
     const lrSegments = await cutStreamSegments(join(dir, 'lr.mp4'), dir, 'lr', frames, plan.segmentFrames, plan.fps);
-    const hrSegments = await cutStreamSegments(join(dir, 'hr.mp4'), dir, 'hr', frames, plan.segmentFrames, plan.fps);
+    const hrSegments = plan.lrOnly ? null : await cutStreamSegments(join(dir, 'hr.mp4'), dir, 'hr', frames, plan.segmentFrames, plan.fps);
     for (const m of models) copyFileSync(work.path(m.file), join(dir, m.file));
 
     // the layout: one segment file per LR segment (a chunk is whole segments), and the whole of it in patches.json
@@ -88,7 +90,9 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       fps: plan.fps, frames, scale: plan.scale, halo: plan.halo,
       crop: { scaledWidth: g.scaledWidth, scaledHeight: g.scaledHeight, x: 0, y: 0, width: g.pictureWidth, height: g.pictureHeight },
       lr: { width: plan.lrWidth, height: plan.lrHeight, file: 'lr.mp4', codec: readCodecString(join(dir, 'lr.mp4')), playlist: 'lr.m3u8', segments: lrSegments },
-      hr: { width: g.pictureWidth, height: g.pictureHeight, file: 'hr.mp4', codec: readCodecString(join(dir, 'hr.mp4')), lossless: false, playlist: 'hr.m3u8', segments: hrSegments },
+      // a rung's pack in the work folder (lrOnly) names no HR file: ladder.ts reads only its LR, model, layout and metrics
+      hr: hrSegments === null ? { width: g.pictureWidth, height: g.pictureHeight, file: '', codec: '', lossless: false }
+        : { width: g.pictureWidth, height: g.pictureHeight, file: 'hr.mp4', codec: readCodecString(join(dir, 'hr.mp4')), lossless: false, playlist: 'hr.m3u8', segments: hrSegments },
       method: plan.method,
       model: { file: models[0].file, ...(models.length > 1 ? { files: models.map((m) => m.file) } : {}), paths: manifestPaths,
         ...(o.maxGflopsPerFrame === null ? {} : { budget: { maxGflopsPerFrame: o.maxGflopsPerFrame } }) },
@@ -101,13 +105,16 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       },
       metrics: { ...summarizeFrames(scores), ...(reuse ? { psnrSRPlayed: reuse.psnrSRPlayed, psnrSRPlayedPerFrame: reuse.psnrSRPlayedPerFrame, reuseMargin: reuse.reuseMargin } : {}), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
     };
+    // --ladder: the other rungs, packed by the ladder stage's jobs into the work folder, join the pack under r<scale>/
+    const rungBytes = plan.rungs !== undefined ? addRenditions(dir, manifest, plan.rungs.map((r) => ({ scale: r.scale, dir: rungPackDir(work, r.scale) }))) : {};
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     const bytes: Record<string, number> = {};
-    for (const f of ['lr.mp4', 'hr.mp4', ...models.map((m) => m.file), 'patches.json', 'manifest.json']) bytes[f] = statSync(join(dir, f)).size;
+    for (const f of ['lr.mp4', ...(hrSegments ? ['hr.mp4'] : []), ...models.map((m) => m.file), 'patches.json', 'manifest.json']) bytes[f] = statSync(join(dir, f)).size;
     bytes[`patches-*.json (${segmentFiles.length} segments)`] = segmentFiles.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-    for (const [name, seg] of [['lr', lrSegments], ['hr', hrSegments]] as const) {
+    for (const [name, seg] of [['lr', lrSegments], ...(hrSegments ? [['hr', hrSegments] as const] : [])] as const) {
       bytes[`${name}.m3u8 + ${name}/ (${seg.files.length} segments)`] = statSync(join(dir, `${name}.m3u8`)).size + statSync(join(dir, seg.init)).size + seg.bytes.reduce((a, b) => a + b, 0);
     }
+    Object.assign(bytes, rungBytes);
     atomic.commit();
     return { out: plan.out, manifest, bytes, warnings };
   } catch (e) {

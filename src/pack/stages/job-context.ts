@@ -2,7 +2,9 @@
 // work folder, so any worker that mounts it can run any job of the graph.
 import { chunkRange, type PackPlan } from '../pack-plan.js';
 import type { ProgressReporter } from '../progress.js';
-import type { WorkFolder } from '../work-folder.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkFolder } from '../work-folder.js';
 
 export interface JobContext {
   plan: PackPlan;
@@ -56,3 +58,16 @@ export function packedChunks(ctx: Pick<JobContext, 'plan' | 'work'>): { chunks: 
     : error !== null ? [`${plan.input.name}: ffmpeg reported decode errors${ffmpeg}; some frames may be damaged`] : [];
   return { chunks, frames, warnings };
 }
+
+/** The job context of the ladder rung of `scale`: its plan, and its own work folder `r<scale>/` in the pack's. */
+export function rungContext(ctx: JobContext, scale: number): JobContext {
+  const plan = ctx.plan.rungs?.find((r) => r.scale === scale);
+  if (!plan) throw new Error(`this pack has no ladder rung x${scale}`);
+  const dir = ctx.work.path(`r${scale}`);
+  mkdirSync(join(dir, 'done'), { recursive: true });
+  const work = new WorkFolder(dir);
+  return { ...ctx, plan: { ...plan, out: rungPackDir(ctx.work, scale) }, work };
+}
+
+/** Where the ladder rung of `scale` is packed (by its `finish-r<scale>` job) before the top level copies it. */
+export const rungPackDir = (work: WorkFolder, scale: number): string => work.path(join(`r${scale}`, 'pack'));
