@@ -91,7 +91,8 @@ describe('dydca pack --queue with dydca worker', () => {
     const r2 = await runDydca('pack', [clip, '--out', queued, ...LADDER, '--queue', redis.url]);
     expect(r2.code, r2.stderr).toBe(0);
     const started = [...a.lines, ...b.lines].filter((l) => /^\[job\] \w+ \S+ started/.test(l)).map((l) => l.split(' ')[2]).sort();
-    expect(started).toEqual(['chunk-0', 'chunk-r4-0', 'finish', 'finish-r4', 'metrics-0', 'metrics-r4-0', 'train-0', 'train-r4-0']);
+    // the top level's reuse map (default --reuse-margin) is decided on the workers too; rungs have none
+    expect(started).toEqual(['chunk-0', 'chunk-r4-0', 'finish', 'finish-r4', 'metrics-0', 'metrics-r4-0', 'reuse-0', 'train-0', 'train-r4-0']);
     const [m1, m2] = [manifestOf(local), manifestOf(queued)];
     expect(m2.renditions!.map((r) => [r.scale, r.lr.segments.bytes, r.lr.bitrate])).toEqual(m1.renditions!.map((r) => [r.scale, r.lr.segments.bytes, r.lr.bitrate]));
     expect(readFileSync(join(queued, 'master.m3u8'), 'utf8')).toBe(readFileSync(join(local, 'master.m3u8'), 'utf8'));
