@@ -34,8 +34,9 @@ export async function routeReusePack(page: Page): Promise<void> {
   await page.route(`**${prefix}**`, async (route) => {
     const name = new URL(route.request().url()).pathname.slice(prefix.length);
     const headers = { 'Cross-Origin-Resource-Policy': 'same-origin' };
-    if (!/^[\w.-]+$/.test(name) || !existsSync(join(reusePackDir, name))) { await route.fulfill({ status: 404, body: 'not found', headers }); return; }
-    const type = name.endsWith('.json') ? 'application/json' : name.endsWith('.mp4') ? 'video/mp4' : 'application/octet-stream';
+    // file names and the segment folders' (lr/00000.m4s); no '..'
+    if (!/^[\w-][\w.-]*(\/[\w-][\w.-]*)*$/.test(name) || !existsSync(join(reusePackDir, name))) { await route.fulfill({ status: 404, body: 'not found', headers }); return; }
+    const type = name.endsWith('.json') ? 'application/json' : name.endsWith('.mp4') || name.endsWith('.m4s') ? 'video/mp4' : 'application/octet-stream';
     await route.fulfill({ status: 200, body: readFileSync(join(reusePackDir, name)), headers, contentType: type });
   });
 }

@@ -17,6 +17,7 @@ import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
 import { codedHrSize } from '../format/manifest.js';
 import { NetworkFetcher } from './network-fetcher.js';
+import { StreamClosed } from './video-frame-stream.js';
 
 export interface SessionHost {
   readonly src: string;
@@ -72,7 +73,8 @@ export class PlayerSession {
   private restToken = 0;
 
   constructor(private readonly host: SessionHost) {
-    this.queue = new WorkQueue(() => this.gpu?.device ?? null, (e) => { if (host.isConnected) host.fail(e); });
+    // a frame that waited on a stream closed meanwhile (another pack, removal) is not an error: nobody wants it
+    this.queue = new WorkQueue(() => this.gpu?.device ?? null, (e) => { if (host.isConnected && !(e instanceof StreamClosed)) host.fail(e); });
     this.net.watch(() => host.streamChanged());
   }
 

@@ -5,7 +5,7 @@
 import type { FrameSize } from '../format/manifest.js';
 import { FrameImporter } from './frame-importer.js';
 import { PsnrMeter } from './psnr-meter.js';
-import { VideoFrameStream } from './video-frame-stream.js';
+import { StreamClosed, VideoFrameStream } from './video-frame-stream.js';
 import type { EncodedVideoSource } from './encoded-video-source.js';
 
 export class PsnrOverlayError extends Error {}
@@ -29,14 +29,16 @@ export class PsnrOverlay {
     const none = async () => candidates.map(() => null);
     if (this.missing) return none;
     try {
-      if (!this.stream) {
-        this.stream = new VideoFrameStream(this.hrSource());
-        await this.stream.open({ width: this.hrRef.width, height: this.hrRef.height, what: 'HR' });
+      let stream = this.stream;
+      if (!stream) {
+        stream = this.stream = new VideoFrameStream(this.hrSource());
+        await stream.open({ width: this.hrRef.width, height: this.hrRef.height, what: 'HR' });
       }
-      await this.importer.encode(encoder, await this.stream.frameAt(index), this.hrRef);
+      await this.importer.encode(encoder, await stream.frameAt(index), this.hrRef);
       const read = this.meter.encode(encoder, this.hrRef, candidates, this.picture);
       return async () => { try { return await read(); } catch (e) { throw this.failed(e); } };
     } catch (e) {
+      if (e instanceof StreamClosed) return none; // turned off while this frame waited for its HR reference
       const error = this.failed(e);
       if (this.missing) return none;
       throw error;

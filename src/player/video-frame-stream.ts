@@ -4,6 +4,9 @@
 // what the lane needs next and releases what it left behind.
 import { DECODE_LOOKAHEAD, type EncodedVideoSource } from './encoded-video-source.js';
 
+/** frameAt of a stream closed meanwhile (the overlay turned off, the pack changed): nobody wants that frame. */
+export class StreamClosed extends Error {}
+
 export class VideoFrameStream {
   private decoder: VideoDecoder | null = null;
   private config: VideoDecoderConfig | null = null;
@@ -15,6 +18,8 @@ export class VideoFrameStream {
   /** the highest frame index output since the last decoder reset (output comes in display order) */
   private lastOutput = -1;
   private outputWaiters: (() => void)[] = [];
+  /** close() was called: a frameAt waiting for data gives up instead of waiting for ever */
+  private closed = false;
 
   constructor(readonly source: EncodedVideoSource, config: VideoDecoderConfig | null = null) {
     this.config = config;
@@ -93,6 +98,7 @@ export class VideoFrameStream {
     this.wanted = index;
     for (const [i, f] of this.decoded) if (i < index) { f.close(); this.decoded.delete(i); }
     for (;;) {
+      if (this.closed) throw new StreamClosed(`${this.source.url}: the stream was closed while frame ${index} was wanted`);
       if (this.error) throw this.error;
       const problem = src.problem(index);
       if (problem) throw problem;
@@ -131,6 +137,8 @@ export class VideoFrameStream {
   }
 
   close(): void {
+    this.closed = true;
+    this.wakeOutput();
     this.source.release(this);
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     for (const f of this.decoded.values()) f.close();
