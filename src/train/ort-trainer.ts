@@ -68,8 +68,9 @@ export async function trainDynamicSROrt(set: TrainingSet, opts: TrainOptions): P
   let step = 0;
   // a resumed time-budgeted run continues its clock where the checkpoint left it
   let resumedSeconds = 0;
-  const t0 = performance.now();
-  const elapsed = (): number => resumedSeconds + (performance.now() - t0) / 1000;
+  const now = opts.clock ?? (() => performance.now());
+  const t0 = now();
+  const elapsed = (): number => resumedSeconds + (now() - t0) / 1000;
   const ck = opts.checkpointFile ? loadCheckpoint(opts.checkpointFile) : null;
   if (ck) {
     if (ck.specKey !== specKey) throw new Error(`checkpoint ${opts.checkpointFile} was written for another network; delete it to start over`);

@@ -26,6 +26,8 @@ export interface TrainOptions {
    *  used, so such runs are not reproducible step for step; a checkpoint keeps the seconds used, so a resumed run
    *  continues the clock */
   trainSeconds?: number;
+  /** the clock `trainSeconds` is measured on, in ms (default performance.now; tests pass one that steps evenly) */
+  clock?: () => number;
   /** default 'tfjs-wasm' here; the packer defaults to 'ort' */
   trainer?: TrainerKind;
   /** ort trainer: intra-op threads (default: onnxruntime's, one per physical core) */
@@ -104,8 +106,9 @@ export async function trainDynamicSR(set: TrainingSet, opts: TrainOptions): Prom
   let step = 0;
   // a resumed time-budgeted run continues its clock where the checkpoint left it
   let resumedSeconds = 0;
-  const t0 = performance.now();
-  const elapsed = (): number => resumedSeconds + (performance.now() - t0) / 1000;
+  const now = opts.clock ?? (() => performance.now());
+  const t0 = now();
+  const elapsed = (): number => resumedSeconds + (now() - t0) / 1000;
   let pool: GradientWorkerPool | null = null;
   try {
     const ck = opts.checkpointFile ? loadCheckpoint(opts.checkpointFile) : null;
