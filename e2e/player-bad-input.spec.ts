@@ -167,7 +167,10 @@ test.describe('seek', () => {
     console.log('frames after the last seek:', JSON.stringify(trace));
     expect(trace[0].frame).toBe(0);
     expect(trace.length).toBeGreaterThan(1); // still playing
+    const last = manifest().frames - 1;
     for (let i = 1; i < trace.length; i++) {
+      // the last frame may come twice: playing ends on it, then it is refined at rest (its SR shown again)
+      if (trace[i].frame === last && trace[i - 1].frame === last) continue;
       expect(trace[i].frame).toBeGreaterThan(trace[i - 1].frame);
       // a frame is never ahead of the clock restarted by the seek (a stale queued frame would be)
       expect(trace[i].frame).toBeLessThanOrEqual(1 + Math.floor((trace[i].ms * fps) / 1000) + 1);
