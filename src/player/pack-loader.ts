@@ -233,6 +233,15 @@ function parseLayoutFrames(frames: unknown[], manifest: PackManifest, firstFrame
   });
 }
 
+/**
+ * The packer's per-frame metric lists are its report, not used for playback; they grow with the video's length
+ * (a 10-minute pack's are most of its manifest), so the player does not keep them (manifest.json still has them).
+ */
+function dropPerFrameReport(m: PackManifest): void {
+  const metrics = m.metrics as unknown as Record<string, unknown>;
+  for (const key of Object.keys(metrics)) if (key.endsWith('PerFrame')) metrics[key] = [];
+}
+
 /** The manifest, checked, and the URLs of the files it names (each checked against the trust policy, none fetched). */
 export async function openPack(manifestUrl: string, policy: PackPolicy = { allowedOrigins: [], maxTextureSize: 8192 }, onProgress?: LoadProgress,
   net?: NetworkFetcher): Promise<PackHead> {
@@ -241,6 +250,7 @@ export async function openPack(manifestUrl: string, policy: PackPolicy = { allow
   const problems = manifestProblems(json);
   if (problems.length > 0) throw new PackError(`Malformed manifest ${manifestUrl}: ${problems.join('; ')}`);
   const manifest = json as PackManifest;
+  dropPerFrameReport(manifest);
   const unplayable = playbackProblems(manifest, policy.maxTextureSize);
   if (unplayable.length > 0) throw new PackError(`Cannot play the pack ${manifestUrl}: ${unplayable.join('; ')}`);
   // Every file is checked before the first one is fetched: a refused URL is never requested.
