@@ -31,13 +31,7 @@ export class Mp4Demuxer implements EncodedVideoSource {
     file.onReady = (info: Movie) => {
       const track = info.videoTracks[0];
       if (!track) { this.fail(new Error(`${this.url}: no video track`)); return; }
-      this.config = {
-        codec: track.codec,
-        codedWidth: track.video?.width ?? track.track_width,
-        codedHeight: track.video?.height ?? track.track_height,
-        description: decoderDescription(file.getTrackById(track.id)),
-        optimizeForLatency: true,
-      };
+      this.config = decoderConfig(file, track);
       file.setExtractionOptions(track.id, undefined, { nbSamples: 64 });
       file.start();
       this.wake();
@@ -110,8 +104,19 @@ export class Mp4Demuxer implements EncodedVideoSource {
   private wake(): void { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
 }
 
+/** The WebCodecs decoder config of `track` (a progressive file's moov, or a segmented stream's init segment). */
+export function decoderConfig(file: ReturnType<typeof createFile>, track: Movie['videoTracks'][number]): VideoDecoderConfig {
+  return {
+    codec: track.codec,
+    codedWidth: track.video?.width ?? track.track_width,
+    codedHeight: track.video?.height ?? track.track_height,
+    description: decoderDescription(file.getTrackById(track.id)),
+    optimizeForLatency: true,
+  };
+}
+
 /** The avcC/hvcC/vpcC/av1C box body, which WebCodecs wants as `description`. */
-export function decoderDescription(trak: ReturnType<ReturnType<typeof createFile>['getTrackById']>): Uint8Array | undefined {
+function decoderDescription(trak: ReturnType<ReturnType<typeof createFile>['getTrackById']>): Uint8Array | undefined {
   for (const entry of trak.mdia.minf.stbl.stsd.entries) {
     const e = entry as unknown as Record<string, { write(s: DataStream): void } | undefined>;
     const box = e.avcC ?? e.hvcC ?? e.vpcC ?? e.av1C;

@@ -6,7 +6,7 @@
 import { createFile, MP4BoxBuffer, type Movie, type Sample } from 'mp4box';
 import type { StreamSegments } from '../format/manifest.js';
 import { BUFFER_GOALS, bufferPlanForLanes, type BufferGoals } from './buffer-plan.js';
-import { decoderDescription } from './mp4-demuxer.js';
+import { decoderConfig } from './mp4-demuxer.js';
 import { DECODE_LOOKAHEAD, type DemuxedSample, type EncodedVideoSource } from './encoded-video-source.js';
 import type { NetworkFetcher } from './network-fetcher.js';
 import { PackError } from './pack-loader.js';
@@ -48,10 +48,7 @@ export class SegmentedDemuxer implements EncodedVideoSource {
       file.onReady = (info: Movie) => {
         const track = info.videoTracks[0];
         if (!track) { reject(new PackError(`${this.stream.initUrl}: no video track`)); return; }
-        resolve({
-          codec: track.codec, codedWidth: track.video?.width ?? track.track_width, codedHeight: track.video?.height ?? track.track_height,
-          description: decoderDescription(file.getTrackById(track.id)), optimizeForLatency: true,
-        });
+        resolve(decoderConfig(file, track));
       };
       file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(this.init!.slice(0), 0));
       file.flush();
