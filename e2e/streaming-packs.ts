@@ -32,3 +32,29 @@ export function ensureStreamingPack(name: StreamingPack): string {
   renameSync(building, dir);
   return dir;
 }
+
+/**
+ * The ABR tests' pack: 40 s of the clip at 128 px, 10 fps, `--ladder 4,2` (x4 about 23 kbit/s, x2 about 54 kbit/s of LR
+ * video, 20 segments of 2 s), so a throttled network can sit between the rungs' bitrates.
+ */
+export function ensureLadderPack(): string {
+  const override = process.env.DYDCA_STREAM_PACK_LADDER;
+  if (override) return override;
+  const work = join(root, '.cache', 'e2e');
+  const dir = join(work, 'stream-ladder');
+  if (existsSync(join(dir, 'manifest.json'))) return dir;
+  mkdirSync(work, { recursive: true });
+  const clip = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const looped = join(work, 'stream-ladder-source.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-stream_loop', '-1', '-i', clip, '-t', '40',
+    '-vf', 'scale=128:-2,fps=10', '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '16', looped]);
+  const building = `${dir}-building`;
+  rmSync(building, { recursive: true, force: true });
+  const args = ['pack', looped, '--out', building, '--ladder', '4,2', '--paths', '2', '--patch', '16', '--steps', '5', '--reuse-margin', '0', '--quiet'];
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dydca pack failed for the ladder pack (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
+  rmSync(`${building}.dydca-work`, { recursive: true, force: true });
+  rmSync(looped, { force: true });
+  renameSync(building, dir);
+  return dir;
+}

@@ -52,6 +52,8 @@ export class DemoApp extends LitElement {
   protected lens = this.params.get('lens') === '1';
   /** the compiled engines' optimizations as the player's attribute reads them ('' = the engine's preset) */
   protected optimizations = this.params.get('opt') ?? '';
+  /** a ladder pack's rung: "auto" (the ABR) or an index (URL ?rendition=) */
+  protected rendition = this.params.get('rendition') ?? 'auto';
   protected stats: PlayerStats | null = null;
   protected gallery: PackFacts[] = [];
   protected facts = '';
@@ -83,13 +85,14 @@ export class DemoApp extends LitElement {
           ${OVERLAYS.map((o) => html`<option value=${o} ?selected=${o === this.overlay}>${o}</option>`)}</select></label>
       </div>
       ${this.optimizationSwitches()}
-      <dydca-player src=${this.packUrl} engine=${this.engine} optimizations=${this.optimizations} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
+      <dydca-player src=${this.packUrl} engine=${this.engine} optimizations=${this.optimizations} rendition=${this.rendition} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
         @frame=${this.onFrame} @stats=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @statechange=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
         @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }}></dydca-player>
       <div class="facts" id="device-summary">${s?.device ?? ''}</div>
       <div class="readout" id="readout">
         <span id="on-screen" title="what the frame on screen is (the player's badge)">on screen: ${s?.badge ?? '-'}</span>
         <span id="stream-state" title="what the player is doing; video downloaded ahead; bytes fetched">${s?.state ?? '-'}, ${(s?.bufferedSeconds ?? 0).toFixed(1)} s ahead, ${formatBytes(s?.bytesFetched ?? 0)} fetched</span>
+        ${s?.rendition != null ? html`<span id="rendition" title="the bitrate ladder's rung on screen (renditions, rising bitrate), and the throughput the ABR measured">rung ${s.rendition + 1} of ${this.player?.manifest?.renditions?.length ?? "?"}, ${s.bandwidthKbps != null ? `${Math.round(s.bandwidthKbps)} kbit/s` : '- kbit/s'}</span>` : ''}
         <span>frame ${s ? s.frame : '-'}</span><span>${s ? s.fps : 0} fps</span><span>SR ${s ? s.srMs.toFixed(1) : '-'} ms</span>
         <span>SR frames ${s?.srFrames ?? 0}</span><span>bicubic frames ${s?.bicubicFrames ?? 0}</span><span>dropped ${s?.dropped ?? 0}</span>
         <span>startup ${s?.startupMs != null ? `${(s.startupMs / 1000).toFixed(1)} s` : '-'}</span>

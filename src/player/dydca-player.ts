@@ -27,6 +27,7 @@ export class DydcaPlayer extends LitElement {
     src: { type: String, reflect: true }, engine: { type: String, reflect: true }, optimizations: { type: String, reflect: true }, compare: { type: Boolean, reflect: true },
     overlay: { type: String, reflect: true }, split: { type: Number }, autoplay: { type: Boolean }, lens: { type: Boolean, reflect: true },
     waitForSr: { type: Boolean, attribute: 'wait-for-sr' }, controls: { type: Boolean }, allowedOrigins: { type: String, attribute: 'allowed-origins' },
+    rendition: { type: String, reflect: true },
     statusText: { state: true }, progress: { state: true }, errorMessage: { state: true }, noticeText: { state: true }, tickle: { state: true },
   };
   static override styles = playerStyles;
@@ -48,6 +49,8 @@ export class DydcaPlayer extends LitElement {
   controls = true;
   /** origins besides the page's own the player may fetch a pack from (docs/player.md, Trust) */
   allowedOrigins = '';
+  /** a bitrate ladder's rung: "auto" (the SR-aware ABR) or an index into the manifest's renditions (docs/player.md, ABR) */
+  rendition = 'auto';
   protected statusText = '';
   protected progress: number | null = null;
   protected errorMessage = '';
@@ -69,7 +72,8 @@ export class DydcaPlayer extends LitElement {
   get stats(): PlayerStats {
     const t = this.session.gpu?.tracker; // read now: after a failed load or a removal it shows what is still held
     return { ...this._stats, dropped: this.session.playback?.dropped ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
-      badge: this.badge()?.text ?? null, state: this.state, bufferedSeconds: this.session.bufferedSeconds(), bytesFetched: this.session.net.bytesFetched };
+      badge: this.badge()?.text ?? null, state: this.state, bufferedSeconds: this.session.bufferedSeconds(), bytesFetched: this.session.net.bytesFetched,
+      bandwidthKbps: this.session.abr?.bandwidthKbps ?? null };
   }
   /** What the player is doing (stats.state). */
   get state(): PlayerState {
@@ -91,7 +95,8 @@ export class DydcaPlayer extends LitElement {
   private shownState(): ShownState {
     const s = this._stats;
     return { shown: s.shown, shownBy: s.shownBy, selected: this.engine,
-      loading: this.session.engineLoading ?? (this.session.engines.engine ? null : ''), playing: this.isPlaying };
+      loading: this.session.engineLoading ?? (this.session.engines.engine ? null : ''), playing: this.isPlaying,
+      rung: s.rendition !== null && this.session.head ? { index: s.rendition, count: this.session.head.rungs.length, scale: this.session.head.rungs[s.rendition]?.manifest.scale ?? 0 } : null };
   }
   get isReady(): boolean { return this.session.ready; }
   get isPlaying(): boolean { return this.session.isPlaying; }
@@ -154,6 +159,7 @@ export class DydcaPlayer extends LitElement {
       if (this.errorFromOverlay) { this.errorMessage = ''; this.errorFromOverlay = false; }
     }
     if ((had('compare') || had('overlay') || had('split') || had('lens')) && !this.isPlaying) this.reshow();
+    if (had('rendition')) this.session.renditionChanged();
   }
 
   play(): void { this.session.play(); this.tickle++; this.noteState(); }
@@ -199,6 +205,7 @@ export class DydcaPlayer extends LitElement {
   canvas(): HTMLCanvasElement | null { return this.renderRoot.querySelector('canvas'); }
   view() { return this.ui.options(); }
   currentFrame(): number { return this._stats.frame; }
+  srGflopsPerSecond(): number | null { return this._stats.gflopsPerSecond; }
   reshow(): void { this.session.reshow(); }
   shownIsSr(): boolean { return this._stats.shown === 'sr' && this._stats.shownBy === this.session.engines.engine?.name; }
   status(text: string, progress: number | null = null): void {
@@ -224,6 +231,9 @@ export class DydcaPlayer extends LitElement {
     const now = performance.now(), s = this._stats, t = this.session.gpu?.tracker, isSr = f.kind === 'sr';
     const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, installed = this.session.engines.engine;
     const engine = installed?.name ?? s.engine;
+    // a ladder: the frame's rung (its model, scale and layout)
+    const rung = this.session.abr ? this.session.pipeline?.rungOf(f.index) ?? null : null;
+    const model = rung !== null ? this.session.head?.rungs[rung]?.manifest ?? this.manifest : this.manifest;
     // GFLOP/s from the patches SR ran (a reuse map runs fewer than the layout lists)
     const work = this.session.pipeline?.lastWork, ran = work?.index === f.index ? work.sr : patches;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
@@ -236,11 +246,11 @@ export class DydcaPlayer extends LitElement {
     this._stats = {
       ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs,
       psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind, shownBy: isSr ? engine : null,
-      engine, device, ...this.throughput.shown(this.manifest, engine, sr && ran ? { patches: ran, ms: srMs } : null),
+      engine, device, ...this.throughput.shown(this.manifest, engine, sr && ran ? { patches: ran, ms: srMs } : null, model), rendition: rung,
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
       optimizations: installed?.optimizations ? optimizationList(installed.optimizations) : [], dispatches: installed?.dispatches ?? null,
-      ...(this.manifest ? reuseStats(f, this.session.pipeline?.lastWork ?? null, patches, { paths: this.manifest.model.paths, scale: this.manifest.scale, halo: this.manifest.halo }) : {}),
+      ...(model ? reuseStats(f, this.session.pipeline?.lastWork ?? null, patches, { paths: model.model.paths, scale: model.scale, halo: model.halo }) : {}),
     };
     const missing = this.overlay === 'psnr' ? this.session.pipeline?.psnr.missing : null;
     if (missing && this.noticeText !== missing) this.notice(missing);

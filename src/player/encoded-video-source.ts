@@ -32,6 +32,13 @@ export interface EncodedVideoSource {
   release(lane: object): void;
   /** While on, fetch only what the lanes need now, nothing ahead (a seek: its frame first, on the fewest bytes). */
   focus?(on: boolean): void;
+  /**
+   * A bitrate ladder: the decoder config of the sample at decode position `p` (its rung's), or null while it is not
+   * here; the decoder is reconfigured where it changes (a segment start). Absent: one config for the whole stream.
+   */
+  configAt?(p: number): VideoDecoderConfig | null;
+  /** A bitrate ladder: the rung frame `frame` is held in, or null while it is not here. Absent: always rung 0. */
+  rungOf?(frame: number): number | null;
 }
 
 /** Samples a decoder is fed beyond the frame wanted (H.264 reorder delay). */

@@ -5,7 +5,10 @@ import { createEngine } from '../runtime/create-engine.js';
 import { ENGINE_NAMES, isEngineName, type EngineModel, type EngineName, type SREngine } from '../runtime/engine.js';
 
 export class EngineSlot {
+  /** the engine installed first (a ladder's: of the rung on screen then); its name is the engine chosen */
   engine: SREngine | null = null;
+  /** a bitrate ladder: every rung's installed engine by rung index (the first one included) */
+  readonly rungs = new Map<number, SREngine>();
   private epoch = 0;
 
   /** Any start in progress no longer installs its engine. */
@@ -35,5 +38,9 @@ export class EngineSlot {
   }
 
   /** Disposes the installed engine (run it from the work queue: no frame is using it then). */
-  release(): void { this.engine?.dispose(); this.engine = null; }
+  release(): void {
+    for (const e of this.rungs.values()) if (e !== this.engine) e.dispose();
+    this.rungs.clear();
+    this.engine?.dispose(); this.engine = null;
+  }
 }

@@ -3,6 +3,8 @@
 // The element and the playback loop decide which frame to show and how; this says how a frame gets on screen.
 // HR textures are the coded size (LR x scale); the canvas, the PSNR and the frames read back are the picture
 // (manifest `hr`) at their top-left: a padded pack's right and bottom padding is never shown nor measured.
+// A bitrate ladder's rungs (PackHead.rungs) each have their LR textures and bicubic; a frame uses its rung's (the
+// rung its segment was fetched from), the HR textures are shared: the output size never changes at a switch.
 import { codedHrSize, type FrameSize } from '../format/manifest.js';
 import type { PatchRect } from '../format/patch.js';
 import { BicubicUpscaler } from '../runtime/bicubic-engine.js';
@@ -15,6 +17,7 @@ import { PsnrOverlay } from './psnr-overlay.js';
 import { VideoFrameStream } from './video-frame-stream.js';
 import type { NetworkFetcher } from './network-fetcher.js';
 import { videoSource } from './video-sources.js';
+import type { RungChooser } from './segmented-demuxer.js';
 import { framesNeeded, planFrameWork, type FrameSteps, type FrameWork } from './reuse-plan.js';
 import { MODE_BICUBIC, MODE_REUSE } from '../format/patch-mode.js';
 
@@ -26,31 +29,40 @@ export interface ShownFrame { index: number; kind: 'sr' | 'bicubic'; psnr: numbe
 /** What SR did for a frame with the reuse map (stats): patches the engine ran (catch-up included), kept, and bicubic. */
 export interface SrWork { index: number; sr: PatchRect[]; reused: number; bicubic: number }
 
+/** One rung's LR side: its frames shown with bicubic, the frame SR works on, its bicubic upscale. */
+interface RungTextures { head: PackHead; scale: number; lrShown: GPUTexture; lrSr: GPUTexture; bicubic: BicubicUpscaler }
+
 export class FramePipeline {
-  /** lrShown: frames shown with bicubic; lrSr: the frame SR works on; sr: its output; hrRef: the PSNR reference (HR: coded size) */
-  readonly textures: { lrShown: GPUTexture; lrSr: GPUTexture; sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture };
+  /** sr: SR's output; bicubic: the bicubic upscale; hrRef: the PSNR reference (HR: coded size, shared by the rungs) */
+  readonly textures: { sr: GPUTexture; bicubic: GPUTexture; hrRef: GPUTexture };
+  /** per rung (one without a ladder): lrShown, frames shown with bicubic; lrSr, the frame SR works on */
+  private readonly rungs: RungTextures[];
   private readonly shownLane: VideoFrameStream;
   private readonly srLane: VideoFrameStream;
   private readonly importer: FrameImporter;
-  private readonly bicubic: BicubicUpscaler;
   private readonly presenter: FramePresenter;
   readonly psnr: PsnrOverlay;
   /** what the viewer sees and PSNR measures: the top-left hr.width x hr.height of the coded HR textures */
   readonly picture: FrameSize;
   /** the frame whose SR is in `sr` (complete), or -1 */
   srFrame = -1;
+  /** the rung of the frame SR last worked on (its lrSr holds the LR the views compare with) */
+  private srRung = 0;
   /** the patch layout of a frame, once patches.json is here (the poster comes before it) */
   layouts: ((index: number) => Promise<PatchRect[]>) | null = null;
-  /** the frame decodeForSr put into lrSr, and whether `sr` holds the outputs its reused patches keep (srChunk) */
-  private decoded: { index: number; reuseReady: boolean } | null = null;
+  /** the frame decodeForSr put into its rung's lrSr, and whether `sr` holds the outputs its reused patches keep (srChunk) */
+  private decoded: { index: number; rung: number; reuseReady: boolean } | null = null;
   /** what SR did for the last frame it worked on */
   lastWork: SrWork | null = null;
 
-  static async open(device: GPUDevice, head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, net: NetworkFetcher): Promise<FramePipeline> {
+  /** `choose`: a ladder's ABR, the rung each LR segment is fetched from (ignored without a ladder). */
+  static async open(device: GPUDevice, head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, net: NetworkFetcher,
+    choose?: RungChooser): Promise<FramePipeline> {
     const m = head.manifest;
-    const stream = new VideoFrameStream(videoSource(head, 'lr', net));
+    const stream = new VideoFrameStream(videoSource(head, 'lr', net, choose));
     try {
-      await stream.open({ width: m.lr.width, height: m.lr.height, what: 'LR' });
+      // a ladder's source checks each rung's size against its own
+      await stream.open(head.rungs.length > 1 ? undefined : { width: m.lr.width, height: m.lr.height, what: 'LR' });
       return new FramePipeline(device, head, canvas, mode, stream, net);
     } catch (e) { stream.close(); throw e; }
   }
@@ -65,17 +77,21 @@ export class FramePipeline {
     const tex = (label: string, w: number, h: number, usage: number) => device.createTexture({ label, size: [w, h], format: 'rgba8unorm', usage });
     const coded = codedHrSize(m);
     this.textures = {
-      lrShown: tex('lr-frame-shown', m.lr.width, m.lr.height, lrUsage), lrSr: tex('lr-frame-sr', m.lr.width, m.lr.height, lrUsage),
       sr: tex('sr-frame', coded.width, coded.height, hrUsage), bicubic: tex('bicubic-frame', coded.width, coded.height, hrUsage),
       hrRef: tex('hr-reference', coded.width, coded.height, lrUsage),
     };
+    const ladder = head.rungs.length > 1 ? head.rungs : [head];
+    this.rungs = ladder.map((h) => {
+      const lr = h.manifest.lr, x = ladder.length > 1 ? `-x${h.manifest.scale}` : '';
+      return { head: h, scale: h.manifest.scale, lrShown: tex(`lr-frame-shown${x}`, lr.width, lr.height, lrUsage), lrSr: tex(`lr-frame-sr${x}`, lr.width, lr.height, lrUsage),
+        bicubic: new BicubicUpscaler(device, h.manifest.scale) };
+    });
     this.picture = { width: m.hr.width, height: m.hr.height };
     canvas.width = this.picture.width;
     canvas.height = this.picture.height;
     this.presenter = new FramePresenter(device, canvas, mode);
     // Where a WebGPU canvas breaks readback, importing video frames on the GPU does too: copy them through the CPU.
     this.importer = new FrameImporter(device, mode === 'readback' ? 'cpu-copy' : 'external-texture');
-    this.bicubic = new BicubicUpscaler(device, m.scale);
     this.psnr = new PsnrOverlay(device, this.importer, () => videoSource(head, 'hr', net), this.textures.hrRef, this.picture);
   }
 
@@ -84,6 +100,17 @@ export class FramePipeline {
    * here. Whether it can be decoded without waiting for the network.
    */
   wantFrame(index: number, lane: 'shown' | 'sr'): boolean { return (lane === 'shown' ? this.shownLane : this.srLane).wantFrame(index); }
+
+  /**
+   * The rung frame `index` is held in (index into PackHead.rungs; 0 without a ladder), or null while its segment is
+   * not here. Fixed while it is held: SR of a frame uses that rung's engine and layout.
+   */
+  rungOf(index: number): number | null {
+    if (this.rungs.length === 1) return 0;
+    return this.shownLane.source.rungOf?.(index) ?? null;
+  }
+
+  private rungFor(index: number): number { return this.rungOf(index) ?? 0; }
 
   /** A seek in progress: the LR stream fetches what it needs for the frame, nothing ahead, until it ends. */
   focus(on: boolean): void { this.shownLane.source.focus?.(on); }
@@ -101,8 +128,10 @@ export class FramePipeline {
     this.srFrame = -1;
     this.lastWork = { index, sr: [], reused: 0, bicubic: 0 };
     for (const steps of work?.catchUp ?? []) await this.computeSteps(steps, engine!);
-    await this.importer.import(await this.srLane.frameAt(index), this.textures.lrSr);
-    this.decoded = { index, reuseReady: work !== null };
+    const frame = await this.srLane.frameAt(index), rung = this.rungFor(index);
+    await this.importer.import(frame, this.rungs[rung].lrSr);
+    this.decoded = { index, rung, reuseReady: work !== null };
+    this.srRung = rung;
   }
 
   /**
@@ -118,10 +147,11 @@ export class FramePipeline {
     const work = this.lastWork?.index === this.decoded?.index ? this.lastWork : null;
     if (work) { work.sr.push(...sr); work.bicubic += bicubic.length; work.reused += patches.length - sr.length - bicubic.length; }
     const start = performance.now();
-    const result = sr.length > 0 ? await engine.run({ lr: this.textures.lrSr, hr: this.textures.sr, patches: sr }) : { gpuMs: 0, wallMs: 0 };
+    const rung = this.decoded?.rung ?? 0;
+    const result = sr.length > 0 ? await engine.run({ lr: this.rungs[rung].lrSr, hr: this.textures.sr, patches: sr }) : { gpuMs: 0, wallMs: 0 };
     if (bicubic.length > 0) {
       const encoder = this.device.createCommandEncoder({ label: 'bicubic patches' });
-      this.encodeBicubicPatches(encoder, bicubic);
+      this.encodeBicubicPatches(encoder, bicubic, rung);
       this.device.queue.submit([encoder.finish()]);
       await this.device.queue.onSubmittedWorkDone();
       return { gpuMs: result.gpuMs, wallMs: performance.now() - start };
@@ -144,23 +174,24 @@ export class FramePipeline {
 
   /** Computes patches of an earlier frame into `sr` (a reused patch's source after a seek): its own import and submits. */
   private async computeSteps(steps: FrameSteps, engine: SREngine): Promise<void> {
-    await this.importer.import(await this.srLane.frameAt(steps.frame), this.textures.lrSr);
+    const frame = await this.srLane.frameAt(steps.frame), rung = this.rungFor(steps.frame);
+    await this.importer.import(frame, this.rungs[rung].lrSr);
     if (steps.sr.length > 0) {
       await engine.readyFor?.(steps.sr);
-      await engine.run({ lr: this.textures.lrSr, hr: this.textures.sr, patches: steps.sr });
+      await engine.run({ lr: this.rungs[rung].lrSr, hr: this.textures.sr, patches: steps.sr });
       this.lastWork?.sr.push(...steps.sr);
     }
     if (steps.bicubic.length > 0) {
       const encoder = this.device.createCommandEncoder({ label: `bicubic patches of frame ${steps.frame}` });
-      this.encodeBicubicPatches(encoder, steps.bicubic);
+      this.encodeBicubicPatches(encoder, steps.bicubic, rung);
       this.device.queue.submit([encoder.finish()]);
     }
   }
 
-  /** Bicubic of the frame in lrSr into the `bicubic` texture, and the patches' rects of it into `sr` (mode 2). */
-  private encodeBicubicPatches(encoder: GPUCommandEncoder, patches: readonly PatchRect[]): void {
-    const { textures } = this, s = this.head.manifest.scale;
-    this.bicubic.encode(encoder, textures.lrSr, textures.bicubic);
+  /** Bicubic of the frame in rung `rung`'s lrSr into the `bicubic` texture, and the patches' rects of it into `sr` (mode 2). */
+  private encodeBicubicPatches(encoder: GPUCommandEncoder, patches: readonly PatchRect[], rung: number): void {
+    const { textures } = this, r = this.rungs[rung], s = r.scale;
+    r.bicubic.encode(encoder, r.lrSr, textures.bicubic);
     for (const p of patches) {
       const origin = { x: p.x * s, y: p.y * s };
       encoder.copyTextureToTexture({ texture: textures.bicubic, origin }, { texture: textures.sr, origin }, [p.w * s, p.h * s]);
@@ -182,8 +213,8 @@ export class FramePipeline {
     for (const steps of work?.catchUp ?? []) await this.computeSteps(steps, engine);
     const srPatches = work ? work.own.sr : patches;
     this.lastWork.sr.push(...srPatches);
-    const job = { lr: this.textures.lrSr, hr: this.textures.sr, patches: srPatches };
-    const frame = await this.srLane.frameAt(index);
+    const frame = await this.srLane.frameAt(index), rung = this.rungFor(index);
+    const job = { lr: this.rungs[rung].lrSr, hr: this.textures.sr, patches: srPatches };
     await engine.readyFor?.(srPatches);
     const start = performance.now();
     let separate: FrameResult | null = null;
@@ -200,8 +231,8 @@ export class FramePipeline {
         separate = await engine.run(job);
         encoder = this.device.createCommandEncoder({ label: `frame ${index} after SR` });
       }
-      if (work && work.own.bicubic.length > 0) this.encodeBicubicPatches(encoder, work.own.bicubic);
-      if (view) finish = await this.encodeShown(encoder, index, 'sr', view);
+      if (work && work.own.bicubic.length > 0) this.encodeBicubicPatches(encoder, work.own.bicubic, rung);
+      if (view) finish = await this.encodeShown(encoder, index, 'sr', view, rung);
       this.device.queue.submit([encoder.finish()]);
     } finally {
       const invalid = await this.device.popErrorScope();
@@ -212,6 +243,7 @@ export class FramePipeline {
       const gpuMs = encoded ? await encoded.gpuMs() : separate ? separate.gpuMs : 0;
       await this.device.queue.onSubmittedWorkDone();
       this.srFrame = index;
+      this.srRung = rung;
       return { result: { gpuMs, wallMs: performance.now() - start }, shown: shown ?? null };
     } finally { void encoded?.gpuMs().catch(() => undefined); }
   }
@@ -219,8 +251,13 @@ export class FramePipeline {
   /** Shows frame `index`: its SR (in `sr`, from superResolve) or, for `bicubic`, decoded on the shown lane. One submit. */
   async show(index: number, kind: 'sr' | 'bicubic', view: ViewOptions): Promise<ShownFrame> {
     const encoder = this.device.createCommandEncoder({ label: `show ${index}` });
-    if (kind === 'bicubic') await this.importer.encode(encoder, await this.shownLane.frameAt(index), this.textures.lrShown);
-    const finish = await this.encodeShown(encoder, index, kind, view);
+    let rung = this.srRung;
+    if (kind === 'bicubic') {
+      const frame = await this.shownLane.frameAt(index);
+      rung = this.rungFor(index);
+      await this.importer.encode(encoder, frame, this.rungs[rung].lrShown);
+    }
+    const finish = await this.encodeShown(encoder, index, kind, view, rung);
     this.device.queue.submit([encoder.finish()]);
     return finish();
   }
@@ -229,18 +266,17 @@ export class FramePipeline {
    * Records the frame shown: its bicubic (the frame itself when SR was late, else only for the split, the lens or
    * its PSNR), the PSNR overlay and the present pass. The returned function completes it after the submit.
    */
-  private async encodeShown(encoder: GPUCommandEncoder, index: number, kind: 'sr' | 'bicubic', view: ViewOptions): Promise<() => Promise<ShownFrame>> {
-    const { textures } = this;
-    const lr = kind === 'sr' ? textures.lrSr : textures.lrShown;
+  private async encodeShown(encoder: GPUCommandEncoder, index: number, kind: 'sr' | 'bicubic', view: ViewOptions, rung: number): Promise<() => Promise<ShownFrame>> {
+    const { textures } = this, r = this.rungs[rung];
+    const lr = kind === 'sr' ? r.lrSr : r.lrShown;
     const shownTexture = kind === 'sr' ? textures.sr : textures.bicubic;
-    if (kind === 'bicubic' || view.compare || view.lens || view.overlay === 'psnr') this.bicubic.encode(encoder, lr, textures.bicubic);
+    if (kind === 'bicubic' || view.compare || view.lens || view.overlay === 'psnr') r.bicubic.encode(encoder, lr, textures.bicubic);
     const readPsnr = view.overlay === 'psnr' ? await this.psnr.encode(encoder, index, kind === 'sr' ? [textures.sr, textures.bicubic] : [textures.bicubic]) : null;
-    const m = this.head.manifest;
     const patches = view.overlay === 'patches' && this.layouts ? await this.layouts(index) : [];
     // nothing awaited from here to the caller's submit: the canvas texture is current only within this task
     const presented = this.presenter.encode(encoder, shownTexture, textures.bicubic, {
       splitX: view.compare ? Math.round(Math.min(1, Math.max(0, view.split)) * this.picture.width) : null,
-      showPatches: view.overlay === 'patches', patches, scale: m.scale, lens: view.lens,
+      showPatches: view.overlay === 'patches', patches, scale: r.scale, lens: view.lens,
     });
     return async () => {
       const [values] = await Promise.all([readPsnr?.() ?? null, presented()]);
@@ -260,7 +296,7 @@ export class FramePipeline {
 
   /** Writes RGBA8 pixels as the LR frame SR works on (test hook). */
   writeLr(rgba: Uint8Array<ArrayBuffer>): void {
-    const lr = this.textures.lrSr;
+    const lr = this.rungs[0].lrSr;
     this.device.queue.writeTexture({ texture: lr }, rgba, { bytesPerRow: lr.width * 4 }, [lr.width, lr.height]);
     this.srFrame = -1;
     this.decoded = null;
@@ -270,7 +306,7 @@ export class FramePipeline {
     this.shownLane.close();
     this.srLane.close();
     this.psnr.close();
-    this.bicubic.dispose();
+    for (const r of this.rungs) { r.bicubic.dispose(); r.lrShown.destroy(); r.lrSr.destroy(); }
     this.presenter.dispose();
     for (const t of Object.values(this.textures)) t.destroy();
   }

@@ -23,6 +23,13 @@ export interface PackHead {
   /** the streams as CMAF segments (manifest `lr.segments` / `hr.segments`), or null: the progressive lr.mp4 / hr.mp4 */
   lrSegments: SegmentedStream | null;
   hrSegments: SegmentedStream | null;
+  /**
+   * The LR renditions of a ladder (manifest `renditions`, rising bitrate), each as a head of its own (its LR stream,
+   * layout, model, scale; the same HR), the top level among them; a pack without a ladder is its own one rung.
+   */
+  rungs: PackHead[];
+  /** which of `rungs` is the top level */
+  topRung: number;
 }
 
 export interface LoadedPack extends PackHead {
@@ -259,13 +266,32 @@ export async function openPack(manifestUrl: string, policy: PackPolicy = { allow
     const s = manifest[which].segments;
     return s ? { what, initUrl: at(s.init, `${what} init segment`), urls: s.files.map((f) => at(f, `${what} segment`)), segments: s, frames: manifest.frames } : null;
   };
-  return {
-    manifestUrl, manifest,
-    patchesUrl: at(manifest.patches.file, 'patch layout'), modelUrl: at(manifest.model.file, 'model'),
-    segmentUrls: manifest.patches.segments?.files.map((f) => at(f, 'patch layout segment')) ?? null,
-    lrUrl: at(manifest.lr.file, 'LR video'), hrUrl: at(manifest.hr.file, 'HR reference video'),
-    lrSegments: segmented('lr', 'LR video'), hrSegments: segmented('hr', 'HR reference video'),
+  const headOf = (m: PackManifest): PackHead => {
+    const lrSegments = m.lr.segments ? { what: 'LR video', initUrl: at(m.lr.segments.init, 'LR video init segment'), urls: m.lr.segments.files.map((f) => at(f, 'LR video segment')),
+      segments: m.lr.segments, frames: m.frames, width: m.lr.width, height: m.lr.height } : null;
+    return {
+      manifestUrl, manifest: m,
+      patchesUrl: at(m.patches.file, 'patch layout'), modelUrl: at(m.model.file, 'model'),
+      segmentUrls: m.patches.segments?.files.map((f) => at(f, 'patch layout segment')) ?? null,
+      lrUrl: at(m.lr.file, 'LR video'), hrUrl: at(manifest.hr.file, 'HR reference video'),
+      lrSegments, hrSegments: segmented('hr', 'HR reference video'), rungs: [], topRung: 0,
+    };
   };
+  const head = headOf(manifest);
+  const renditions = manifest.renditions ?? [];
+  const topRung = renditions.findIndex((r) => r.scale === manifest.scale);
+  head.rungs = topRung < 0 ? [head] : renditions.map((r, i) => (i === topRung ? head : { ...headOf(rungManifest(manifest, r)), rungs: [], topRung: 0 }));
+  head.topRung = Math.max(0, topRung);
+  return head;
+}
+
+/** A ladder's rung as a manifest of its own: the rung's LR stream, model, layout, scale and metrics; the same HR. */
+export function rungManifest(m: PackManifest, r: NonNullable<PackManifest['renditions']>[number]): PackManifest {
+  return {
+    ...m, scale: r.scale, halo: r.halo, lr: { ...m.lr, ...r.lr }, model: { ...m.model, file: r.model.file, paths: r.model.paths, files: undefined },
+    patches: { ...m.patches, ...r.patches }, gflopsPerFrame: { ...r.gflopsPerFrame },
+    metrics: { ...m.metrics, psnrSR: r.metrics.psnrSR, psnrBicubic: r.metrics.psnrBicubic },
+  } as PackManifest;
 }
 
 /** The model (the layout comes per frame from PatchLayoutSource). */

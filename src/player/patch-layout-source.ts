@@ -13,7 +13,9 @@ export class PatchLayoutSource {
   private readonly segments = new Map<number, Promise<PatchRect[][]>>();
   private readonly ready = new Map<number, PatchRect[][]>();
 
-  constructor(private readonly head: PackHead, private readonly net?: NetworkFetcher, private readonly onProgress?: LoadProgress) {}
+  /** `prefetch(k)`: whether to fetch segment k ahead (a ladder's rung fetches only the segments it plays) */
+  constructor(private readonly head: PackHead, private readonly net?: NetworkFetcher, private readonly onProgress?: LoadProgress,
+    private readonly prefetch: (k: number) => boolean = () => true) {}
 
   /** Frame `index`'s patches (LR px). */
   async frame(index: number): Promise<PatchRect[]> {
@@ -24,7 +26,7 @@ export class PatchLayoutSource {
     }
     const frames = await this.segment(k);
     // the next segment is fetched while this one plays
-    if (at >= perSegment / 2 && k + 1 < this.head.segmentUrls!.length) void this.segment(k + 1).catch(() => undefined);
+    if (at >= perSegment / 2 && k + 1 < this.head.segmentUrls!.length && this.prefetch(k + 1)) void this.segment(k + 1).catch(() => undefined);
     return frames[at];
   }
 
@@ -56,4 +58,21 @@ export class PatchLayoutSource {
     }
     return p;
   }
+}
+
+/** What the player reads layouts through: one pack's, or a ladder's (each frame's from the rung it plays in). */
+export interface FrameLayouts {
+  frame(index: number): Promise<PatchRect[]>;
+  cached(index: number): PatchRect[] | null;
+}
+
+/** A bitrate ladder's layouts: frame i's from the rung its LR segment was fetched from (`rungOf`), else `fallback()`'s. */
+export class LadderLayouts implements FrameLayouts {
+  readonly sources: PatchLayoutSource[];
+  constructor(heads: PackHead[], net: NetworkFetcher, private readonly rungOf: (frame: number) => number | null, private readonly fallback: () => number,
+    segmentFrames: number) {
+    this.sources = heads.map((h, r) => new PatchLayoutSource(h, net, undefined, (k) => this.rungOf(k * segmentFrames) === r));
+  }
+  frame(index: number): Promise<PatchRect[]> { return this.sources[this.rungOf(index) ?? this.fallback()].frame(index); }
+  cached(index: number): PatchRect[] | null { const r = this.rungOf(index); return r === null ? null : this.sources[r].cached(index); }
 }

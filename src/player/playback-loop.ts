@@ -12,8 +12,11 @@ import { SrPacer } from './sr-pacer.js';
 
 export interface PlaybackHost {
   pipeline(): FramePipeline | null;
-  /** the SR engine, or null while it compiles (frames are shown with bicubic meanwhile) */
-  engine(): SREngine | null;
+  /**
+   * the SR engine for frame `frame` (a ladder's: of the frame's rung), or null while it compiles or the frame's rung
+   * is not known yet (frames are shown with bicubic meanwhile)
+   */
+  engine(frame?: number): SREngine | null;
   layout(index: number): Promise<PatchRect[]>;
   view(): ViewOptions;
   /** runs GPU work after everything queued before it (loads, switches, other frames) */
@@ -102,7 +105,7 @@ export class PlaybackLoop {
       if (pipeline && !pipeline.wantFrame(next, 'shown')) { await this.rebuffer(loop, next); return; }
     } catch (e) { this.stop(e); return; }
     try {
-      if (this.host.waitForEverySrFrame() && this.host.engine()) await this.showEverySrFrame(loop);
+      if (this.host.waitForEverySrFrame() && this.host.engine(this.current + 1)) await this.showEverySrFrame(loop);
       else await this.showOnTime(loop);
     } catch { return; } // reported by the work queue (or recovered from, on device loss): the loop stops
     if (!this.live(loop)) return;
@@ -153,7 +156,7 @@ export class PlaybackLoop {
       due = Math.min(this.clock.frames - 1, Math.max(this.current + 1, this.clock.dueFrame(performance.now())));
       if (due <= this.current) return; // a seek queued before this job showed the last frame already
       const ahead = this.ahead;
-      const srReady = ahead !== null && ahead.target === due && ahead.result !== null && ahead.engine === this.host.engine() && pipeline.srFrame === due;
+      const srReady = ahead !== null && ahead.target === due && ahead.result !== null && ahead.engine === this.host.engine(due) && pipeline.srFrame === due;
       const shown = await pipeline.show(due, srReady ? 'sr' : 'bicubic', this.host.view());
       this.dropped += due - this.current - 1;
       this.current = due;
@@ -166,15 +169,16 @@ export class PlaybackLoop {
 
   /** Starts SR on the frame the pacer picks; its chunks queue between the frames shown. Not awaited. */
   private workAhead(loop: number, due: number): void {
-    const engine = this.host.engine();
-    if (!engine || !this.pacer.mayRun(performance.now())) return;
+    if (!this.host.engine() || !this.pacer.mayRun(performance.now())) return;
     const target = this.pacer.nextTarget(this.current, due, performance.now(), (f) => this.clock.dueAt(f), this.clock.frames);
     if (target === null) return;
     // SR decodes in the work queue: a frame still on the network would hold up the frames shown
     try { if (!this.host.pipeline()?.wantFrame(target, 'sr')) return; } catch { return; } // the shown lane says it when it gets there
+    const engine = this.host.engine(target); // a ladder's: the target's rung's, known now its segment is here
+    if (!engine) return;
     const ahead = { target, loop, result: null as FrameResult | null, engine };
     this.ahead = ahead;
-    const stale = () => this.ahead !== ahead || !this.live(loop) || this.host.engine() !== engine || !this.host.pipeline();
+    const stale = () => this.ahead !== ahead || !this.live(loop) || this.host.engine(target) !== engine || !this.host.pipeline();
     void (async () => {
       const start = performance.now();
       let patches: PatchRect[];
@@ -221,7 +225,7 @@ export class PlaybackLoop {
     try { patches = await this.host.layout(next); } catch (e) { if (this.live(loop)) this.stop(e); throw e; }
     await this.host.enqueue(async () => {
       const pipeline = this.host.pipeline();
-      const engine = this.host.engine();
+      const engine = this.host.engine(next);
       if (!this.live(loop) || !pipeline || !engine) return;
       const { result, shown } = await pipeline.superResolve(next, engine, patches, this.host.view());
       this.current = next;

@@ -12,7 +12,8 @@ import { onDeviceLoss, REPEATED_LOSS_WINDOW_MS, type LossState } from './device-
 import { formatBytes } from './player-stats.js';
 import { EngineSlot } from './engine-slot.js';
 import { isCompiledEngineName, parseOptimizations } from '../runtime/optimizations.js';
-import { PatchLayoutSource } from './patch-layout-source.js';
+import { LadderLayouts, PatchLayoutSource, type FrameLayouts } from './patch-layout-source.js';
+import { AbrController, parseRendition } from './abr-controller.js';
 import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
 import { codedHrSize } from '../format/manifest.js';
@@ -25,6 +26,10 @@ export interface SessionHost {
   /** the compiled engines' optimizations: `all`, `none`, a comma list, or '' for the engine's preset */
   readonly optimizations: string;
   readonly allowedOrigins: string;
+  /** a bitrate ladder's rung: "auto" (the ABR) or an index into the pack's renditions */
+  readonly rendition: string;
+  /** this device's measured model GFLOP/s of SR (stats.gflopsPerSecond), for the ABR */
+  srGflopsPerSecond(): number | null;
   readonly waitForSr: boolean;
   readonly isConnected: boolean;
   canvas(): HTMLCanvasElement | null;
@@ -46,7 +51,9 @@ export class PlayerSession {
   gpu: PlayerGpu | null = null;
   head: PackHead | null = null;
   pack: LoadedPack | null = null;
-  layouts: PatchLayoutSource | null = null;
+  layouts: FrameLayouts | null = null;
+  /** a bitrate ladder's ABR (null for a pack of one rendition) */
+  abr: AbrController | null = null;
   pipeline: FramePipeline | null = null;
   playback: PlaybackLoop | null = null;
   readonly engines = new EngineSlot();
@@ -93,10 +100,23 @@ export class PlayerSession {
 
   get isPlaying(): boolean { return this.playback?.playing ?? false; }
 
-  /** The installed engine while it is the chosen one: from a switch on, the old engine's SR is never shown. */
-  private chosenEngine(): SREngine | null {
+  /**
+   * The installed engine while it is the chosen one: from a switch on, the old engine's SR is never shown. With a
+   * ladder and `frame`: the engine of the frame's rung (null while its segment or its rung's engine is not here).
+   */
+  private chosenEngine(frame?: number): SREngine | null {
     const e = this.engines.engine;
-    return e && e.name === this.host.engine ? e : null;
+    if (!e || e.name !== this.host.engine) return null;
+    if (!this.abr || frame === undefined) return e;
+    const rung = this.pipeline?.rungOf(frame) ?? null;
+    const r = rung === null ? null : this.engines.rungs.get(rung) ?? null;
+    return r && r.name === this.host.engine ? r : null;
+  }
+
+  /** The rendition attribute changed: segments fetched from now on follow it. */
+  renditionChanged(): void {
+    if (!this.abr) return;
+    try { this.abr.mode = parseRendition(this.host.rendition, this.abr.rungs.length); } catch (e) { this.host.notice((e as Error).message); }
   }
 
   play(): void { this.restToken++; if (this.playback) this.playback.play(); else this.playAfterReady = true; }
@@ -156,9 +176,9 @@ export class PlayerSession {
    */
   refineAtRest(): void {
     const token = ++this.restToken;
-    const engine = this.chosenEngine(), playback = this.playback, index = this.host.currentFrame();
+    const playback = this.playback, index = this.host.currentFrame(), engine = this.chosenEngine(index);
     if (!engine || !playback || index < 0 || this.isPlaying || this.host.shownIsSr()) return;
-    const stale = () => token !== this.restToken || this.isPlaying || this.chosenEngine() !== engine || !this.pipeline;
+    const stale = () => token !== this.restToken || this.isPlaying || this.chosenEngine(index) !== engine || !this.pipeline;
     void (async () => {
       const patches = await this.layout(index);
       const start = performance.now();
@@ -232,11 +252,22 @@ export class PlayerSession {
       this.watchDevice(this.gpu);
     }
     host.status('opening the video stream');
-    this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas', this.net);
-    if (!recovering || !this.layouts) this.layouts = new PatchLayoutSource(head, this.net); // CPU data: a device loss keeps it
+    const ladder = head.rungs.length > 1 && head.rungs.every((r) => r.lrSegments) && m.lr.segments;
+    if (ladder && !(recovering && this.abr)) {
+      const abr = new AbrController(head, { bufferedSeconds: () => this.bufferedSeconds(), srGflopsPerSecond: () => (host.engine === 'bicubic' ? 0 : host.srGflopsPerSecond()) });
+      this.abr = abr;
+      this.renditionChanged();
+      this.net.onDownload = (bytes, ms) => abr.estimator.add({ bytes, ms });
+    } else if (!ladder) { this.abr = null; this.net.onDownload = null; }
+    const abr = this.abr;
+    this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas', this.net, abr ? (k) => abr.choose(k) : undefined);
+    if (!recovering || !this.layouts) { // CPU data: a device loss keeps it
+      this.layouts = abr && m.lr.segments ? new LadderLayouts(head.rungs, this.net, (f) => this.pipeline?.rungOf(f) ?? null, () => abr.decisions.at(-1)?.rung ?? 0, m.lr.segments.frames)
+        : new PatchLayoutSource(head, this.net);
+    }
     this.pipeline.layouts = (i) => this.layout(i);
     this.playback = new PlaybackLoop({
-      pipeline: () => this.pipeline, engine: () => this.chosenEngine(), view: () => host.view(),
+      pipeline: () => this.pipeline, engine: (frame) => this.chosenEngine(frame), view: () => host.view(),
       layout: (i) => this.layout(i), enqueue: (job) => this.queue.enqueue(job),
       shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr,
       ended: () => { this.refineAtRest(); host.emit('ended'); },
@@ -273,6 +304,12 @@ export class PlayerSession {
     return this.bodyLoad;
   }
 
+  /** A ladder rung's model (the top level's comes from body()). */
+  private async rungModel(head: PackHead): Promise<LoadedPack['model']> {
+    if (head === this.head) return (await this.body()).model;
+    return (await loadPackBody(head, undefined, this.net)).model;
+  }
+
   /** Prepares the selected engine while frames play on with bicubic, and installs it when ready (latest start wins). */
   startEngine(): void {
     if (!this.pipeline || !this.gpu) return; // a load or a device recovery in progress starts it when done
@@ -294,9 +331,12 @@ export class PlayerSession {
         if (this.recovery?.state !== 'recovering') host.notice(''); // a chosen engine clears the fallback notice
       });
       // the bicubic engine needs no model.onnx: it plays a pack whose model is missing or broken
-      const head = this.head!, needsModel = name !== 'bicubic';
+      const top = this.head!, needsModel = name !== 'bicubic';
+      // a ladder: the rung on screen first (its frames get SR soonest), the other rungs after it, each installed when ready
+      const shownRung = this.abr ? this.pipeline?.rungOf(Math.max(0, host.currentFrame())) ?? top.topRung : top.topRung;
+      const head = this.abr ? top.rungs[shownRung] : top;
       if (needsModel && !this.pack) this.engineLoading = 'downloading the model';
-      const model = needsModel ? (await this.body()).model : packModel(head);
+      const model = needsModel ? (head === top ? (await this.body()).model : await this.rungModel(head)) : packModel(head);
       if (!live() || !this.gpu) return;
       this.engineLoading = 'compiling';
       host.status(`compiling the ${name} engine`, 0);
@@ -307,6 +347,7 @@ export class PlayerSession {
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
         this.engines.engine = engine;
+        if (this.abr) this.engines.rungs.set(shownRung, engine);
         this.engineLoading = null;
         this.playback?.pacer.reset(); // what the last engine cost says nothing about this one
         host.status('');
@@ -316,6 +357,14 @@ export class PlayerSession {
         if (this.recovery?.state === 'recovering') this.recovered();
         if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
       });
+      // the other rungs' engines, prepared ahead of any switch to them (their models are fetched once, now)
+      for (const [r, rungHead] of top.rungs.entries()) {
+        if (!this.abr || r === shownRung || !live() || !this.gpu) continue;
+        const m = needsModel ? await this.rungModel(rungHead) : packModel(rungHead);
+        if (!live() || !this.gpu) return;
+        const e = await this.engines.prepare(epoch, name, this.gpu.device, m, rungHead.modelUrl, () => undefined, opts);
+        await this.queue.enqueue(async () => { if (!e || !live()) { e?.dispose(); return; } this.engines.rungs.set(r, e); });
+      }
     })().catch((e: unknown) => {
       if (live()) this.engineLoading = null;
       if (generation !== this.generation) return;
@@ -326,8 +375,17 @@ export class PlayerSession {
 
   /** Frame `index` with SR when an engine is ready (whole, however long it takes), else with bicubic. */
   private async renderFrame(index: number): Promise<void> {
-    const { pipeline, playback } = this, engine = this.chosenEngine(), generation = this.generation;
+    const { pipeline, playback } = this, generation = this.generation;
     if (!pipeline || !playback) return;
+    let engine = this.chosenEngine(index);
+    if (!engine && this.abr && this.chosenEngine() && pipeline.rungOf(index) === null) {
+      // a ladder's frame has its rung (its engine, its layout) once its segment is here: bicubic first, then SR
+      const shown = await pipeline.show(index, 'bicubic', this.host.view());
+      if (generation !== this.generation) return;
+      playback.moveTo(index);
+      this.host.shown(shown, null);
+      engine = this.chosenEngine(index);
+    }
     const patches = engine ? await this.layout(index) : [];
     if (!engine) {
       const shown = await pipeline.show(index, 'bicubic', this.host.view());

@@ -55,12 +55,16 @@ export interface PlayerStats extends RealTimeStats {
   reusedPatches: number;
   bicubicPatches: number;
   executedGflops: number;
+  /** a bitrate ladder: the rung of the frame on screen, an index into the manifest's `renditions` (null without a ladder) */
+  rendition: number | null;
+  /** a bitrate ladder: the throughput the ABR measured, kbit/s (null without a ladder or before the first download) */
+  bandwidthKbps: number | null;
 }
 
 export const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
   startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, optimizations: [], dispatches: null, srPatches: 0, reusedPatches: 0, bicubicPatches: 0, executedGflops: 0,
-  state: 'loading', bufferedSeconds: 0, bytesFetched: 0, ...NO_FORECAST,
+  state: 'loading', bufferedSeconds: 0, bytesFetched: 0, rendition: null, bandwidthKbps: null, ...NO_FORECAST,
 });
 
 /** Bytes as people read them. */

@@ -12,11 +12,18 @@ export interface ShownState {
   /** the chosen engine is still loading: what it is doing ("downloading the model", "compiling 2 of 4"), else null */
   loading: string | null;
   playing: boolean;
+  /** a bitrate ladder: the rung of the frame on screen (index into renditions, their count, its scale), else null */
+  rung?: { index: number; count: number; scale: number } | null;
 }
 
 export interface Badge { text: string; late: boolean }
 
 export function badgeFor(s: ShownState): Badge | null {
+  const b = badgeForFrame(s);
+  return b && s.rung ? { ...b, text: `${b.text} · rung ${s.rung.index + 1} of ${s.rung.count} (x${s.rung.scale})` } : b;
+}
+
+function badgeForFrame(s: ShownState): Badge | null {
   if (s.shown === null) return null;
   if (s.selected === 'bicubic' && (s.shown === 'bicubic' || s.shownBy === 'bicubic')) return { text: 'bicubic', late: false };
   if (s.shown === 'sr' && s.shownBy && s.shownBy !== 'bicubic') return { text: `SR (${s.shownBy})`, late: false };

@@ -1,25 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { ThroughputEstimator } from './throughput-estimator.js';
 
+const kbps = (e: ThroughputEstimator) => e.bitsPerSecond! / 1000;
+/** a download of `seconds` at `rate` kbit/s */
+const at = (rate: number, seconds = 2) => ({ bytes: (rate * 1000 * seconds) / 8, ms: seconds * 1000 });
+
 describe('ThroughputEstimator', () => {
   it('is null before a download, then the rate of a steady link exactly', () => {
     const e = new ThroughputEstimator();
     expect(e.bitsPerSecond).toBeNull();
-    for (let i = 0; i < 5; i++) e.add({ bytes: 50_000, ms: 1000 }); // 400 kbit/s
-    expect(e.bitsPerSecond).toBeCloseTo(400_000, 3);
+    for (let i = 0; i < 5; i++) e.add(at(400));
+    expect(kbps(e)).toBeCloseTo(400, 6);
   });
   it.each([
-    // [before (kbit/s), after (kbit/s), downloads after, at most / at least (kbit/s)]
-    ['a drop is believed within one 2 s download', 800, 100, 1, 'below', 480],
-    ['a drop is almost fully believed within four downloads', 800, 100, 4, 'below', 150],
-    ['a rise is believed more slowly than a drop', 100, 800, 1, 'below', 400],
-    ['a lasting rise is believed', 100, 800, 8, 'above', 650],
-  ] as const)('%s', (_name, before, after, n, side, kbps) => {
+    // [name, downloads before (kbit/s), downloads after, expected kbit/s]
+    ['one slow download after fast ones is believed at once', [800, 800, 800], [100], 100],
+    ['one fast download after slow ones is not: the window\'s bytes over its time', [100, 100, 100], [800], 1000 / 3],
+    ['a rise is believed once the slow ones left the window', [100, 100, 100], [800, 800, 800], 800],
+    ['a burst of instant downloads then a slow one: the slow one', [], [24_000, 24_000, 24_000, 48], 48],
+  ] as const)('%s', (_name, before, after, expected) => {
     const e = new ThroughputEstimator();
-    for (let i = 0; i < 10; i++) e.add({ bytes: (before * 1000 * 2) / 8, ms: 2000 });
-    for (let i = 0; i < n; i++) e.add({ bytes: (after * 1000 * 2) / 8, ms: 2000 });
-    if (side === 'below') expect(e.bitsPerSecond! / 1000).toBeLessThan(kbps);
-    else expect(e.bitsPerSecond! / 1000).toBeGreaterThan(kbps);
+    for (const r of [...before, ...after]) e.add(at(r));
+    expect(kbps(e)).toBeCloseTo(expected, 3);
   });
   it('ignores empty downloads and counts instant ones as 5 ms', () => {
     const e = new ThroughputEstimator();

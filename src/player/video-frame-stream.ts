@@ -12,6 +12,8 @@ export class VideoFrameStream {
   private config: VideoDecoderConfig | null = null;
   private readonly decoded = new Map<number, VideoFrame>();
   private fed = 0;
+  /** samples fed since the decoder was last configured (a ladder's rung change flushes them out first) */
+  private fedSinceConfigure = 0;
   private flushed = false;
   private wanted = 0;
   private error: Error | null = null;
@@ -63,6 +65,7 @@ export class VideoFrameStream {
     });
     if (!this.config) throw new Error('VideoFrameStream: open() first');
     this.decoder.configure(this.config);
+    this.fedSinceConfigure = 0;
     this.fed = fromSample;
     this.flushed = false;
     this.lastOutput = -1;
@@ -114,7 +117,19 @@ export class VideoFrameStream {
       if ((total === null || this.fed < total) && this.fed <= index + DECODE_LOOKAHEAD) {
         const sample = src.sample(this.fed);
         if (sample) {
+          // a ladder's next rung (a segment start, a key frame): the frames of the last one come out first
+          const config = src.configAt?.(this.fed) ?? null;
+          if (config && config !== this.config) {
+            if (this.fedSinceConfigure > 0) {
+              try { await decoder.flush(); } catch (e) { if (this.decoder === decoder && !this.closed) throw e; }
+            }
+            if (this.decoder !== decoder || this.closed) continue; // reset or closed meanwhile
+            this.config = config;
+            decoder.configure(config);
+            this.fedSinceConfigure = 0;
+          }
           // After a reset the decoder needs a key frame first (keyFor gives one).
+          this.fedSinceConfigure++;
           decoder.decode(sample.chunk);
           this.fed++;
           continue;
