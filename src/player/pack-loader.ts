@@ -143,36 +143,9 @@ export async function fetchOk(url: string, what: string, init?: RequestInit): Pr
   return response;
 }
 
-/** The body, refused as soon as it is known to exceed `maxBytes` (from Content-Length, else while streaming). */
-async function readBounded(response: Response, url: string, what: string, maxBytes: number, onProgress?: LoadProgress): Promise<Uint8Array<ArrayBuffer>> {
-  const tooBig = (n: number | string): PackError => new PackError(`The ${what} at ${url} is ${n} bytes; the player takes at most ${maxBytes} bytes for it. Is this the right file?`);
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) { void response.body?.cancel(); throw tooBig(declared); }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) { void reader.cancel(); throw tooBig(`more than ${maxBytes}`); }
-      chunks.push(value);
-      onProgress?.(what, total, declared > 0 ? declared : null);
-    }
-  } catch (e) {
-    if (e instanceof PackError) throw e;
-    throw new PackError(`The download of the ${what} at ${url} broke off after ${total} bytes: ${(e as Error).message}; check the connection and reload`);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
-  return out;
-}
-
-async function fetchJson(url: string, what: string, maxBytes: number, onProgress?: LoadProgress, net?: NetworkFetcher): Promise<unknown> {
-  const bytes = net ? await net.fetchBytes(url, what, { maxBytes, onProgress }) : await readBounded(await fetchOk(url, what), url, what, maxBytes, onProgress);
+/** Every pack file comes through the player's NetworkFetcher: bounded, retried, counted (bytes and throughput). */
+async function fetchJson(url: string, what: string, maxBytes: number, net: NetworkFetcher, onProgress?: LoadProgress): Promise<unknown> {
+  const bytes = await net.fetchBytes(url, what, { maxBytes, onProgress });
   const text = new TextDecoder().decode(bytes);
   try { return JSON.parse(text); } catch {
     throw new PackError(`The ${what} at ${url} is not valid JSON`);
@@ -250,10 +223,9 @@ function dropPerFrameReport(m: PackManifest): void {
 }
 
 /** The manifest, checked, and the URLs of the files it names (each checked against the trust policy, none fetched). */
-export async function openPack(manifestUrl: string, policy: PackPolicy = { allowedOrigins: [], maxTextureSize: 8192 }, onProgress?: LoadProgress,
-  net?: NetworkFetcher): Promise<PackHead> {
+export async function openPack(manifestUrl: string, policy: PackPolicy, onProgress: LoadProgress | undefined, net: NetworkFetcher): Promise<PackHead> {
   const absolute = checkManifestUrl(manifestUrl, policy);
-  const json = await fetchJson(absolute, 'pack manifest', maxFileBytes.manifest, onProgress, net);
+  const json = await fetchJson(absolute, 'pack manifest', maxFileBytes.manifest, net, onProgress);
   const problems = manifestProblems(json);
   if (problems.length > 0) throw new PackError(`Malformed manifest ${manifestUrl}: ${problems.join('; ')}`);
   const manifest = json as PackManifest;
@@ -295,9 +267,8 @@ export function rungManifest(m: PackManifest, r: NonNullable<PackManifest['rendi
 }
 
 /** The model (the layout comes per frame from PatchLayoutSource). */
-export async function loadPackBody(head: PackHead, onProgress?: LoadProgress, net?: NetworkFetcher): Promise<LoadedPack> {
-  const onnx = net ? await net.fetchBytes(head.modelUrl, 'model', { maxBytes: maxFileBytes.model, onProgress })
-    : await readBounded(await fetchOk(head.modelUrl, 'model'), head.modelUrl, 'model', maxFileBytes.model, onProgress);
+export async function loadPackBody(head: PackHead, onProgress: LoadProgress | undefined, net: NetworkFetcher): Promise<LoadedPack> {
+  const onnx = await net.fetchBytes(head.modelUrl, 'model', { maxBytes: maxFileBytes.model, onProgress });
   return { ...head, model: packModel(head, onnx) };
 }
 
@@ -308,16 +279,12 @@ export function packModel(head: PackHead, onnx: Uint8Array = new Uint8Array(0)):
 }
 
 /** patches.json (the whole layout), checked. */
-export async function loadWholeLayout(head: PackHead, onProgress?: LoadProgress): Promise<PatchRect[][]> {
-  return parsePatches(await fetchJson(head.patchesUrl, 'patch layout', maxFileBytes.patches, onProgress), head.manifest);
+export async function loadWholeLayout(head: PackHead, net: NetworkFetcher, onProgress?: LoadProgress): Promise<PatchRect[][]> {
+  return parsePatches(await fetchJson(head.patchesUrl, 'patch layout', maxFileBytes.patches, net, onProgress), head.manifest);
 }
 
-/** Segment `index` of a segmented layout, checked; through `net` (retries, stalls, offline) where given. */
-export async function loadLayoutSegment(head: PackHead, index: number, net?: NetworkFetcher): Promise<PatchRect[][]> {
+/** Segment `index` of a segmented layout, checked. */
+export async function loadLayoutSegment(head: PackHead, index: number, net: NetworkFetcher): Promise<PatchRect[][]> {
   const url = head.segmentUrls![index];
-  return parsePatchSegment(await fetchJson(url, 'patch layout segment', maxFileBytes.patches, undefined, net), head.manifest, index, url);
-}
-
-export async function loadPack(manifestUrl: string, policy?: PackPolicy, onProgress?: LoadProgress): Promise<LoadedPack> {
-  return loadPackBody(await openPack(manifestUrl, policy, onProgress), onProgress);
+  return parsePatchSegment(await fetchJson(url, 'patch layout segment', maxFileBytes.patches, net), head.manifest, index, url);
 }

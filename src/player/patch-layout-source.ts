@@ -14,14 +14,14 @@ export class PatchLayoutSource {
   private readonly ready = new Map<number, PatchRect[][]>();
 
   /** `prefetch(k)`: whether to fetch segment k ahead (a ladder's rung fetches only the segments it plays) */
-  constructor(private readonly head: PackHead, private readonly net?: NetworkFetcher, private readonly onProgress?: LoadProgress,
+  constructor(private readonly head: PackHead, private readonly net: NetworkFetcher, private readonly onProgress?: LoadProgress,
     private readonly prefetch: (k: number) => boolean = () => true) {}
 
   /** Frame `index`'s patches (LR px). */
   async frame(index: number): Promise<PatchRect[]> {
     const { k, at, perSegment } = this.locate(index);
     if (perSegment === null) {
-      this.whole ??= loadWholeLayout(this.head, this.onProgress).then((l) => { this.ready.set(0, l); return l; });
+      this.whole ??= loadWholeLayout(this.head, this.net, this.onProgress).then((l) => { this.ready.set(0, l); return l; });
       return (await this.whole)[at];
     }
     const frames = await this.segment(k);
