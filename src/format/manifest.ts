@@ -363,7 +363,17 @@ function tiersProblems(m: Record<string, unknown>): string[] {
     if (!isObj(model) || !isPackPath(model.file) || !pathsOk) {
       problems.push(`${at}.model must be {file (a path inside the pack), paths: the top-level paths' ids and patches, each with blocks 1..${MANIFEST_LIMITS.maxBlocks} and channels 1..${MANIFEST_LIMITS.maxChannels}}; got ${quote(model)}`);
     }
-    if (i === 0 && isObj(model) && model.file !== top.file) problems.push(`tiers[0] must be the top-level model (${quote(top.file)}); got ${quote(model.file)}`);
+    if (i === 0 && isObj(model) && (model.file !== top.file || JSON.stringify(model.paths) !== JSON.stringify(top.paths))) {
+      problems.push(`tiers[0] must be the top-level model (${quote(top.file)} with its paths); got ${quote(model.file)}`);
+    }
+    // tier 0's numbers are the top level's: a player reading either sees the same pack
+    const topCost = m.gflopsPerFrame, topMetrics = m.metrics;
+    if (i === 0 && isObj(t.gflopsPerFrame) && isObj(topCost) && (t.gflopsPerFrame.mean !== topCost.mean || t.gflopsPerFrame.max !== topCost.max)) {
+      problems.push(`tiers[0].gflopsPerFrame must be the top level's (${quote({ mean: topCost.mean, max: topCost.max })}); got ${quote(t.gflopsPerFrame)}`);
+    }
+    if (i === 0 && isObj(t.metrics) && isObj(topMetrics) && t.metrics.psnrSR !== topMetrics.psnrSR) {
+      problems.push(`tiers[0].metrics.psnrSR must be the top level's (${quote(topMetrics.psnrSR)}); got ${quote(t.metrics.psnrSR)}`);
+    }
     if (t.halo !== m.halo) problems.push(`${at}.halo must be the pack's halo (${quote(m.halo)}): the tiers share the layout; got ${quote(t.halo)}`);
     const g = t.gflopsPerFrame;
     if (!cost(g) || (g as Record<string, unknown>).executed !== undefined && !cost((g as Record<string, unknown>).executed)) {
