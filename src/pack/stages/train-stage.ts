@@ -35,7 +35,7 @@ export function modelCount(plan: PackPlan): number {
 export const modelFile = (plan: PackPlan, m: number): string => (plan.method === 'dydca' ? 'model.onnx' : `model-${m}.onnx`);
 
 /** Every frame's patches as cost summaries (shape and path with a count), chunk by chunk: what the budget needs. */
-export function layoutCosts(ctx: Pick<JobContext, 'plan' | 'work'>): CostedPatch[][] {
+function layoutCosts(ctx: Pick<JobContext, 'plan' | 'work'>): CostedPatch[][] {
   const out: CostedPatch[][] = [];
   const shared = new Map<string, CostedPatch[]>();
   for (const k of packedChunks(ctx).chunks) {
@@ -74,7 +74,7 @@ function packTrainingSet(ctx: JobContext, store: TrainingStore): { set: Training
 }
 
 /** The pack's training store over its packed chunks (close it when done). */
-export function openTrainingStore(ctx: JobContext): TrainingStore {
+function openTrainingStore(ctx: JobContext): TrainingStore {
   const { plan, work } = ctx;
   return new TrainingStore(packedChunks(ctx).chunks.map((k) => work.path(chunkFiles(k).train)), plan.lrWidth, plan.lrHeight, plan.scale);
 }
@@ -111,7 +111,7 @@ export async function runTrainJob(ctx: JobContext, m: number): Promise<TrainReco
     const file = modelFile(plan, m);
     return { model: m, file, ...await trainModel(ctx, {
       spec, steps: Math.max(1, Math.floor(o.steps / modelCount(plan))), seconds: o.trainSeconds === null ? null : o.trainSeconds / modelCount(plan),
-      set: subset, seed: o.seed + m, ckpt: work.path(`train-${m}.ckpt`), file, label: `model ${m + 1}/${modelCount(plan)}: ` }) };
+      set: subset, seed: o.seed + m, ckpt: work.path(`train-${m}.ckpt`), file, label: modelCount(plan) > 1 ? `model ${m + 1}/${modelCount(plan)}: ` : '' }) };
   } finally {
     store.close();
   }
