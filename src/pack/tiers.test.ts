@@ -41,11 +41,15 @@ describe('chooseTiers', () => {
 });
 
 describe('splitSeconds', () => {
-  it.each<[number, (number | null)[], number[]]>([
-    [60, [0.3, 0.1], [45, 15]],
-    [60, [0.3, null, 0.1], [45, 0, 15]],
-    [10, [0.2], [10]],
-  ])('%s s over seconds per step %j -> %j (as many steps each)', (total, perStep, want) => {
-    expect(splitSeconds(total, perStep)).toEqual(want);
+  const t = (perStep: number, setup = 0) => ({ perStep, setup });
+  it.each<[string, number, ({ perStep: number; setup: number } | null)[], number[]]>([
+    ['no setup: in proportion to the step times', 60, [t(0.3), t(0.1)], [45, 15]],
+    ['an omitted tier gets none', 60, [t(0.3), null, t(0.1)], [45, 0, 15]],
+    ['one tier: all of it', 10, [t(0.2)], [10]],
+    // n = (60 - 2 - 2) / 0.4 = 140 steps: 2 + 42, 2 + 14
+    ['setups first, then as many steps each', 60, [t(0.3, 2), t(0.1, 2)], [44, 16]],
+    ['a budget below the setups: by setup', 2, [t(0.3, 3), t(0.1, 1)], [1.5, 0.5]],
+  ])('%s', (_name, total, timings, want) => {
+    expect(splitSeconds(total, timings)).toEqual(want);
   });
 });

@@ -67,14 +67,24 @@ export function chooseTiers(top: DynamicSRSpec, frames: readonly (readonly Coste
 const describe = (spec: DynamicSRSpec, cost: GflopsPerFrame): string =>
   `${spec.paths[0].channels} channels, blocks ${spec.paths.map((p) => p.blocks).join('/')}, ${cost.max} GFLOP per frame at most (mean ${cost.mean})`;
 
+/** A model's measured training time: seconds per step, and the one-off seconds of building its paths' training sessions. */
+export interface StepTiming { perStep: number; setup: number }
+
 /**
- * --train-seconds split between tiers so each trains the same number of steps: tier t gets `total` x its seconds per
- * step over the sum (an omitted tier, null, gets none). Equal steps: the cheaper tier converges no faster per step, and
- * a phone tier trained on a third of the steps would lose more than the top tier gains from them.
+ * --train-seconds split between tiers so each trains the same number of steps: n steps each with
+ * sum(setup) + n x sum(perStep) = total, tier t getting setup + n x perStep (an omitted tier, null, gets none). Equal
+ * steps: the cheaper model learns no faster per step, so a phone tier given a fixed small share would stop far short of
+ * the top tier, and one given half would take steps the top tier needs more. The setup counts because it is a larger
+ * share of a cheap model's time (docs/packager.md, "Model tiers").
  */
-export function splitSeconds(total: number, secondsPerStep: readonly (number | null)[]): number[] {
-  const sum = secondsPerStep.reduce<number>((a, s) => a + (s ?? 0), 0);
-  return secondsPerStep.map((s) => (s === null ? 0 : Math.round((total * s / sum) * 100) / 100));
+export function splitSeconds(total: number, timings: readonly (StepTiming | null)[]): number[] {
+  const setup = timings.reduce<number>((a, s) => a + (s?.setup ?? 0), 0);
+  const perStep = timings.reduce<number>((a, s) => a + (s?.perStep ?? 0), 0);
+  // a budget below the setups alone: split by setup (each tier still gets some steps' worth in proportion)
+  const steps = Math.max(0, total - setup) / perStep;
+  const raw = timings.map((s) => (s === null ? 0 : s.setup + steps * s.perStep));
+  const sum = raw.reduce((a, b) => a + b, 0);
+  return raw.map((v) => Math.round((v * total / sum) * 100) / 100);
 }
 
 /** Work file of tier t's model (t >= 1; tier 0's is model.onnx). */

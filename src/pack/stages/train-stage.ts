@@ -18,7 +18,7 @@ import type { PackPlan } from '../pack-plan.js';
 import { TrainingStore } from '../training-store.js';
 import { writeFileAtomic } from '../work-folder.js';
 import { chunkFiles, packedChunks, type JobContext, type TrainMeta } from './job-context.js';
-import { chooseTiers, splitSeconds, tierWorkFile, type TierChoice } from '../tiers.js';
+import { chooseTiers, splitSeconds, tierWorkFile, type StepTiming, type TierChoice } from '../tiers.js';
 
 /** The done record of a train job. */
 export interface TrainRecord { model: number; file: string; spec: DynamicSRSpec; stepsDone: number; seconds: number }
@@ -131,8 +131,8 @@ export function tierRecords(ctx: Pick<JobContext, 'plan' | 'work'>): TierRecord[
 /** Whether the pack has a tier-split job: tiers share --train-seconds by measured step times. */
 export const hasTierSplit = (plan: PackPlan): boolean => plan.method === 'dydca' && plan.options.tiers > 1 && plan.options.trainSeconds !== null;
 
-/** The done record of the tier-split job: seconds per training step of each tier (null: omitted) and its share of --train-seconds. */
-export interface TierSplitRecord { secondsPerStep: (number | null)[]; seconds: number[] }
+/** The done record of the tier-split job: each tier's measured training time (null: omitted) and its share of --train-seconds. */
+export interface TierSplitRecord { timings: (StepTiming | null)[]; seconds: number[] }
 
 /** Seconds of --train-seconds tier t trains for: all of them without tiers, else its share (the tier-split job's record). */
 function tierSeconds(ctx: JobContext, t: number): number | null {
@@ -144,12 +144,12 @@ function tierSeconds(ctx: JobContext, t: number): number | null {
 /** The tier-split job: times a few training steps of every tier's model and splits --train-seconds so each gets as many steps. */
 export async function runTierSplitJob(ctx: JobContext): Promise<TierSplitRecord> {
   const choices = tierChoices(ctx, dydcaSpec(ctx, false));
-  const measured = await secondsPerStep(ctx, choices.flatMap((c) => (c.spec ? [c.spec] : [])));
-  const perStep = choices.map((c, t) => (c.spec ? measured[t] : null));
-  const seconds = splitSeconds(ctx.plan.options.trainSeconds!, perStep);
-  ctx.progress.stage('tiers', `seconds per step ${perStep.map((s, t) => `tier ${t} ${s ?? 'omitted'}`).join(', ')}: ` +
+  const timings: (StepTiming | null)[] = [];
+  for (const c of choices) timings.push(c.spec ? await stepTiming(ctx, c.spec) : null);
+  const seconds = splitSeconds(ctx.plan.options.trainSeconds!, timings);
+  ctx.progress.stage('tiers', `${timings.map((s, t) => `tier ${t} ${s ? `${s.perStep} s per step + ${s.setup} s setup` : 'omitted'}`).join(', ')}: ` +
     `--train-seconds ${ctx.plan.options.trainSeconds} split ${seconds.join(' + ')} s (as many steps each)`);
-  return { secondsPerStep: perStep, seconds };
+  return { timings, seconds };
 }
 
 /** Tier t >= 1's train job (`tier-<t>`): its spec (tiers.ts), trained on the same crops as tier 0, or omitted. */
@@ -195,27 +195,26 @@ async function trainModel(ctx: JobContext, t: TrainTarget): Promise<Pick<TrainRe
 }
 
 /**
- * Seconds per training step of each spec on the pack's training set, for the tier-split job: `4 x paths` steps each
- * (a step trains one path), timed after the first `paths` steps (each path's first step builds its training session).
+ * A spec's training time on the pack's training set, for the tier-split job: `4 x paths` steps (a step trains one path),
+ * the steps after the first `paths` timed as the time per step; the first `paths` steps' excess over that is the setup
+ * (each path's first step builds its training session).
  */
-export async function secondsPerStep(ctx: JobContext, specs: DynamicSRSpec[]): Promise<number[]> {
+async function stepTiming(ctx: JobContext, spec: DynamicSRSpec): Promise<StepTiming> {
   const { plan, signal } = ctx;
   const o = plan.options;
   const store = openTrainingStore(ctx);
   try {
     const { set, weights } = packTrainingSet(ctx, store);
-    const out: number[] = [];
-    for (const spec of specs) {
-      const warm = spec.paths.length, steps = 4 * warm;
-      let from = 0;
-      const t0 = performance.now();
-      await trainDynamicSR(set, {
-        spec, steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, halo: plan.halo, loss: o.loss, trainer: o.trainer,
-        signal, patchWeights: weights ?? undefined, onProgress: (p) => { if (p.step === warm) from = performance.now(); },
-      });
-      out.push(round((performance.now() - (from || t0)) / 1000 / (steps - warm), 4));
-    }
-    return out;
+    const warm = spec.paths.length, steps = 4 * warm;
+    let warmed = 0;
+    const t0 = performance.now();
+    await trainDynamicSR(set, {
+      spec, steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, halo: plan.halo, loss: o.loss, trainer: o.trainer,
+      signal, patchWeights: weights ?? undefined, onProgress: (p) => { if (p.step === warm) warmed = performance.now(); },
+    });
+    const end = performance.now();
+    const perStep = (end - (warmed || t0)) / 1000 / (steps - warm);
+    return { perStep: round(perStep, 4), setup: round(Math.max(0, ((warmed || t0) - t0) / 1000 - warm * perStep), 3) };
   } finally {
     store.close();
   }
