@@ -2,7 +2,7 @@
 // tiers in falling cost, tier 0 being the top level, tier 1's model under tier1/ running in onnxruntime-node with its
 // PSNR in the manifest and in `dydca eval`; `--tiers 1` packs no tier; a --train-seconds pack splits the time by
 // measured step times in its tier-split job and resumes after the tier jobs; --tiers with --ladder or a baseline is
-// refused in one line.
+// refused in one line; a tier no model is cheaper than is omitted.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +96,18 @@ describe('dydca pack: model tiers', () => {
     expect(one.tiers).toBeUndefined();
     expect(existsSync(join(out, 'tier1'))).toBe(false);
     expect(manifestProblems(one)).toEqual([]);
+  }, 240_000);
+
+  it('a tier no model is cheaper than is omitted: the top model at the cheapest spec packs without tiers', async () => {
+    const out = join(dir, 'cheapest');
+    // 0.041 GFLOP per frame: 8 channels, one block per path (0.0402 on this clip's layout), the cheapest candidate
+    const r = await runDydca('pack', [clip, '--out', out, ...ARGS, '--max-gflops-per-frame', '0.041']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\[train\] tier 1: omitted \(no model is cheaper than tier 0 \(0\.0402 GFLOP per frame at most\)\)/);
+    const c = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
+    expect(c.model.paths.map((p) => [p.channels, p.blocks])).toEqual([[8, 1], [8, 1]]);
+    expect(c.tiers).toBeUndefined();
+    expect(existsSync(join(out, 'tier1'))).toBe(false);
   }, 240_000);
 
   it.each([
