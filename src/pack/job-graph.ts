@@ -5,7 +5,7 @@ import type { PackPlan } from './pack-plan.js';
 import type { JobContext } from './stages/job-context.js';
 import { runChunkJob } from './stages/chunk-stage.js';
 import { runLayoutJob } from './stages/layout-stage.js';
-import { hasTierSplit, modelCount, runTierSplitJob, runTierTrainJob, runTrainJob } from './stages/train-stage.js';
+import { hasTierSplit, modelCount, runTierSplitJob, runTierTrainJob, runTrainJob, tierCount } from './stages/train-stage.js';
 import { runMetricsJob } from './stages/metrics-stage.js';
 import { runFinishJob } from './stages/finish-stage.js';
 import { hasReuseMap, runReuseJob } from './stages/reuse-stage.js';
@@ -39,11 +39,11 @@ export function packStages(plan: PackPlan): PackStage[] {
   if (layout.length > 0) stages.push({ name: 'layout', what: `split every frame at once (--method ${plan.method}, --scorer ${plan.options.scorer})`, jobs: layout });
   // --tiers: the cheaper tiers' train jobs (`tier-1`, ...) beside the top model's; with --train-seconds the time is split
   // first by measured step times (`tier-split`; tiers.ts)
-  const tiers = plan.method === 'dydca' ? plan.options.tiers : 1;
+  const tiers = tierCount(plan);
   if (hasTierSplit(plan)) stages.push({ name: 'tiers', what: `time a training step of each of the ${tiers} tiers' models to split --train-seconds ${plan.options.trainSeconds}`, jobs: ['tier-split'] });
   stages.push(
     { name: 'train', what: `train ${modelCount(plan) > 1 || rungs.length > 0 ? `${modelCount(plan) * (rungs.length + 1)} models` : 'the model'}${tiers > 1 ? ` and ${tiers - 1} cheaper tier${tiers > 2 ? 's' : ''}` : ''}`,
-      jobs: [...each((p, t) => range(modelCount(p), (m) => `train-${t}${m}`)), ...Array.from({ length: tiers - 1 }, (_, t) => `tier-${t + 1}`)] },
+      jobs: [...each((p, t) => range(modelCount(p), (m) => `train-${t}${m}`)), ...range(tiers - 1, (t) => `tier-${t + 1}`)] },
   );
   // the reuse map is the top level's only (a rung's plan has --reuse-margin 0)
   if (hasReuseMap(plan)) stages.push({ name: 'reuse', what: `decide the reuse map (--reuse-margin ${plan.options.reuseMargin} dB): SR of every frame`, jobs: range(plan.chunks, (k) => `reuse-${k}`) });

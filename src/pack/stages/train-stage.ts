@@ -119,17 +119,19 @@ export async function runTrainJob(ctx: JobContext, m: number): Promise<TrainReco
 
 /** The pack's tiers (tiers.ts chooseTiers) on its layout, tier 0 being `top` (dydcaSpec). */
 export function tierChoices(ctx: JobContext, top: DynamicSRSpec): TierChoice[] {
-  return chooseTiers(top, layoutCosts(ctx), ctx.plan.halo, ctx.plan.fps, ctx.plan.options.tiers);
+  return chooseTiers(top, layoutCosts(ctx), ctx.plan.halo, ctx.plan.fps, tierCount(ctx.plan));
 }
+
+/** Model tiers the plan packs: --tiers for Dy-DCA (the CLI gives the baselines 1). */
+export const tierCount = (plan: PackPlan): number => (plan.method === 'dydca' ? plan.options.tiers : 1);
 
 /** The done records of the tiers' train jobs (tier 1 first); none without tiers. */
 export function tierRecords(ctx: Pick<JobContext, 'plan' | 'work'>): TierRecord[] {
-  const n = ctx.plan.method === 'dydca' ? ctx.plan.options.tiers : 1;
-  return Array.from({ length: n - 1 }, (_, t) => ctx.work.doneRecord<TierRecord>(`tier-${t + 1}`));
+  return Array.from({ length: tierCount(ctx.plan) - 1 }, (_, t) => ctx.work.doneRecord<TierRecord>(`tier-${t + 1}`));
 }
 
 /** Whether the pack has a tier-split job: tiers share --train-seconds by measured step times. */
-export const hasTierSplit = (plan: PackPlan): boolean => plan.method === 'dydca' && plan.options.tiers > 1 && plan.options.trainSeconds !== null;
+export const hasTierSplit = (plan: PackPlan): boolean => tierCount(plan) > 1 && plan.options.trainSeconds !== null;
 
 /** The done record of the tier-split job: each tier's measured training time (null: omitted) and its share of --train-seconds. */
 export interface TierSplitRecord { timings: (StepTiming | null)[]; seconds: number[] }
