@@ -5,9 +5,10 @@ import { InputError } from '../pack/ingest.js';
 import { InterruptedError, interruptOnSignals } from '../pack/interrupt.js';
 import { lockOutput, type OutputLock } from '../pack/output-lock.js';
 import { reportFailure } from './cli-errors.js';
-import { intFlag, oneOf, parseArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
+import { intFlag, oneOf, parseArgs, type ParsedArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
 import { DEFAULT_REUSE_MARGIN, defaultBasePatch, ladderPatch, PACK_LOSS, type PackOptions } from '../pack/pack-options.js';
 import { planPack, type PackPlan } from '../pack/pack-plan.js';
+import { DEFAULT_TIERS, MAX_TIERS } from '../pack/tiers.js';
 import { defaultWorkDir, runPackInProcess } from '../pack/run-in-process.js';
 import { checkOutputPath } from '../pack/atomic-output.js';
 import { stderrProgress, type ProgressReporter } from '../pack/progress.js';
@@ -64,6 +65,7 @@ export const PACK_HELP: CommandHelp = {
     seed: { kind: 'number', value: 'N', default: '1', help: 'random seed of training' },
     'max-gflops-per-frame': { kind: 'number', value: 'G', default: 'none', help: 'size the paths so each frame\'s SR costs at most G GFLOP' },
     'reuse-margin': { kind: 'number', value: 'DB', default: String(DEFAULT_REUSE_MARGIN), help: 'reuse map: each frame as played at most DB below full SR (patches reused or bicubic); 0 = off' },
+    tiers: { kind: 'number', value: 'N', default: `${DEFAULT_TIERS} (1 with --ladder or --method nas|stdo)`, help: 'models of falling cost in the pack: the full one, then one sized for a phone, each further one half the one before; 1 = off' },
     ladder: { kind: 'string', value: 'S,S,...', default: 'none: one LR rendition at --scale', help: 'a bitrate ladder: one LR rendition, layout and model per scale (2|3|4, distinct), a master playlist' },
     'out-dir': { kind: 'string', value: 'DIR', default: 'none', help: 'several videos: each packed into DIR/<its name> (instead of --out)' },
     work: { kind: 'string', value: 'DIR', default: '<out>.dydca-work', help: 'work folder: finished jobs kept there, so a rerun resumes' },
@@ -132,6 +134,7 @@ export async function runPack(argv: string[]): Promise<number> {
     const trainSeconds = args.flags.has('train-seconds') ? Number(args.flags.get('train-seconds')) : null;
     if (trainSeconds !== null && !(trainSeconds > 0 && trainSeconds <= MAX_SECONDS)) throw new InputError(`dydca pack: --train-seconds must be in (0, ${MAX_SECONDS}] seconds; got ${args.flags.get('train-seconds')}`);
     const maxGflopsPerFrame = gflopBudgetFlag(args.flags.get('max-gflops-per-frame'), method);
+    const tiers = tiersFlag(args, method, ladder !== null);
     opts = {
       input: args.positional[0], out, scale, start, seconds,
       maxWidth: args.flags.has('max-width') ? intFlag('pack', args, 'max-width', 0, 16, 16384) : null,
@@ -144,6 +147,7 @@ export async function runPack(argv: string[]): Promise<number> {
       // the top level is the ladder's first rung, with its patch (x3 in a ladder: ladderPatch)
       basePatch: ladder !== null ? ladder[0].basePatch : basePatch, thresholds, crf: intFlag('pack', args, 'crf', 12, 0, 51), seed: intFlag('pack', args, 'seed', 1, 0, 2 ** 31),
       force: args.flags.get('force') === true, maxGflopsPerFrame, reuseMargin: reuseMarginFlag(args.flags.get('reuse-margin')), ...(ladder !== null ? { ladder } : {}),
+      tiers,
     };
     json = args.flags.get('json') === true;
     const w = args.flags.get('work');
@@ -252,6 +256,15 @@ function ladderFlag(v: string | number | boolean | undefined): (2 | 3 | 4)[] {
     throw new InputError(`dydca pack: --ladder must be distinct scales among 2, 3, 4, comma-separated (e.g. 4,3,2); got ${String(v)}`);
   }
   return (scales as (2 | 3 | 4)[]).sort((a, b) => a - b);
+}
+
+/** --tiers N: 1..MAX_TIERS; more than one for Dy-DCA without --ladder only (a rung carries one model; a baseline several). */
+function tiersFlag(args: ParsedArgs, method: PackOptions['method'], ladder: boolean): number {
+  if (!args.flags.has('tiers')) return method === 'dydca' && !ladder ? DEFAULT_TIERS : 1;
+  const n = intFlag('pack', args, 'tiers', DEFAULT_TIERS, 1, MAX_TIERS);
+  if (n > 1 && ladder) throw new InputError(`dydca pack: --tiers ${n} with --ladder: a ladder's rungs carry one model each; drop --tiers (or --tiers 1) or --ladder`);
+  if (n > 1 && method !== 'dydca') throw new InputError(`dydca pack: --tiers ${n} needs --method dydca (the baselines carry one model per chunk or group); got --method ${method}`);
+  return n;
 }
 
 /** --max-gflops-per-frame: a positive number; the baselines' single-path models are not sized to it. */

@@ -71,6 +71,46 @@ describe('manifestProblems', () => {
   });
 });
 
+describe('manifestProblems: tiers (extension; packs without it stay valid)', () => {
+  const tier = (file: string, channels: number, mean: number, psnrSR: number): Json => ({
+    model: { file, paths: [{ id: 0, patch: [32, 32], blocks: 1, channels }, { id: 1, patch: [16, 16], blocks: 2, channels }] },
+    halo: 3, gflopsPerFrame: { mean, max: mean + 1, executed: { mean: mean / 2, max: mean } }, metrics: { psnrSR, psnrBicubic: 30 }, training: { steps: 10, seconds: 1.5 },
+  });
+  const tiered = edit((m) => {
+    m.gflopsPerFrame = { mean: 10, max: 11 };
+    m.tiers = [{ ...tier('model.onnx', 32, 10, 31), model: structuredClone(m.model), gflopsPerFrame: { mean: 10, max: 11 } }, tier('tier1/model.onnx', 16, 4, 30.5)];
+  });
+  const change = (f: (ts: Json[], m: Json) => void): Json => { const c = structuredClone(tiered); f(c.tiers as Json[], c); return c; };
+  it('accepts two tiers in falling cost', () => expect(manifestProblems(tiered)).toEqual([]));
+  it('accepts a pack without tiers (made before them, or --tiers 1)', () => expect(manifestProblems(valid)).toEqual([]));
+  it.each<[string, Json, string | RegExp]>([
+    ['not a list', change((_, m) => { m.tiers = { model: 'x' }; }), 'tiers must list 1..4 tiers; got {"model":"x"}'],
+    ['five tiers', change((ts, m) => { m.tiers = [...ts, ...ts, ts[0]]; }), 'tiers must list 1..4 tiers; got "5 tiers"'],
+    ['rising cost', change((ts) => { (ts[1].gflopsPerFrame as Json).mean = 12; (ts[1].gflopsPerFrame as Json).max = 13; }), 'tiers must be in falling cost; tiers[1] costs 12 GFLOP per frame (mean) after 10'],
+    ['equal cost', change((ts) => { ts[1].gflopsPerFrame = { mean: 10, max: 11 }; }), /tiers must be in falling cost; tiers\[1\] costs 10/],
+    ['tier 0 is not the top-level model', change((ts) => { (ts[0].model as Json).file = 'tier1/model.onnx'; }), /tiers\[0\] must be the top-level model \("model.onnx" with its paths\)/],
+    ['tier 0 with other numbers than the top level', change((ts) => { (ts[0].metrics as Json).psnrSR = 40; }), 'tiers[0].metrics.psnrSR must be the top level\'s (31); got 40'],
+    ['tier 0 with another cost', change((ts) => { ts[0].gflopsPerFrame = { mean: 10, max: 12 }; }), /tiers\[0\]\.gflopsPerFrame must be the top level's/],
+    ['a model file climbing out of the pack', change((ts) => { (ts[1].model as Json).file = '../model.onnx'; }), /tiers\[1\]\.model must be \{file \(a path inside the pack\)/],
+    ['a model file as a URL', change((ts) => { (ts[1].model as Json).file = 'https://x.example/m.onnx'; }), /tiers\[1\]\.model must be/],
+    ['paths routed otherwise (another patch shape)', change((ts) => { ((ts[1].model as Json).paths as Json[])[1].patch = [8, 8]; }), /tiers\[1\]\.model must be .*the top-level paths' ids and patches/],
+    ['fewer paths than the layout routes to', change((ts) => { ((ts[1].model as Json).paths as Json[]).pop(); }), /tiers\[1\]\.model must be/],
+    ['a million channels', change((ts) => { ((ts[1].model as Json).paths as Json[])[0].channels = 1e6; }), /tiers\[1\]\.model must be/],
+    ['another halo', change((ts) => { ts[1].halo = 2; }), 'tiers[1].halo must be the pack\'s halo (3): the tiers share the layout; got 2'],
+    ['cost mean above max', change((ts) => { ts[1].gflopsPerFrame = { mean: 5, max: 4 }; }), /tiers\[1\]\.gflopsPerFrame must be \{mean, max, executed\?/],
+    ['executed not a cost', change((ts) => { (ts[1].gflopsPerFrame as Json).executed = 3; }), /tiers\[1\]\.gflopsPerFrame must be/],
+    ['infinite cost', change((ts) => { (ts[1].gflopsPerFrame as Json).max = Infinity; }), /tiers\[1\]\.gflopsPerFrame must be/],
+    ['no PSNR', change((ts) => { ts[1].metrics = { psnrBicubic: 30 }; }), /tiers\[1\]\.metrics must hold psnrSR and psnrBicubic/],
+    ['PSNR a string', change((ts) => { (ts[1].metrics as Json).psnrSR = '30'; }), /tiers\[1\]\.metrics must hold/],
+    ['negative training steps', change((ts) => { ts[1].training = { steps: -1, seconds: 1 }; }), /tiers\[1\]\.training must be \{steps, seconds\}/],
+    ['a tier that is not an object', change((ts) => { ts[1] = 7 as unknown as Json; }), 'tiers[1] must be {model, halo, gflopsPerFrame, metrics}; got 7'],
+  ])('%s', (_name, m, want) => {
+    const problems = manifestProblems(m);
+    if (typeof want === 'string') expect(problems).toContain(want);
+    else expect(problems.some((p) => want.test(p)), problems.join('\n')).toBe(true);
+  });
+});
+
 describe('manifestProblems says the expected and the found value', () => {
   it.each<[string, Json | string, string]>([
     ['mean -1e309 (was reported as got {"mean":null})', JSON.parse(JSON.stringify(valid).replace('"metrics"', '"gflopsPerFrame": {"mean": -1e309, "max": 1}, "metrics"')) as Json,

@@ -61,6 +61,23 @@ export interface PackManifest {
    * (docs/pack-format.md, "Bitrate ladder"). Segments are aligned with the top-level ones: same `frames`, same count.
    */
   renditions?: Rendition[];
+  /**
+   * Extension (--tiers, issue 21): models of falling cost on the same layout and halo, tier 0 being the top-level model
+   * (the same values as the top level), so a player runs the richest one its GPU keeps in real time (docs/pack-format.md,
+   * "Model tiers"). Absent in packs without tiers, which carry the top-level model only.
+   */
+  tiers?: PackTier[];
+}
+
+/** One model tier: its file and paths, its cost on the pack's layout and its PSNR on the packer's sampled frames. */
+export interface PackTier {
+  model: { file: string; paths: ManifestPath[] };
+  halo: number;
+  /** as the top level's: model GFLOP per frame, `executed` with the reuse map applied */
+  gflopsPerFrame: { mean: number; max: number; executed?: { mean: number; max: number } };
+  metrics: { psnrSR: number; psnrBicubic: number };
+  /** training steps and seconds the tier got (its share of the budget: docs/packager.md, "Model tiers") */
+  training?: { steps: number; seconds: number };
 }
 
 /** One rung of a bitrate ladder: its LR stream, model, layout and metrics; paths relative to the pack folder. */
@@ -137,6 +154,8 @@ export const MANIFEST_LIMITS = {
   maxPaths: 16,
   /** length of a file name the manifest names */
   maxFileName: 128,
+  /** model tiers (the packer writes at most 4: each halves the cost of the one above) */
+  maxTiers: 4,
 } as const;
 
 /**
@@ -313,6 +332,63 @@ export function manifestProblems(m: unknown): string[] {
   }
   if (m.playlist !== undefined && !isPackPath(m.playlist)) problems.push(`playlist must be a path inside the pack (parts of letters, digits, . _ - joined by /); got ${quote(m.playlist)}`);
   if (m.renditions !== undefined) problems.push(...renditionsProblems(m));
+  if (m.tiers !== undefined) problems.push(...tiersProblems(m));
+  return problems;
+}
+
+/**
+ * Problems with `tiers` of an untrusted manifest: 1..MAX_TIERS tiers in falling cost (mean GFLOP per frame), tier 0
+ * naming the top-level model with its halo, each tier's model a path inside the pack with valid paths (the layout's path
+ * ids and patch shapes: the same routing), cost and PSNR numbers.
+ */
+function tiersProblems(m: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const cost = (g: unknown): g is { mean: number; max: number } => isObj(g) && num(g.mean) && num(g.max) && g.mean >= 0 && g.max < 1e9 && g.mean <= g.max + 1e-4;
+  const ts = m.tiers;
+  if (!Array.isArray(ts) || ts.length < 1 || ts.length > MANIFEST_LIMITS.maxTiers) return [`tiers must list 1..${MANIFEST_LIMITS.maxTiers} tiers; got ${quote(Array.isArray(ts) ? `${ts.length} tiers` : ts)}`];
+  const top = isObj(m.model) ? m.model : {};
+  const topPaths = Array.isArray(top.paths) ? top.paths as unknown[] : [];
+  let lastMean = Infinity;
+  ts.forEach((t: unknown, i: number) => {
+    const at = `tiers[${i}]`;
+    if (!isObj(t)) { problems.push(`${at} must be {model, halo, gflopsPerFrame, metrics}; got ${quote(t)}`); return; }
+    const model = t.model;
+    const paths = isObj(model) && Array.isArray(model.paths) ? model.paths as unknown[] : null;
+    const pathsOk = paths !== null && paths.length === topPaths.length && paths.every((p, id) => isObj(p) && p.id === id && isObj(topPaths[id]) &&
+      JSON.stringify(p.patch) === JSON.stringify((topPaths[id] as Record<string, unknown>).patch) &&
+      Number.isInteger(p.blocks) && (p.blocks as number) >= 1 && (p.blocks as number) <= MANIFEST_LIMITS.maxBlocks &&
+      Number.isInteger(p.channels) && (p.channels as number) >= 1 && (p.channels as number) <= MANIFEST_LIMITS.maxChannels);
+    if (!isObj(model) || !isPackPath(model.file) || !pathsOk) {
+      problems.push(`${at}.model must be {file (a path inside the pack), paths: the top-level paths' ids and patches, each with blocks 1..${MANIFEST_LIMITS.maxBlocks} and channels 1..${MANIFEST_LIMITS.maxChannels}}; got ${quote(model)}`);
+    }
+    if (i === 0 && isObj(model) && (model.file !== top.file || JSON.stringify(model.paths) !== JSON.stringify(top.paths))) {
+      problems.push(`tiers[0] must be the top-level model (${quote(top.file)} with its paths); got ${quote(model.file)}`);
+    }
+    // tier 0's numbers are the top level's: a player reading either sees the same pack
+    const topCost = m.gflopsPerFrame, topMetrics = m.metrics;
+    if (i === 0 && isObj(t.gflopsPerFrame) && isObj(topCost) && (t.gflopsPerFrame.mean !== topCost.mean || t.gflopsPerFrame.max !== topCost.max)) {
+      problems.push(`tiers[0].gflopsPerFrame must be the top level's (${quote({ mean: topCost.mean, max: topCost.max })}); got ${quote(t.gflopsPerFrame)}`);
+    }
+    if (i === 0 && isObj(t.metrics) && isObj(topMetrics) && t.metrics.psnrSR !== topMetrics.psnrSR) {
+      problems.push(`tiers[0].metrics.psnrSR must be the top level's (${quote(topMetrics.psnrSR)}); got ${quote(t.metrics.psnrSR)}`);
+    }
+    if (t.halo !== m.halo) problems.push(`${at}.halo must be the pack's halo (${quote(m.halo)}): the tiers share the layout; got ${quote(t.halo)}`);
+    const g = t.gflopsPerFrame;
+    if (!cost(g) || (g as Record<string, unknown>).executed !== undefined && !cost((g as Record<string, unknown>).executed)) {
+      problems.push(`${at}.gflopsPerFrame must be {mean, max, executed?: {mean, max}} with 0 <= mean <= max < 1e9; got ${quote(g)}`);
+    } else {
+      if (g.mean >= lastMean) problems.push(`tiers must be in falling cost; ${at} costs ${g.mean} GFLOP per frame (mean) after ${lastMean}`);
+      lastMean = g.mean;
+    }
+    const met = t.metrics;
+    if (!isObj(met) || !num(met.psnrSR) || !num(met.psnrBicubic)) problems.push(`${at}.metrics must hold psnrSR and psnrBicubic (numbers); got ${quote(met)}`);
+    const tr = t.training;
+    if (tr !== undefined && (!isObj(tr) || !Number.isInteger(tr.steps) || (tr.steps as number) < 0 || !num(tr.seconds) || tr.seconds < 0)) {
+      problems.push(`${at}.training must be {steps, seconds} (numbers >= 0); got ${quote(tr)}`);
+    }
+  });
   return problems;
 }
 

@@ -60,7 +60,8 @@ export function assertBudgetReachable(base: DynamicSRSpec, width: number, height
   }
 }
 
-function cheapestSpec(base: DynamicSRSpec): DynamicSRSpec {
+/** The cheapest candidate: the fewest channels, one block per path. */
+export function cheapestSpec(base: DynamicSRSpec): DynamicSRSpec {
   return { scale: base.scale, paths: base.paths.map((p) => ({ ...p, channels: BUDGET_CHANNELS[BUDGET_CHANNELS.length - 1], blocks: 1 })) };
 }
 

@@ -62,3 +62,10 @@ export function gflopsPerFrame(frames: readonly (readonly CostedPatch[])[], path
   }
   return { mean: Math.round((sum / frames.length) * 1e4) / 1e4, max: Math.ceil(max * 1e4 - 1e-6) / 1e4 };
 }
+
+/**
+ * Throughput a model needs over its bare GFLOP per frame x fps to count as real time: the packer sizes the phone tier
+ * with it and the player's tier choice keeps it (src/player/tier-choice.ts). 1.25 leaves a fifth of the frame period for
+ * everything SR does not count (upload, compose, present) and for the measurement's noise.
+ */
+export const REAL_TIME_MARGIN = 1.25;

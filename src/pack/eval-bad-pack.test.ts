@@ -69,8 +69,9 @@ describe('dydca eval of a tampered pack', () => {
     ['frames x size beyond this machine\'s memory', (_p, m) => {
       m.frames = 500_000; m.metrics.psnrSRPerFrame = Array(500_000).fill(30); m.metrics.psnrBicubicPerFrame = Array(500_000).fill(30);
       m.lr.width = 4096; m.lr.height = 4096; m.hr.width = 8192; m.hr.height = 8192; m.model.paths = [{ id: 0, patch: [64, 64], blocks: 2, channels: 32 }];
-      // segment counts follow the frames; eval reads patches.json and the progressive streams
-      delete m.patches.segments; delete m.lr.segments; delete m.hr.segments;
+      // segment counts follow the frames; eval reads patches.json and the progressive streams; the tiers' paths would
+      // no longer be the model's
+      delete m.patches.segments; delete m.lr.segments; delete m.hr.segments; delete m.tiers;
     }, /lr\.mp4 is 64x64; the manifest says 4096x4096/],
     ['model.onnx a folder', (p) => { rmSync(join(p, 'model.onnx')); mkdirSync(join(p, 'model.onnx')); }, /model\.onnx is not a regular file/],
   ])('%s', async (_name, change, want) => {

@@ -46,7 +46,15 @@ export interface EvalReport {
   psnrSRPlayed: number;
   psnrSRPlayedPerFrame: number[];
   executedGflopsPerFrame: GflopsPerFrame;
+  /**
+   * With `tiers` in the manifest: every tier's model run on the same frames (tier 0 is the top-level model: the numbers
+   * above), its PSNR of SR, its cost on this layout, and the packer's PSNR for it.
+   */
+  tiers?: TierReport[];
 }
+
+/** One tier as `dydca eval` measures it. */
+export interface TierReport { tier: number; file: string; psnrSR: number; psnrSRPerFrame: number[]; gflopsPerFrame: GflopsPerFrame; packed: { psnrSR: number } }
 
 /** The real path of `name` inside pack folder `dir`; refuses what leaves the folder, is not a regular file, or exceeds `maxBytes`. */
 export function packFile(dir: string, name: string, maxBytes = Infinity): string {
@@ -169,7 +177,13 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
   const onnxFiles = modelNames.map((f) => readFileSync(packFile(dir, f, MANIFEST_LIMITS.maxModelBytes)));
   // each model loads up front, so a broken one fails before minutes of decoding
   const meter = await FrameMeter.open(onnxFiles, m.scale, m.halo, modelNames.map((f) => join(dir, f)));
+  // tiers 1.. (tier 0 is the model above), loaded up front too: a missing or broken tier fails first
+  const tierMeters: FrameMeter[] = [];
   try {
+    for (const t of (m.tiers ?? []).slice(1)) {
+      tierMeters.push(await FrameMeter.open([readFileSync(packFile(dir, t.model.file, MANIFEST_LIMITS.maxModelBytes))], m.scale, m.halo, [join(dir, t.model.file)]));
+    }
+    const tierPsnr: number[][] = tierMeters.map(() => []);
     const codedW = m.lr.width * m.scale, codedH = m.lr.height * m.scale;
     const lrFile = await checkStream(dir, m.lr.file, m.lr.width, m.lr.height, m.frames);
     const hrFile = await checkStream(dir, m.hr.file, codedW, codedH, m.frames);
@@ -189,6 +203,7 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
       if (l.done || h.done) throw new InputError(`${dir}: ${l.done ? m.lr.file : m.hr.file} ends after ${n} frames; the manifest says ${m.frames}`);
       const { sr, up } = await meter.render(l.value, patches);
       scores.push(meter.score(sr, up, h.value, picture));
+      for (const [i, tm] of tierMeters.entries()) tierPsnr[i].push(tm.psnr(await tm.renderSR(l.value, patches), h.value, picture));
       const frame = replay.advance(patches, { lr: l.value.data, sr: sr.data, bicubic: up.data }, isSegmentStart(n, m.patches.segments?.frames ?? null));
       played.push(Math.round(psnrRgb8(cropPicture(frame, codedW, picture.width, picture.height), cropPicture(h.value.data, codedW, picture.width, picture.height)) * 1000) / 1000);
       costs.push(patches.map((p) => ({ w: p.w, h: p.h, path: p.path })));
@@ -205,8 +220,14 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
       gflopsPerFrame: { ...gflopsPerFrame(costs, m.model.paths, m.scale, m.halo), ...(withModes ? { executed: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo) } : {}) },
       packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic, ...(m.metrics.psnrSRPlayed !== undefined ? { psnrSRPlayed: m.metrics.psnrSRPlayed } : {}) },
       psnrSRPlayed: Math.round(mean(played) * 1000) / 1000, psnrSRPlayedPerFrame: played, executedGflopsPerFrame: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo),
+      ...(m.tiers ? { tiers: m.tiers.map((t, i): TierReport => {
+        const perFrame = i === 0 ? scores.map((x) => x.psnrSR) : tierPsnr[i - 1];
+        return { tier: i, file: t.model.file, psnrSR: Math.round(mean(perFrame) * 1000) / 1000, psnrSRPerFrame: perFrame,
+          gflopsPerFrame: gflopsPerFrame(costs, t.model.paths, m.scale, m.halo), packed: { psnrSR: t.metrics.psnrSR } };
+      }) } : {}),
     };
   } finally {
     await meter.release();
+    for (const tm of tierMeters) await tm.release();
   }
 }

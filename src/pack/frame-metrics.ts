@@ -33,12 +33,16 @@ export class FrameMeter {
 
   /** SR of every patch (whatever its mode) and bicubic of one LR frame. */
   async render(lr: RgbImage, patches: PatchRect[]): Promise<{ sr: RgbImage; up: RgbImage }> {
-    const sr = await superResolveFrame((path) => {
+    return { sr: await this.renderSR(lr, patches), up: upscaleBicubic(lr, this.scale) };
+  }
+
+  /** SR of every patch of one LR frame (a tier's model beside the top one's: the bicubic frame is the same). */
+  async renderSR(lr: RgbImage, patches: PatchRect[]): Promise<RgbImage> {
+    return superResolveFrame((path) => {
       const m = this.models.length === 1 ? this.models[0] : this.models[path];
       if (!m) throw new Error(`patch path ${path} has no model (${this.models.length} model files)`);
       return m;
     }, lr, patches);
-    return { sr, up: upscaleBicubic(lr, this.scale) };
   }
 
   /** Scores of an SR and a bicubic frame against HR. */
@@ -51,6 +55,12 @@ export class FrameMeter {
       psnrSR: round(psnrRgb8(srPic, ref), 3), psnrBicubic: round(psnrRgb8(upPic, ref), 3),
       ssimSR: round(ssim.ssimRgb8(srPic), 5), ssimBicubic: round(ssim.ssimRgb8(upPic), 5),
     };
+  }
+
+  /** PSNR of an SR frame against HR over the picture only (a tier's score: its bicubic and SSIM are not needed). */
+  psnr(sr: RgbImage, hr: RgbImage, picture: { width: number; height: number }): number {
+    const { width: w, height: h } = picture;
+    return round(psnrRgb8(cropPicture(sr.data, sr.width, w, h), cropPicture(hr.data, hr.width, w, h)), 3);
   }
 
   async release(): Promise<void> {

@@ -5,14 +5,14 @@ import type { PackPlan } from './pack-plan.js';
 import type { JobContext } from './stages/job-context.js';
 import { runChunkJob } from './stages/chunk-stage.js';
 import { runLayoutJob } from './stages/layout-stage.js';
-import { modelCount, runTrainJob } from './stages/train-stage.js';
+import { hasTierSplit, modelCount, runTierSplitJob, runTierTrainJob, runTrainJob, tierCount } from './stages/train-stage.js';
 import { runMetricsJob } from './stages/metrics-stage.js';
 import { runFinishJob } from './stages/finish-stage.js';
 import { hasReuseMap, runReuseJob } from './stages/reuse-stage.js';
 import type { ChunkRecord } from './stages/job-context.js';
 import { rungContext } from './stages/job-context.js';
 
-export type StageName = 'chunks' | 'layout' | 'train' | 'reuse' | 'metrics' | 'ladder' | 'finish';
+export type StageName = 'chunks' | 'layout' | 'tiers' | 'train' | 'reuse' | 'metrics' | 'ladder' | 'finish';
 
 export interface PackStage {
   name: StageName;
@@ -37,8 +37,13 @@ export function packStages(plan: PackPlan): PackStage[] {
   ];
   const layout = each((p, t) => (p.layoutInMemory ? [t === '' ? 'layout' : `layout-${t.slice(0, -1)}`] : []));
   if (layout.length > 0) stages.push({ name: 'layout', what: `split every frame at once (--method ${plan.method}, --scorer ${plan.options.scorer})`, jobs: layout });
+  // --tiers: the cheaper tiers' train jobs (`tier-1`, ...) beside the top model's; with --train-seconds the time is split
+  // first by measured step times (`tier-split`; tiers.ts)
+  const tiers = tierCount(plan);
+  if (hasTierSplit(plan)) stages.push({ name: 'tiers', what: `time a training step of each of the ${tiers} tiers' models to split --train-seconds ${plan.options.trainSeconds}`, jobs: ['tier-split'] });
   stages.push(
-    { name: 'train', what: `train ${modelCount(plan) > 1 || rungs.length > 0 ? `${modelCount(plan) * (rungs.length + 1)} models` : 'the model'}`, jobs: each((p, t) => range(modelCount(p), (m) => `train-${t}${m}`)) },
+    { name: 'train', what: `train ${modelCount(plan) > 1 || rungs.length > 0 ? `${modelCount(plan) * (rungs.length + 1)} models` : 'the model'}${tiers > 1 ? ` and ${tiers - 1} cheaper tier${tiers > 2 ? 's' : ''}` : ''}`,
+      jobs: [...each((p, t) => range(modelCount(p), (m) => `train-${t}${m}`)), ...range(tiers - 1, (t) => `tier-${t + 1}`)] },
   );
   // the reuse map is the top level's only (a rung's plan has --reuse-margin 0)
   if (hasReuseMap(plan)) stages.push({ name: 'reuse', what: `decide the reuse map (--reuse-margin ${plan.options.reuseMargin} dB): SR of every frame`, jobs: range(plan.chunks, (k) => `reuse-${k}`) });
@@ -67,6 +72,7 @@ export async function runPackJob(ctx: JobContext, job: string): Promise<object> 
     case 'chunk': return runChunkJob(ctx, k);
     case 'layout': await runLayoutJob(ctx); return {};
     case 'train': return runTrainJob(ctx, k);
+    case 'tier': return index === 'split' ? runTierSplitJob(ctx) : runTierTrainJob(ctx, k);
     case 'reuse':
       if (ctx.work.doneRecord<ChunkRecord>(`chunk-${k}`).frames === 0) return { frames: 0 };
       return runReuseJob(ctx, k);

@@ -137,7 +137,7 @@ describe('ladder rungs resume', () => {
     const opts: PackOptions = {
       input: clip, out: join(dir, 'resume'), scale: 2, start: 0, seconds: null, maxWidth: 128, paths: 3, steps: 2, trainSeconds: null, trainer: 'ort', batchSize: 4,
       learningRate: 1e-3, loss: 'l2', cropSampling: 'error', method: 'dydca', models: 3, scorer: 'bicubic', basePatch: 16, thresholds: [40, 30], crf: 12, seed: 1,
-      force: false, maxGflopsPerFrame: null, reuseMargin: 0, ladder: [{ scale: 2, basePatch: 16 }, { scale: 4, basePatch: 16 }],
+      force: false, maxGflopsPerFrame: null, reuseMargin: 0, tiers: 1, ladder: [{ scale: 2, basePatch: 16 }, { scale: 4, basePatch: 16 }],
     };
     const plan = await planPack(opts);
     expect(plan.rungs!.map((r) => [r.scale, r.lrWidth, r.lrHeight, r.segmentFrames, r.chunkFrames, r.lrOnly])).toEqual([[4, plan.lrWidth / 2, plan.lrHeight / 2, plan.segmentFrames, plan.chunkFrames, true]]);

@@ -47,6 +47,11 @@ export interface PackOptions {
    * side; absent or null: one rendition (docs/packager.md, "Bitrate ladder").
    */
   ladder?: LadderRung[] | null;
+  /**
+   * --tiers: models of falling cost the pack carries (1 = the top-level model only); tier 1 is sized for a phone
+   * (tiers.ts, docs/packager.md "Model tiers"). Dy-DCA without --ladder only.
+   */
+  tiers: number;
 }
 
 /** One rung of --ladder: the scale of its LR rendition and its level-0 patch side (LR px). */

@@ -77,7 +77,7 @@ export async function planPack(opts: PackOptions): Promise<PackPlan> {
   const plan = await planOne(opts);
   if (opts.ladder) {
     plan.rungs = [];
-    for (const r of opts.ladder.slice(1)) plan.rungs.push({ ...await planOne({ ...opts, scale: r.scale, basePatch: r.basePatch, force: true, reuseMargin: 0 }), lrOnly: true });
+    for (const r of opts.ladder.slice(1)) plan.rungs.push({ ...await planOne({ ...opts, scale: r.scale, basePatch: r.basePatch, force: true, reuseMargin: 0, tiers: 1 }), lrOnly: true });
   }
   return plan;
 }
@@ -184,5 +184,5 @@ export const WORK_KEY_LABELS: Record<string, string> = {
   scale: '--scale', start: '--start', seconds: '--seconds', maxWidth: '--max-width', paths: '--paths', steps: '--steps', trainSeconds: '--train-seconds',
   trainer: '--trainer', batchSize: '--batch', learningRate: '--lr', loss: '--loss', cropSampling: '--crop-sampling', method: '--method', models: '--models',
   chunkFrames: 'the frames per chunk (this packer cuts chunks otherwise)', segmentFrames: 'the frames per segment (this packer cuts segments otherwise)',
-  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame', reuseMargin: '--reuse-margin', ladder: '--ladder',
+  scorer: '--scorer', basePatch: '--patch', thresholds: '--thresholds', crf: '--crf', seed: '--seed', maxGflopsPerFrame: '--max-gflops-per-frame', reuseMargin: '--reuse-margin', ladder: '--ladder', tiers: '--tiers',
 };

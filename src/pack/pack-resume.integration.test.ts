@@ -60,11 +60,12 @@ describe('dydca pack resumes after SIGKILL', () => {
     e = await packKilledWhen(out, ARGS, (s) => /\n\[metrics\]/.test(s));
     expect(e).toMatch(/\[resume\] .*: reusing chunks 1\/1; training resumes from its checkpoint \(train-0\)/);
     expect(e).toMatch(/resuming from its checkpoint/);
-    expect(e).not.toMatch(/skip convs: least-squares fit/);
-    // 4: only the metrics and the finish are left (the reuse map was decided before the metrics)
+    // the top model fits no start weights again (tier 1, trained after it from scratch, does)
+    expect(e.split('[train] tier 1:')[0]).not.toMatch(/skip convs: least-squares fit/);
+    // 4: only the metrics and the finish are left (the reuse map was decided before the metrics; both tiers trained)
     const r = await runDydca('pack', [clip, '--out', out, ...ARGS]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/\[resume\] .*: reusing chunks 1\/1, train 1\/1, reuse 1\/1; redoing only what is unfinished/);
+    expect(r.stderr).toMatch(/\[resume\] .*: reusing chunks 1\/1, train 2\/2, reuse 1\/1; redoing only what is unfinished/);
     expect(r.stderr).not.toMatch(/\[(chunks|train|reuse)\] (?!as played)/); // no stage ran again (the [reuse] summary line is not a stage)
     expect(existsSync(work)).toBe(false);
 
@@ -74,6 +75,8 @@ describe('dydca pack resumes after SIGKILL', () => {
     expect(rects(out)).toEqual(rects(reference));
     expect(Math.abs(b.metrics.psnrSRPlayed! - a.metrics.psnrSRPlayed!)).toBeLessThan(0.02);
     expect(b.training.steps).toBe(120);
+    expect(b.tiers!.map((t) => t.training!.steps)).toEqual([120, 120]);
+    expect(Math.abs(b.tiers![1].metrics.psnrSR - a.tiers![1].metrics.psnrSR)).toBeLessThan(0.02);
     // the checkpoint holds weights, moments and the sampler's state: the resumed training is the same run
     expect(Math.abs(b.metrics.psnrSR - a.metrics.psnrSR)).toBeLessThan(0.02);
     expect(b.metrics.psnrBicubic).toBe(a.metrics.psnrBicubic);

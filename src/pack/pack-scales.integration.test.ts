@@ -56,8 +56,9 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
     const packed = await runDydca('pack', [clip, '--out', out, '--scale', String(scale), '--steps', '12', '--batch', '4', '--json']);
     expect(packed.stderr).toMatch(/\[done\]/);
     expect(packed.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['hr', 'hr.m3u8', 'hr.mp4', 'lr', 'lr.m3u8', 'lr.mp4', 'manifest.json', 'model.onnx', 'patches-00000.json', 'patches.json']);
+    expect(readdirSync(out).sort()).toEqual(['hr', 'hr.m3u8', 'hr.mp4', 'lr', 'lr.m3u8', 'lr.mp4', 'manifest.json', 'model.onnx', 'patches-00000.json', 'patches.json', 'tier1']);
     for (const key of ['lr', 'hr']) expect(readdirSync(join(out, key)).sort()).toEqual(['00000.m4s', 'init.mp4']);
+    expect(readdirSync(join(out, 'tier1'))).toEqual(['model.onnx']);
 
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackManifest;
     expect(manifestProblems(m)).toEqual([]);
@@ -86,19 +87,23 @@ describe.each([2, 3, 4] as const)('dydca pack + eval at x%i', (scale) => {
     expect(thresholds).toEqual(routingThresholds(spec));
     for (const p of m.model.paths) expect(routePathId(spec, p.patch[0] + 2 * m.halo)).toBe(p.id);
 
-    // the exported model scales every path's input (patch + halo on each side, a batch of 2) by `scale`
-    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
-    try {
-      for (const p of m.model.paths) {
-        const side = p.patch[0] + 2 * m.halo;
-        const input = new Float32Array(2 * 3 * side * side).map((_, i) => ((i * 7919) % 251) / 250);
-        const res = await session.run({ lr: new ort.Tensor('float32', input, [2, 3, side, side]) });
-        const hr = res.hr as ort.Tensor;
-        expect(hr.dims).toEqual([2, 3, side * scale, side * scale]);
-        expect((hr.data as Float32Array).every(Number.isFinite)).toBe(true);
+    // the exported model, and the phone tier's (the same paths' patches), scale every path's input (patch + halo on
+    // each side, a batch of 2) by `scale`
+    expect(m.tiers!.map((t) => t.model.file)).toEqual(['model.onnx', 'tier1/model.onnx']);
+    for (const t of m.tiers!) {
+      const session = await ort.InferenceSession.create(join(out, t.model.file));
+      try {
+        for (const p of t.model.paths) {
+          const side = p.patch[0] + 2 * m.halo;
+          const input = new Float32Array(2 * 3 * side * side).map((_, i) => ((i * 7919) % 251) / 250);
+          const res = await session.run({ lr: new ort.Tensor('float32', input, [2, 3, side, side]) });
+          const hr = res.hr as ort.Tensor;
+          expect(hr.dims, t.model.file).toEqual([2, 3, side * scale, side * scale]);
+          expect((hr.data as Float32Array).every(Number.isFinite)).toBe(true);
+        }
+      } finally {
+        await session.release();
       }
-    } finally {
-      await session.release();
     }
 
     expect(m.metrics.psnrSRPerFrame).toHaveLength(10);

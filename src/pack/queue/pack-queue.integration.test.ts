@@ -67,7 +67,7 @@ describe('dydca pack --queue with dydca worker', () => {
     expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stderr).toMatch(/\[chunks\] .* on the queue dydca-pack/);
     const started = [...a.lines, ...b.lines].filter((l) => /^\[job\] \w+ \S+ started/.test(l)).map((l) => l.split(' ')[2]).sort();
-    expect(started).toEqual(['chunk-0', 'finish', 'metrics-0', 'reuse-0', 'train-0']);
+    expect(started).toEqual(['chunk-0', 'finish', 'metrics-0', 'reuse-0', 'tier-1', 'train-0']);
     const [m1, m2] = [manifestOf(local), manifestOf(queued)];
     // the same plan, split and training in another process: equal up to float noise
     // the split is the same; the reuse map's modes follow the model (float noise may move a patch at the margin)
@@ -77,6 +77,8 @@ describe('dydca pack --queue with dydca worker', () => {
     expect(m2.training.steps).toBe(m1.training.steps);
     expect(Math.abs(m2.metrics.psnrSR - m1.metrics.psnrSR)).toBeLessThan(0.02);
     expect(m2.metrics.psnrBicubic).toBe(m1.metrics.psnrBicubic);
+    // the phone tier trained on a worker too (its own job), the same model
+    expect(Math.abs(m2.tiers![1].metrics.psnrSR - m1.tiers![1].metrics.psnrSR)).toBeLessThan(0.02);
     expect(existsSync(`${queued}.dydca-work`)).toBe(false);
   }, 240_000);
 

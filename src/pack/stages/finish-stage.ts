@@ -2,11 +2,13 @@
 // segments behind HLS playlists by stream copy, the patch layout as segment files aligned with them and one
 // patches.json written piece by piece, the models, the metrics) and writes the manifest, all into a temp folder
 // renamed over --out at the end (atomic-output.ts).
-import { closeSync, copyFileSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hashSource } from '../source-identity.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gflopsPerFrame, type CostedPatch } from '../../model/sr-cost.js';
-import { segmentId, type PackManifest, type PatchSegmentFile } from '../../format/manifest.js';
+import { segmentId, type PackManifest, type PackTier, type PatchSegmentFile } from '../../format/manifest.js';
+import { MODE_SR, tupleMode } from '../../format/patch-mode.js';
+import { tierPackFile } from '../tiers.js';
 import { openAtomicDir } from '../atomic-output.js';
 import { readCodecString } from '../encode.js';
 import { lastErrorLine, runTool } from '../ffmpeg-process.js';
@@ -16,7 +18,7 @@ import { cutStreamSegments } from '../stream-segments.js';
 import { addRenditions } from '../ladder.js';
 import { chunkFiles, packedChunks, rungPackDir, type ChunkRecord, type JobContext } from './job-context.js';
 import type { ChunkMetrics } from './metrics-stage.js';
-import { modelCount, type TrainRecord } from './train-stage.js';
+import { modelCount, tierRecords, type TierRecord, type TrainRecord } from './train-stage.js';
 import { packedLayout, reuseManifestFields } from './reuse-stage.js';
 
 export interface PackSummary {
@@ -30,6 +32,43 @@ async function concatStreams(files: string[], out: string, listFile: string): Pr
   writeFileSync(listFile, files.map((f) => `file '${f.replace(/'/g, "'\\''")}'\n`).join(''));
   const r = await runTool('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', `file:${listFile}`, '-map', '0:v:0', '-c', 'copy', '-movflags', '+faststart', `file:${out}`]);
   if (r.code !== 0) throw new Error(`joining ${files.length} chunks into ${out} failed: ${lastErrorLine(r.stderr)}`);
+}
+
+/**
+ * Copies each trained tier's model into the pack being written at `dir` (tierPackFile) and adds `tiers` to `manifest`:
+ * tier 0 the top level's model, cost and PSNR, then every tier not omitted, with its cost on the same layout (`costs`;
+ * `executed`: the patches SR runs with the reuse map, or null without one) and its PSNR on the metrics' frames. Returns
+ * the bytes copied; nothing when the pack has no tiers (or every cheaper one was omitted).
+ */
+function addTiers(ctx: JobContext, dir: string, manifest: PackManifest, costs: CostedPatch[][], executed: CostedPatch[][] | null, chunks: readonly number[]): Record<string, number> {
+  const records = tierRecords(ctx).filter((r): r is Exclude<TierRecord, { omitted: string }> => !('omitted' in r));
+  if (records.length === 0) return {};
+  const { plan, work } = ctx;
+  const psnr: number[][] = records.map(() => []);
+  for (const k of chunks) {
+    const tiers = work.readJson<ChunkMetrics>(chunkFiles(k).metrics).tiers ?? [];
+    records.forEach((r, i) => psnr[i].push(...(tiers[r.tier - 1] ?? [])));
+  }
+  const top = manifest.gflopsPerFrame!;
+  const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+  const training = manifest.training;
+  const tiers: PackTier[] = [{ model: { file: manifest.model.file, paths: manifest.model.paths }, halo: manifest.halo, gflopsPerFrame: top,
+    metrics: { psnrSR: manifest.metrics.psnrSR, psnrBicubic: manifest.metrics.psnrBicubic }, training: { steps: training.steps, seconds: training.seconds } }];
+  const bytes: Record<string, number> = {};
+  for (const [i, r] of records.entries()) {
+    const file = tierPackFile(r.tier);
+    mkdirSync(join(dir, dirname(file)), { recursive: true });
+    copyFileSync(work.path(r.file), join(dir, file));
+    bytes[`${file} (tier ${r.tier})`] = statSync(join(dir, file)).size;
+    const paths = r.spec.paths.map((p) => ({ id: p.id, patch: p.patch, blocks: p.blocks, channels: p.channels }));
+    tiers.push({
+      model: { file, paths }, halo: plan.halo,
+      gflopsPerFrame: { ...gflopsPerFrame(costs, paths, plan.scale, plan.halo), ...(executed ? { executed: gflopsPerFrame(executed, paths, plan.scale, plan.halo) } : {}) },
+      metrics: { psnrSR: round3(mean(psnr[i])), psnrBicubic: manifest.metrics.psnrBicubic }, training: { steps: r.stepsDone, seconds: r.seconds },
+    });
+  }
+  manifest.tiers = tiers;
+  return bytes;
 }
 
 export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
@@ -53,6 +92,8 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     // written a chunk at a time
     const segmentFiles: string[] = [];
     const costs: CostedPatch[][] = [];
+    // the patches SR runs (mode 0) per frame: a tier's executed GFLOP (the reuse map is the layout's, shared by the tiers)
+    const executed: CostedPatch[][] = [];
     const whole = openSync(join(dir, 'patches.json'), 'w');
     writeSync(whole, '{"frames":[');
     chunks.forEach((k, n) => {
@@ -65,7 +106,10 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       }
       const body = JSON.stringify(chunk.frames);
       writeSync(whole, `${n > 0 ? ',' : ''}${body.slice(1, -1)}`);
-      for (const ps of chunk.frames) costs.push(ps.map(([, , w, h, path]) => ({ w, h, path })));
+      for (const ps of chunk.frames) {
+        costs.push(ps.map(([, , w, h, path]) => ({ w, h, path })));
+        executed.push(ps.filter((t) => tupleMode(t) === MODE_SR).map(([, , w, h, path]) => ({ w, h, path })));
+      }
     });
     writeSync(whole, ']}');
     closeSync(whole);
@@ -105,6 +149,8 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
       },
       metrics: { ...summarizeFrames(scores), ...(reuse ? { psnrSRPlayed: reuse.psnrSRPlayed, psnrSRPlayedPerFrame: reuse.psnrSRPlayedPerFrame, reuseMargin: reuse.reuseMargin } : {}), psnrLrStream: Math.round(mean(psnrLr) * 1000) / 1000, ...(plan.metricsStride > 1 ? { frameStride: plan.metricsStride } : {}) },
     };
+    // --tiers: the cheaper models beside the top one, under tier<t>/ (tiers.ts)
+    const tierBytes = addTiers(ctx, dir, manifest, costs, reuse ? executed : null, chunks);
     // --ladder: the other rungs, packed by the ladder stage's jobs into the work folder, join the pack under r<scale>/
     const rungBytes = plan.rungs !== undefined ? addRenditions(dir, manifest, plan.rungs.map((r) => ({ scale: r.scale, dir: rungPackDir(work, r.scale) }))) : {};
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -114,7 +160,7 @@ export async function runFinishJob(ctx: JobContext): Promise<PackSummary> {
     for (const [name, seg] of [['lr', lrSegments], ...(hrSegments ? [['hr', hrSegments] as const] : [])] as const) {
       bytes[`${name}.m3u8 + ${name}/ (${seg.files.length} segments)`] = statSync(join(dir, `${name}.m3u8`)).size + statSync(join(dir, seg.init)).size + seg.bytes.reduce((a, b) => a + b, 0);
     }
-    Object.assign(bytes, rungBytes);
+    Object.assign(bytes, rungBytes, tierBytes);
     atomic.commit();
     return { out: plan.out, manifest, bytes, warnings };
   } catch (e) {
