@@ -74,12 +74,19 @@ export function simulate(x: SimulationInput): SimulatedRun {
   });
   let t = 0, buffer = 0, stall = 0, startup = 0, started = false, psnrSum = 0, bits = 0, switches = 0;
   const rungs: number[] = [];
+  let ceiling: number | null = null;
   for (let k = 0; k < x.segments; k++) {
     const kk = k % x.rungs[0].segmentBytes.length;
-    const rung = typeof x.policy === 'object' ? x.policy.fixed : chooseRendition({
-      rungs: x.rungs, segment: kk, segmentSeconds: x.segmentSeconds, bandwidth: est.bitsPerSecond, bufferedSeconds: buffer,
-      srGflopsPerSecond: x.srGflopsPerSecond, fps: x.fps, current: rungs.at(-1) ?? null, policy: x.policy,
-    }).rung;
+    let rung: number;
+    if (typeof x.policy === 'object') rung = x.policy.fixed;
+    else {
+      const c = chooseRendition({
+        rungs: x.rungs, segment: kk, segmentSeconds: x.segmentSeconds, bandwidth: est.bitsPerSecond, bufferedSeconds: buffer,
+        srGflopsPerSecond: x.srGflopsPerSecond, fps: x.fps, current: rungs.at(-1) ?? null, ceiling, policy: x.policy,
+      });
+      rung = c.rung;
+      ceiling = c.ceiling;
+    }
     const bytes = x.rungs[rung].segmentBytes[kk];
     const end = downloadEnd(x.trace, t + latency, bytes), took = end - t;
     est.add({ bytes, ms: took * 1000 });

@@ -5,6 +5,7 @@
 import { chooseRendition, type AbrPolicy, type AbrRung } from './abr-rule.js';
 import type { PackHead } from './pack-loader.js';
 import { ThroughputEstimator } from './throughput-estimator.js';
+import { parseChoice } from './choice-attribute.js';
 
 export interface AbrDecision { segment: number; rung: number; bandwidthKbps: number | null; bufferedSeconds: number; reason: string }
 
@@ -19,15 +20,8 @@ export interface AbrProbe {
 const KEPT_DECISIONS = 64;
 
 /** The `rendition` attribute: "auto" or a rung index; anything else is an error in words. */
-export function parseRendition(value: string | null | undefined, rungs: number): 'auto' | number {
-  const v = (value ?? '').trim();
-  if (v === '' || v === 'auto') return 'auto';
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n >= rungs) {
-    throw new RangeError(`rendition="${v}": use "auto" or a rung index 0..${rungs - 1} (the pack's renditions in rising bitrate)`);
-  }
-  return n;
-}
+export const parseRendition = (value: string | null | undefined, rungs: number): 'auto' | number =>
+  parseChoice('rendition', value, rungs, 'the pack\'s renditions in rising bitrate');
 
 export class AbrController {
   readonly estimator = new ThroughputEstimator();
@@ -37,6 +31,7 @@ export class AbrController {
   policy: AbrPolicy = 'sr-aware';
   readonly decisions: AbrDecision[] = [];
   private last: number | null = null;
+  private ceiling: number | null = null;
 
   constructor(private readonly head: PackHead, private readonly probe: AbrProbe) {
     const top = head.manifest;
@@ -56,12 +51,13 @@ export class AbrController {
     const bufferedSeconds = this.probe.bufferedSeconds();
     const m = this.head.manifest, seg = m.lr.segments!;
     const choice = typeof this.mode === 'number'
-      ? { rung: Math.min(this.mode, this.rungs.length - 1), reason: 'fixed by the rendition attribute' }
+      ? { rung: Math.min(this.mode, this.rungs.length - 1), reason: 'fixed by the rendition attribute', ceiling: this.ceiling }
       : chooseRendition({
         rungs: this.rungs, segment: k, segmentSeconds: Math.min(seg.frames, m.frames - k * seg.frames) / m.fps, bandwidth: this.estimator.bitsPerSecond,
-        bufferedSeconds, srGflopsPerSecond: this.probe.srGflopsPerSecond(), fps: m.fps, current: this.last, policy: this.policy,
+        bufferedSeconds, srGflopsPerSecond: this.probe.srGflopsPerSecond(), fps: m.fps, current: this.last, ceiling: this.ceiling, policy: this.policy,
       });
     this.last = choice.rung;
+    this.ceiling = choice.ceiling;
     this.decisions.push({ segment: k, rung: choice.rung, bandwidthKbps: this.bandwidthKbps, bufferedSeconds, reason: choice.reason });
     if (this.decisions.length > KEPT_DECISIONS) this.decisions.shift();
     return choice.rung;

@@ -26,7 +26,14 @@ describe('chooseRendition', () => {
     ['a segment that would arrive with under 1 s buffered: the lower rung', { bandwidth: 4e6, bufferedSeconds: 2 }, 0],
     ['the same with 3 s buffered: x2', { bandwidth: 4e6, bufferedSeconds: 3 }, 1],
     ['at the start (nothing buffered) only the bitrate counts', { bandwidth: 4e6, bufferedSeconds: 0, current: null }, 1],
-    ['x4 kept where x2 is expected at most 0.1 dB better', { current: 0, bandwidth: 10e6, rungs: [{ ...x4, psnrSR: [35.95] }, x2] }, 0],
+    ['x4 kept where x2 is expected at most 0.5 dB better', { current: 0, bandwidth: 10e6, rungs: [{ ...x4, psnrSR: [35.55] }, x2] }, 0],
+    ['x4 left where x2 is expected more than 0.5 dB better', { current: 0, bandwidth: 10e6, rungs: [{ ...x4, psnrSR: [35.45] }, x2] }, 1],
+    // a healthy buffer rides out a dip: 750 kB at 2 Mbit/s take 3 s; with 16 s buffered 13 s are left (>= 12)
+    ['a dip on x2 with 16 s buffered: x2 stays, on the buffer', { bandwidth: 2e6, bufferedSeconds: 16 }, 1],
+    ['the same dip with 14 s buffered: down to x4', { bandwidth: 2e6, bufferedSeconds: 14 }, 0],
+    ['the buffer never climbs: on x4 with 16 s buffered, 2 Mbit/s stays x4', { bandwidth: 2e6, bufferedSeconds: 16, current: 0 }, 0],
+    // climbing asks 0.65 only above what the bandwidth carried last time: 3.8 Mbit/s carried x2 (0.8), so x2 at once
+    ['back up after a PSNR-led step down: the 0.8 margin, x2 carried last time', { bandwidth: 3.8e6, current: 0, ceiling: 1 }, 1],
   ])('%s', (_name, over, rung) => {
     expect(chooseRendition({ ...base, ...over }).rung).toBe(rung);
   });
