@@ -27,7 +27,7 @@ export class DydcaPlayer extends LitElement {
     src: { type: String, reflect: true }, engine: { type: String, reflect: true }, optimizations: { type: String, reflect: true }, compare: { type: Boolean, reflect: true },
     overlay: { type: String, reflect: true }, split: { type: Number }, autoplay: { type: Boolean }, lens: { type: Boolean, reflect: true },
     waitForSr: { type: Boolean, attribute: 'wait-for-sr' }, controls: { type: Boolean }, allowedOrigins: { type: String, attribute: 'allowed-origins' },
-    rendition: { type: String, reflect: true },
+    rendition: { type: String, reflect: true }, tier: { type: String, reflect: true },
     statusText: { state: true }, progress: { state: true }, errorMessage: { state: true }, noticeText: { state: true }, tickle: { state: true },
   };
   static override styles = playerStyles;
@@ -51,6 +51,8 @@ export class DydcaPlayer extends LitElement {
   allowedOrigins = '';
   /** a bitrate ladder's rung: "auto" (the SR-aware ABR) or an index into the manifest's renditions (docs/player.md, ABR) */
   rendition = 'auto';
+  /** the model tier: "auto" (the richest that keeps real time here, by measured headroom) or an index into the manifest's tiers */
+  tier = 'auto';
   protected statusText = '';
   protected progress: number | null = null;
   protected errorMessage = '';
@@ -96,6 +98,7 @@ export class DydcaPlayer extends LitElement {
     const s = this._stats;
     return { shown: s.shown, shownBy: s.shownBy, selected: this.engine,
       loading: this.session.engineLoading ?? (this.session.engines.engine ? null : ''), playing: this.isPlaying,
+      tier: s.tier !== null && this.session.head ? { index: s.tier, count: this.session.head.tiers.length } : null,
       rung: s.rendition !== null && this.session.head ? { index: s.rendition, count: this.session.head.rungs.length, scale: this.session.head.rungs[s.rendition]?.manifest.scale ?? 0 } : null };
   }
   get isReady(): boolean { return this.session.ready; }
@@ -160,6 +163,7 @@ export class DydcaPlayer extends LitElement {
     }
     if ((had('compare') || had('overlay') || had('split') || had('lens')) && !this.isPlaying) this.reshow();
     if (had('rendition')) this.session.renditionChanged();
+    if (had('tier') && changed.get('tier' as keyof DydcaPlayer) !== undefined) this.session.tierChanged();
   }
 
   play(): void { this.session.play(); this.tickle++; this.noteState(); }
@@ -231,9 +235,10 @@ export class DydcaPlayer extends LitElement {
     const now = performance.now(), s = this._stats, t = this.session.gpu?.tracker, isSr = f.kind === 'sr';
     const patches = this.session.layouts?.cached(f.index) ?? null, srMs = sr ? sr.gpuMs ?? sr.wallMs : s.srMs, installed = this.session.engines.engine;
     const engine = installed?.name ?? s.engine;
-    // a ladder: the frame's rung (its model, scale and layout)
+    // a ladder: the frame's rung (its model, scale and layout); tiers: the tier's model
     const rung = this.session.abr ? this.session.pipeline?.rungOf(f.index) ?? null : null;
-    const model = rung !== null ? this.session.head?.rungs[rung]?.manifest ?? this.manifest : this.manifest;
+    const model = this.session.modelHead(f.index)?.manifest ?? this.manifest;
+    const tier = this.session.hasTiers ? this.session.tier : null;
     // GFLOP/s from the patches SR ran (a reuse map runs fewer than the layout lists)
     const work = this.session.pipeline?.lastWork, ran = work?.index === f.index ? work.sr : patches;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
@@ -246,12 +251,13 @@ export class DydcaPlayer extends LitElement {
     this._stats = {
       ...s, frame: f.index, time: f.index / (this.manifest?.fps ?? 1), fps: this.presentedAt.length, srMs,
       psnr: f.psnr, psnrBicubic: f.psnrBicubic, patches: patches?.length ?? 0, shown: f.kind, shownBy: isSr ? engine : null,
-      engine, device, ...this.throughput.shown(this.manifest, engine, sr && ran ? { patches: ran, ms: srMs } : null, model), rendition: rung,
+      engine, device, ...this.throughput.shown(this.manifest, engine, sr && ran ? { patches: ran, ms: srMs } : null, model), rendition: rung, tier,
       srFrames: s.srFrames + (isSr ? 1 : 0), bicubicFrames: s.bicubicFrames + (isSr ? 0 : 1), startupMs: s.startupMs ?? (isSr ? now - this.loadedAt : null),
       peakGpuBytes: t?.peak ?? 0, liveGpuBytes: t?.live ?? 0, liveGpuObjects: t?.liveObjects ?? 0,
       optimizations: installed?.optimizations ? optimizationList(installed.optimizations) : [], dispatches: installed?.dispatches ?? null,
       ...(model ? reuseStats(f, this.session.pipeline?.lastWork ?? null, patches, { paths: model.model.paths, scale: model.scale, halo: model.halo }) : {}),
     };
+    if (sr && isSr) this.session.noteSrThroughput(this._stats.gflopsPerSecond); // the tier for the next SR frames
     const missing = this.overlay === 'psnr' ? this.session.pipeline?.psnr.missing : null;
     if (missing && this.noticeText !== missing) this.notice(missing);
     this.tickle++; // the controls bar shows the new time and badge

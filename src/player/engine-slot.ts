@@ -9,6 +9,8 @@ export class EngineSlot {
   engine: SREngine | null = null;
   /** a bitrate ladder: every rung's installed engine by rung index (the first one included) */
   readonly rungs = new Map<number, SREngine>();
+  /** model tiers: every tier's installed engine by tier index (tier 0, the first one, included) */
+  readonly tiers = new Map<number, SREngine>();
   private epoch = 0;
 
   /** Any start in progress no longer installs its engine. */
@@ -39,8 +41,9 @@ export class EngineSlot {
 
   /** Disposes the installed engine (run it from the work queue: no frame is using it then). */
   release(): void {
-    for (const e of this.rungs.values()) if (e !== this.engine) e.dispose();
+    for (const e of new Set([...this.rungs.values(), ...this.tiers.values()])) if (e !== this.engine) e.dispose();
     this.rungs.clear();
+    this.tiers.clear();
     this.engine?.dispose(); this.engine = null;
   }
 }

@@ -30,6 +30,11 @@ export interface PackHead {
   rungs: PackHead[];
   /** which of `rungs` is the top level */
   topRung: number;
+  /**
+   * The model tiers (manifest `tiers`, falling cost), each as a head whose model, halo and cost are the tier's (the
+   * same LR stream and layout); tier 0 is the pack itself. A pack without tiers is its own one tier.
+   */
+  tiers: PackHead[];
 }
 
 export interface LoadedPack extends PackHead {
@@ -246,15 +251,24 @@ export async function openPack(manifestUrl: string, policy: PackPolicy, onProgre
       patchesUrl: at(m.patches.file, 'patch layout'), modelUrl: at(m.model.file, 'model'),
       segmentUrls: m.patches.segments?.files.map((f) => at(f, 'patch layout segment')) ?? null,
       lrUrl: at(m.lr.file, 'LR video'), hrUrl: at(manifest.hr.file, 'HR reference video'),
-      lrSegments, hrSegments: segmented('hr', 'HR reference video'), rungs: [], topRung: 0,
+      lrSegments, hrSegments: segmented('hr', 'HR reference video'), rungs: [], topRung: 0, tiers: [],
     };
   };
   const head = headOf(manifest);
   const renditions = manifest.renditions ?? [];
   const topRung = renditions.findIndex((r) => r.scale === manifest.scale);
-  head.rungs = topRung < 0 ? [head] : renditions.map((r, i) => (i === topRung ? head : { ...headOf(rungManifest(manifest, r)), rungs: [], topRung: 0 }));
+  head.rungs = topRung < 0 ? [head] : renditions.map((r, i) => (i === topRung ? head : { ...headOf(rungManifest(manifest, r)), rungs: [], topRung: 0, tiers: [] }));
   head.topRung = Math.max(0, topRung);
+  head.tiers = [head, ...(manifest.tiers ?? []).slice(1).map((t) => ({ ...head, manifest: tierManifest(manifest, t), modelUrl: at(t.model.file, 'model tier'), tiers: [] }))];
   return head;
+}
+
+/** A model tier as a manifest of its own: the tier's model, halo and cost; the same streams and layout. */
+export function tierManifest(m: PackManifest, t: NonNullable<PackManifest['tiers']>[number]): PackManifest {
+  return {
+    ...m, halo: t.halo, model: { file: t.model.file, paths: t.model.paths }, gflopsPerFrame: { ...t.gflopsPerFrame },
+    metrics: { ...m.metrics, psnrSR: t.metrics.psnrSR, psnrBicubic: t.metrics.psnrBicubic },
+  } as PackManifest;
 }
 
 /** A ladder's rung as a manifest of its own: the rung's LR stream, model, layout, scale and metrics; the same HR. */

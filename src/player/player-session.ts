@@ -14,6 +14,8 @@ import { EngineSlot } from './engine-slot.js';
 import { isCompiledEngineName, parseOptimizations } from '../runtime/optimizations.js';
 import { LadderLayouts, PatchLayoutSource, type FrameLayouts } from './patch-layout-source.js';
 import { AbrController, parseRendition } from './abr-controller.js';
+import { chooseTier, initialHysteresis, type TierHysteresis } from './tier-choice.js';
+import { parseChoice } from './choice-attribute.js';
 import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
 import { codedHrSize } from '../format/manifest.js';
@@ -28,6 +30,8 @@ export interface SessionHost {
   readonly allowedOrigins: string;
   /** a bitrate ladder's rung: "auto" (the ABR) or an index into the pack's renditions */
   readonly rendition: string;
+  /** the model tier: "auto" (by measured headroom) or an index into the pack's tiers */
+  readonly tier: string;
   /** this device's measured model GFLOP/s of SR (stats.gflopsPerSecond), for the ABR */
   srGflopsPerSecond(): number | null;
   readonly waitForSr: boolean;
@@ -54,6 +58,9 @@ export class PlayerSession {
   layouts: FrameLayouts | null = null;
   /** a bitrate ladder's ABR (null for a pack of one rendition) */
   abr: AbrController | null = null;
+  /** model tiers: the tier SR runs now (an index into the pack's tiers; 0 without tiers) */
+  tier = 0;
+  private tierHysteresis: TierHysteresis = initialHysteresis();
   pipeline: FramePipeline | null = null;
   playback: PlaybackLoop | null = null;
   readonly engines = new EngineSlot();
@@ -107,10 +114,54 @@ export class PlayerSession {
   private chosenEngine(frame?: number): SREngine | null {
     const e = this.engines.engine;
     if (!e || e.name !== this.host.engine) return null;
+    if (this.hasTiers) { const t = this.engines.tiers.get(this.tier) ?? null; return t && t.name === this.host.engine ? t : null; }
     if (!this.abr || frame === undefined) return e;
     const rung = this.pipeline?.rungOf(frame) ?? null;
     const r = rung === null ? null : this.engines.rungs.get(rung) ?? null;
     return r && r.name === this.host.engine ? r : null;
+  }
+
+  /** The pack has model tiers (and no ladder: a ladder's rungs carry one model each). */
+  get hasTiers(): boolean { return !this.abr && (this.head?.tiers.length ?? 0) > 1; }
+
+  /** The head whose model made (or would make) frame `frame`'s SR: its rung's, its tier's, or the pack's. */
+  modelHead(frame: number): PackHead | null {
+    const head = this.head;
+    if (!head) return null;
+    if (this.abr) { const r = this.pipeline?.rungOf(frame) ?? null; return r === null ? head : head.rungs[r] ?? head; }
+    return this.hasTiers ? head.tiers[this.tier] ?? head : head;
+  }
+
+  private requestedTier(): 'auto' | number {
+    try { return parseChoice('tier', this.host.tier, this.head?.tiers.length ?? 1, 'the pack\'s model tiers, richest first'); } catch { return 'auto'; }
+  }
+
+  /**
+   * After an SR frame, with this device's measured SR throughput: the tier to run (tier-choice.ts: the richest that
+   * keeps real time with margin, down at once, up after a sustained fit). It switches once that tier's engine is
+   * prepared (all are, ahead): the next SR frame uses it; the frame in flight with the last tier is dropped.
+   */
+  noteSrThroughput(gflopsPerSecond: number | null): void {
+    const head = this.head;
+    if (!this.hasTiers || !head) return;
+    const r = chooseTier({
+      gflopsPerFrame: head.tiers.map((t) => t.manifest.gflopsPerFrame?.executed?.mean ?? t.manifest.gflopsPerFrame?.mean ?? 0), fps: head.manifest.fps,
+      measuredGflops: gflopsPerSecond, current: this.tier, requested: this.requestedTier(), now: performance.now(), hysteresis: this.tierHysteresis,
+    });
+    this.tierHysteresis = r.hysteresis;
+    if (r.tier === this.tier || !this.engines.tiers.has(r.tier)) return;
+    this.tier = r.tier;
+    this.playback?.pacer.reset(); // what the last tier cost says little about this one
+    this.host.emit('tierchange', { tier: r.tier });
+  }
+
+  /** The tier attribute changed: a fixed tier applies at once (its engine is prepared ahead), `auto` from the next SR frame. */
+  tierChanged(): void {
+    if (!this.head || this.head.tiers.length < 2) return;
+    try { parseChoice('tier', this.host.tier, this.head.tiers.length, 'the pack\'s model tiers, richest first'); } catch (e) { this.host.notice((e as Error).message); return; }
+    this.tierHysteresis = initialHysteresis();
+    this.noteSrThroughput(this.host.srGflopsPerSecond());
+    if (!this.isPlaying) this.refineAtRest();
   }
 
   /** The rendition attribute changed: segments fetched from now on follow it. */
@@ -304,8 +355,8 @@ export class PlayerSession {
     return this.bodyLoad;
   }
 
-  /** A ladder rung's model (the top level's comes from body()). */
-  private async rungModel(head: PackHead): Promise<LoadedPack['model']> {
+  /** A ladder rung's or a model tier's model (the top level's comes from body()). */
+  private async variantModel(head: PackHead): Promise<LoadedPack['model']> {
     if (head === this.head) return (await this.body()).model;
     return (await loadPackBody(head, undefined, this.net)).model;
   }
@@ -332,11 +383,16 @@ export class PlayerSession {
       });
       // the bicubic engine needs no model.onnx: it plays a pack whose model is missing or broken
       const top = this.head!, needsModel = name !== 'bicubic';
-      // a ladder: the rung on screen first (its frames get SR soonest), the other rungs after it, each installed when ready
-      const shownRung = this.abr ? this.pipeline?.rungOf(Math.max(0, host.currentFrame())) ?? top.topRung : top.topRung;
-      const head = this.abr ? top.rungs[shownRung] : top;
+      // a ladder's rungs or a pack's model tiers each have an engine: the one on screen first (its frames get SR
+      // soonest), the others after it, each installed when ready, so a switch never waits for a model
+      const variants = this.abr ? top.rungs : this.hasTiers ? top.tiers : [top];
+      const slot = this.abr ? this.engines.rungs : this.engines.tiers;
+      const requested = this.requestedTier();
+      const firstVariant = this.abr ? this.pipeline?.rungOf(Math.max(0, host.currentFrame())) ?? top.topRung
+        : this.hasTiers ? (requested === 'auto' ? Math.min(this.tier, variants.length - 1) : requested) : 0;
+      const head = variants[firstVariant];
       if (needsModel && !this.pack) this.engineLoading = 'downloading the model';
-      const model = needsModel ? (head === top ? (await this.body()).model : await this.rungModel(head)) : packModel(head);
+      const model = needsModel ? await this.variantModel(head) : packModel(head);
       if (!live() || !this.gpu) return;
       this.engineLoading = 'compiling';
       host.status(`compiling the ${name} engine`, 0);
@@ -347,7 +403,8 @@ export class PlayerSession {
       await this.queue.enqueue(async () => {
         if (!engine || !live()) { engine?.dispose(); return; }
         this.engines.engine = engine;
-        if (this.abr) this.engines.rungs.set(shownRung, engine);
+        if (variants.length > 1) slot.set(firstVariant, engine);
+        if (this.hasTiers) { this.tier = firstVariant; this.tierHysteresis = initialHysteresis(); }
         this.engineLoading = null;
         this.playback?.pacer.reset(); // what the last engine cost says nothing about this one
         host.status('');
@@ -357,13 +414,13 @@ export class PlayerSession {
         if (this.recovery?.state === 'recovering') this.recovered();
         if (this.playAfterReady) { this.playAfterReady = false; this.play(); }
       });
-      // the other rungs' engines, prepared ahead of any switch to them (their models are fetched once, now)
-      for (const [r, rungHead] of top.rungs.entries()) {
-        if (!this.abr || r === shownRung || !live() || !this.gpu) continue;
-        const m = needsModel ? await this.rungModel(rungHead) : packModel(rungHead);
+      // the other variants' engines, prepared ahead of any switch to them (their models are fetched once, now)
+      for (const [r, variantHead] of variants.entries()) {
+        if (variants.length === 1 || r === firstVariant || !live() || !this.gpu) continue;
+        const m = needsModel ? await this.variantModel(variantHead) : packModel(variantHead);
         if (!live() || !this.gpu) return;
-        const e = await this.engines.prepare(epoch, name, this.gpu.device, m, rungHead.modelUrl, () => undefined, opts);
-        await this.queue.enqueue(async () => { if (!e || !live()) { e?.dispose(); return; } this.engines.rungs.set(r, e); });
+        const e = await this.engines.prepare(epoch, name, this.gpu.device, m, variantHead.modelUrl, () => undefined, opts);
+        await this.queue.enqueue(async () => { if (!e || !live()) { e?.dispose(); return; } slot.set(r, e); });
       }
     })().catch((e: unknown) => {
       if (live()) this.engineLoading = null;

@@ -59,12 +59,14 @@ export interface PlayerStats extends RealTimeStats {
   rendition: number | null;
   /** a bitrate ladder: the throughput the ABR measured, kbit/s (null without a ladder or before the first download) */
   bandwidthKbps: number | null;
+  /** model tiers: the tier SR runs (an index into the manifest's `tiers`, 0 the richest; null without tiers) */
+  tier: number | null;
 }
 
 export const emptyStats = (engine: EngineName): PlayerStats => ({
   frame: -1, time: 0, fps: 0, srMs: 0, psnr: null, psnrBicubic: null, engine, patches: 0, peakGpuBytes: 0, liveGpuBytes: 0,
   startupMs: null, srFrames: 0, bicubicFrames: 0, shown: null, shownBy: null, badge: null, device: null, dropped: 0, liveGpuObjects: 0, optimizations: [], dispatches: null, srPatches: 0, reusedPatches: 0, bicubicPatches: 0, executedGflops: 0,
-  state: 'loading', bufferedSeconds: 0, bytesFetched: 0, rendition: null, bandwidthKbps: null, ...NO_FORECAST,
+  state: 'loading', bufferedSeconds: 0, bytesFetched: 0, rendition: null, bandwidthKbps: null, tier: null, ...NO_FORECAST,
 });
 
 /** Bytes as people read them. */

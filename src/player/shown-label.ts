@@ -14,13 +14,18 @@ export interface ShownState {
   playing: boolean;
   /** a bitrate ladder: the rung of the frame on screen (index into renditions, their count, its scale), else null */
   rung?: { index: number; count: number; scale: number } | null;
+  /** model tiers: the tier whose SR is on screen (index, count), else null */
+  tier?: { index: number; count: number } | null;
 }
 
 export interface Badge { text: string; late: boolean }
 
 export function badgeFor(s: ShownState): Badge | null {
   const b = badgeForFrame(s);
-  return b && s.rung ? { ...b, text: `${b.text} · rung ${s.rung.index + 1} of ${s.rung.count} (x${s.rung.scale})` } : b;
+  if (!b) return b;
+  const tier = s.tier && s.shown === 'sr' && s.shownBy !== 'bicubic' ? ` · tier ${s.tier.index + 1} of ${s.tier.count}` : '';
+  const rung = s.rung ? ` · rung ${s.rung.index + 1} of ${s.rung.count} (x${s.rung.scale})` : '';
+  return { ...b, text: `${b.text}${tier}${rung}` };
 }
 
 function badgeForFrame(s: ShownState): Badge | null {
