@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AbrRung } from '../src/player/abr-rule.js';
 import { downloadEnd, parseTrace, simulate, type BandwidthTrace } from './abr-simulate.js';
@@ -37,6 +39,12 @@ describe('simulate', () => {
     expect(aware.rungs.slice(1).every((r) => r === 0)).toBe(true);
     expect(plain.rungs.slice(1).every((r) => r === 1)).toBe(true);
     expect(aware.meanPsnr).toBeGreaterThan(plain.meanPsnr);
+  });
+  it('back-to-back downloads over the recorded trace at a third of its rate end (no float drift stuck on a boundary)', () => {
+    const trace = parseTrace(readFileSync(join(import.meta.dirname, 'traces', 'norway-bus-1.tsv'), 'utf8')).map(([t, v]): [number, number] => [t, v * 0.35]);
+    const r = simulate({ ...base, segments: 200, trace, policy: { fixed: 1 } });
+    expect(r.stallSeconds).toBeGreaterThan(0);
+    expect(Number.isFinite(r.stallSeconds)).toBe(true);
   });
   it('parses the trace format and refuses junk', () => {
     expect(parseTrace('0.0\t4.0\n0.5\t2.5\n')).toEqual([[0, 4], [0.5, 2.5]]);

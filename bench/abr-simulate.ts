@@ -48,18 +48,20 @@ export function parseTrace(text: string): BandwidthTrace {
 
 /** When a download of `bytes` started at `start` ends (the trace looped). */
 export function downloadEnd(trace: BandwidthTrace, start: number, bytes: number): number {
-  const period = trace[trace.length - 1][0];
+  const n = trace.length, period = trace[n - 1][0];
+  let cycle = Math.floor(start / period), i = 0;
+  const local = start - cycle * period;
+  while (i + 1 < n - 1 && trace[i + 1][0] <= local) i++;
   let t = start, left = bytes * 8;
-  for (let guard = 0; left > 0; guard++) {
-    if (guard > 1e7) throw new Error('the trace carries nothing');
-    const cycle = Math.floor(t / period), local = t - cycle * period;
-    let i = 0;
-    while (i + 1 < trace.length - 1 && trace[i + 1][0] <= local) i++;
+  // step interval by interval (by index: no float drift can stall on a boundary)
+  for (let steps = 0; left > 0; steps++) {
+    if (steps > 100 * n + 1e6) throw new Error('the trace carries nothing');
     const until = cycle * period + trace[i + 1][0], bps = trace[i][1] * 1e6;
-    const can = bps * (until - t);
-    if (can >= left) return t + left / bps;
+    const can = bps * Math.max(0, until - t);
+    if (bps > 0 && can >= left) return t + left / bps;
     left -= can;
-    t = until;
+    t = Math.max(t, until);
+    if (++i >= n - 1) { i = 0; cycle++; }
   }
   return t;
 }

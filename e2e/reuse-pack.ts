@@ -20,7 +20,8 @@ export function ensureReusePack(): string {
   const tmpOut = join(work, 'pack-reuse-building');
   rmSync(tmpOut, { recursive: true, force: true });
   const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'main.ts'), 'pack', clip, '--out', tmpOut,
-    '--scale', '2', '--paths', '2', '--patch', '32', '--steps', '60'], { cwd: root, encoding: 'utf8' });
+    // one tier: the tests compare what is shown with the packer's replay, which is the top-level model's
+    '--scale', '2', '--paths', '2', '--patch', '32', '--steps', '60', '--tiers', '1'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`dydca pack failed for the e2e reuse pack (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
   renameSync(tmpOut, reusePackDir);
   return reusePackDir;

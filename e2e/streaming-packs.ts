@@ -1,7 +1,7 @@
 // The packs of the streaming tests, made by the real packer from the bundled clip looped with ffmpeg and cached
 // under .cache/e2e: `long` (10 minutes) and `short` (20 s), both tiny (64 px wide, 10 fps) so they pack in minutes
 // and play in real time on SwiftShader; the same picture size, so their GPU memory is the same. No reuse map
-// (--reuse-margin 0): these tests are about the network, and the packs build faster without it.
+// (--reuse-margin 0) and one model tier (--tiers 1): these tests are about the network, and the packs build faster.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ export function ensureStreamingPack(name: StreamingPack): string {
     '-vf', 'scale=64:-2,fps=10', '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '16', looped]);
   const building = `${dir}-building`;
   rmSync(building, { recursive: true, force: true });
-  const args = ['pack', looped, '--out', building, '--scale', '2', '--paths', '2', '--patch', '16', '--steps', '5', '--reuse-margin', '0', '--quiet'];
+  const args = ['pack', looped, '--out', building, '--scale', '2', '--paths', '2', '--patch', '16', '--steps', '5', '--reuse-margin', '0', '--tiers', '1', '--quiet'];
   const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`dydca pack failed for the ${name} streaming pack (exit ${r.status}):\n${r.stderr}\n${r.stdout}`);
   rmSync(join(root, '.cache', 'e2e', `stream-${name}-building.dydca-work`), { recursive: true, force: true });

@@ -22,19 +22,23 @@ export function testPackPrefix(scale: TestPackScale = 2): string {
 
 export type TestPackScale = 2 | 3 | 4;
 
-// `dydca pack` arguments after the clip and --out, per scale; without a reuse map (the tests here compare SR frames
-// with full SR; e2e/reuse-pack.ts makes the pack with one). The 16:9 pictures are padded at the bottom to the patch
+// `dydca pack` arguments after the clip and --out, per scale; without a reuse map and with one model tier (the tests
+// here compare SR frames with full SR of the top-level model; e2e/reuse-pack.ts makes the pack with a map, and
+// ensureTierPack the one with Dy-DCA's default two tiers). The 16:9 pictures are padded at the bottom to the patch
 // grid (docs/pack-format.md): x2: picture 128x72, LR 64x48 (coded HR 128x96), paths 32/16 px. x3: picture 120x68,
 // LR 40x24 (coded 120x72), paths 16/8. x4: picture 192x108, LR 48x32 (coded 192x128), paths 16/8. Halo 1 at x3/x4.
 const packArgs: Record<TestPackScale, string[]> = {
-  2: ['--scale', '2', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '60'],
-  3: ['--scale', '3', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '120', '--paths', '2', '--patch', '16', '--steps', '60'],
-  4: ['--scale', '4', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '192', '--paths', '2', '--patch', '16', '--steps', '60'],
+  2: ['--scale', '2', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '128', '--paths', '2', '--patch', '32', '--steps', '60', '--tiers', '1'],
+  3: ['--scale', '3', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '120', '--paths', '2', '--patch', '16', '--steps', '60', '--tiers', '1'],
+  4: ['--scale', '4', '--seconds', '0.5', '--reuse-margin', '0', '--max-width', '192', '--paths', '2', '--patch', '16', '--steps', '60', '--tiers', '1'],
 };
 
+/** The x2 test pack as Dy-DCA packs by default: with its two model tiers (e2e/player-tiers.spec.ts). */
+export function ensureTierPack(): string { return ensureTestPack(2, 'tiers'); }
+
 /** Builds the pack at `scale` (x2 by default) once (about a minute on 2 cores); later runs reuse it. */
-export function ensureTestPack(scale: TestPackScale = 2): string {
-  const dir = testPackDirFor(scale);
+export function ensureTestPack(scale: TestPackScale = 2, variant: 'one-tier' | 'tiers' = 'one-tier'): string {
+  const dir = variant === 'tiers' ? join(root, '.cache', 'e2e', 'pack-tiers') : testPackDirFor(scale);
   if (existsSync(join(dir, 'manifest.json'))) return dir;
   const work = join(root, '.cache', 'e2e');
   mkdirSync(work, { recursive: true });
@@ -42,9 +46,9 @@ export function ensureTestPack(scale: TestPackScale = 2): string {
   // testsrc2 at this size, chroma subsampling dominates the error and browsers upsample chroma unlike
   // ffmpeg, so a model fitted to ffmpeg's decode loses its gain in the page.
   const clip = execFileSync(process.execPath, [join(root, 'scripts', 'fetch-demo-clip.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  const tmpOut = join(work, scale === 2 ? 'pack-building' : `pack-x${scale}-building`);
+  const tmpOut = `${dir}-building`;
   rmSync(tmpOut, { recursive: true, force: true });
-  const args = ['pack', clip, '--out', tmpOut, ...packArgs[scale]];
+  const args = ['pack', clip, '--out', tmpOut, ...(variant === 'tiers' ? packArgs[scale].filter((a, i, all) => a !== '--tiers' && all[i - 1] !== '--tiers') : packArgs[scale])];
   const main = join(root, 'src', 'cli', 'main.ts');
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   const r = existsSync(main)

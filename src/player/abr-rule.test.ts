@@ -13,7 +13,8 @@ describe('chooseRendition', () => {
     ['bandwidth between the bitrates: down', { bandwidth: 2e6 }, 0],
     ['bandwidth below every rung: the lowest', { bandwidth: 0.5e6 }, 0],
     ['enough to stay on x2 (0.8 of 3.6 Mbit/s)', { bandwidth: 3.8e6 }, 1],
-    ['the same bandwidth is not enough to climb to x2 (0.65)', { bandwidth: 3.8e6, current: 0 }, 0],
+    ['the same bandwidth is not enough to climb to x2 (0.65) with 10 s buffered', { bandwidth: 3.8e6, current: 0 }, 0],
+    ['with a healthy buffer (12 s) a climb asks only 0.8', { bandwidth: 3.8e6, current: 0, bufferedSeconds: 12 }, 1],
     ['a clear rise climbs', { bandwidth: 5e6, current: 0 }, 1],
     // SR-aware: x2 needs 40 x 25 x 1.25 = 1250 GFLOP/s; at 1000 it runs 80% of frames: 0.8 x 36 + 0.2 x 32 = 35.2 > 33
     ['SR half-speed on x2 still beats x4 SR', { srGflopsPerSecond: 1000 }, 1],

@@ -86,7 +86,9 @@ export function chooseRendition(x: AbrInput): AbrChoice {
   if (n === 1) return { rung: 0, expectedPsnr, reason: 'one rung', ceiling: 0 };
   if (x.bandwidth === null) return { rung: 0, expectedPsnr, reason: 'no throughput measured yet: the lowest rung starts fastest', ceiling: 0 };
   const bw = x.bandwidth, ceilingBefore = x.ceiling ?? x.current;
-  const sustainable = (i: number) => x.rungs[i].bitrate <= bw * (ceilingBefore !== null && ceilingBefore !== undefined && i > ceilingBefore ? UP_SAFETY : BANDWIDTH_SAFETY);
+  // a climb asks the stricter margin unless the buffer is healthy (a wrong climb then costs no stall)
+  const climbing = (i: number) => ceilingBefore !== null && ceilingBefore !== undefined && i > ceilingBefore && x.bufferedSeconds < COMFORT_BUFFER_S;
+  const sustainable = (i: number) => x.rungs[i].bitrate <= bw * (climbing(i) ? UP_SAFETY : BANDWIDTH_SAFETY);
   // the download time of this very segment at the measured rate, against what is buffered (a start has nothing to protect)
   const download = (i: number) => (8 * at(x.rungs[i].segmentBytes)) / bw;
   const arrivesInTime = (i: number) => x.bufferedSeconds < MIN_BUFFER_AT_ARRIVAL_S || download(i) <= x.bufferedSeconds - MIN_BUFFER_AT_ARRIVAL_S;

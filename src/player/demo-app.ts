@@ -54,6 +54,8 @@ export class DemoApp extends LitElement {
   protected optimizations = this.params.get('opt') ?? '';
   /** a ladder pack's rung: "auto" (the ABR) or an index (URL ?rendition=) */
   protected rendition = this.params.get('rendition') ?? 'auto';
+  /** a pack with model tiers: "auto" (by measured headroom) or an index (URL ?tier=) */
+  protected tier = this.params.get('tier') ?? 'auto';
   protected stats: PlayerStats | null = null;
   protected gallery: PackFacts[] = [];
   protected facts = '';
@@ -85,7 +87,7 @@ export class DemoApp extends LitElement {
           ${OVERLAYS.map((o) => html`<option value=${o} ?selected=${o === this.overlay}>${o}</option>`)}</select></label>
       </div>
       ${this.optimizationSwitches()}
-      <dydca-player src=${this.packUrl} engine=${this.engine} optimizations=${this.optimizations} rendition=${this.rendition} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
+      <dydca-player src=${this.packUrl} engine=${this.engine} optimizations=${this.optimizations} rendition=${this.rendition} tier=${this.tier} ?compare=${this.compare} overlay=${this.overlay} ?lens=${this.lens} ?autoplay=${this.autoplay}
         @frame=${this.onFrame} @stats=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @statechange=${(e: CustomEvent<PlayerStats>) => { this.stats = e.detail; }} @poster=${this.onPoster} @ready=${() => { this.history = []; }} @viewchange=${this.onViewChange}
         @enginechange=${(e: CustomEvent<{ engine: EngineName }>) => { this.engine = e.detail.engine; }}></dydca-player>
       <div class="facts" id="device-summary">${s?.device ?? ''}</div>
@@ -93,6 +95,7 @@ export class DemoApp extends LitElement {
         <span id="on-screen" title="what the frame on screen is (the player's badge)">on screen: ${s?.badge ?? '-'}</span>
         <span id="stream-state" title="what the player is doing; video downloaded ahead; bytes fetched">${s?.state ?? '-'}, ${(s?.bufferedSeconds ?? 0).toFixed(1)} s ahead, ${formatBytes(s?.bytesFetched ?? 0)} fetched</span>
         ${s?.rendition != null ? html`<span id="rendition" title="the bitrate ladder's rung on screen (renditions, rising bitrate), and the throughput the ABR measured">rung ${s.rendition + 1} of ${this.player?.manifest?.renditions?.length ?? "?"}, ${s.bandwidthKbps != null ? `${Math.round(s.bandwidthKbps)} kbit/s` : '- kbit/s'}</span>` : ''}
+        ${s?.tier != null ? html`<span id="tier" title="the model tier SR runs (the pack's tiers, richest first), chosen by measured headroom unless fixed">tier ${s.tier + 1} of ${this.player?.manifest?.tiers?.length ?? '?'}</span>` : ''}
         <span>frame ${s ? s.frame : '-'}</span><span>${s ? s.fps : 0} fps</span><span>SR ${s ? s.srMs.toFixed(1) : '-'} ms</span>
         <span>SR frames ${s?.srFrames ?? 0}</span><span>bicubic frames ${s?.bicubicFrames ?? 0}</span><span>dropped ${s?.dropped ?? 0}</span>
         <span>startup ${s?.startupMs != null ? `${(s.startupMs / 1000).toFixed(1)} s` : '-'}</span>

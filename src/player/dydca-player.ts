@@ -190,12 +190,13 @@ export class DydcaPlayer extends LitElement {
   }
 
   /**
-   * Test hook: the current engine on given LR pixels (RGBA8, the pack's LR size) with frame `layoutOf`'s patches; the
+   * Test hook: the current engine (with model tiers: the running tier's) on given LR pixels (RGBA8, the pack's LR size) with frame `layoutOf`'s patches; the
    * whole output, the coded size (LR x scale, the padding included: the layout tiles the whole LR frame).
    */
   superResolve(rgba: Uint8Array<ArrayBuffer>, layoutOf = 0): Promise<Uint8Array> {
     return this.session.withPipeline(async (p) => {
-      const engine = this.session.engines.engine;
+      // with model tiers: the tier running now
+      const engine = (this.session.hasTiers ? this.session.engines.tiers.get(this.session.tier) : null) ?? this.session.engines.engine;
       if (!engine) throw new Error('player not ready');
       p.writeLr(rgba);
       // every patch SR, whatever its mode: the engine's output on these pixels

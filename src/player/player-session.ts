@@ -160,8 +160,9 @@ export class PlayerSession {
     if (!this.head || this.head.tiers.length < 2) return;
     try { parseChoice('tier', this.host.tier, this.head.tiers.length, 'the pack\'s model tiers, richest first'); } catch (e) { this.host.notice((e as Error).message); return; }
     this.tierHysteresis = initialHysteresis();
+    const before = this.tier;
     this.noteSrThroughput(this.host.srGflopsPerSecond());
-    if (!this.isPlaying) this.refineAtRest();
+    if (!this.isPlaying && this.tier !== before) this.refineAtRest({ again: true });
   }
 
   /** The rendition attribute changed: segments fetched from now on follow it. */
@@ -225,10 +226,12 @@ export class PlayerSession {
    * (a switch, a seek or play gets in between chunks) and replaces it as soon as it is ready. A start that is no
    * longer wanted (another frame, playing, another engine) drops its result; the queue releases what it used.
    */
-  refineAtRest(): void {
+  refineAtRest(opts: { again?: boolean } = {}): void {
     const token = ++this.restToken;
     const playback = this.playback, index = this.host.currentFrame(), engine = this.chosenEngine(index);
-    if (!engine || !playback || index < 0 || this.isPlaying || this.host.shownIsSr()) return;
+    // `again`: the SR on screen is another tier's: it stays until this one's replaces it
+    if (!engine || !playback || index < 0 || this.isPlaying || (this.host.shownIsSr() && !opts.again)) return;
+    if (opts.again && this.pipeline) this.pipeline.srFrame = -1;
     const stale = () => token !== this.restToken || this.isPlaying || this.chosenEngine(index) !== engine || !this.pipeline;
     void (async () => {
       const patches = await this.layout(index);
