@@ -210,7 +210,6 @@ export class DydcaPlayer extends LitElement {
   canvas(): HTMLCanvasElement | null { return this.renderRoot.querySelector('canvas'); }
   view() { return this.ui.options(); }
   currentFrame(): number { return this._stats.frame; }
-  srGflopsPerSecond(): number | null { return this._stats.gflopsPerSecond; }
   reshow(): void { this.session.reshow(); }
   shownIsSr(): boolean { return this._stats.shown === 'sr' && this._stats.shownBy === this.session.engines.engine?.name; }
   status(text: string, progress: number | null = null): void {
@@ -258,7 +257,6 @@ export class DydcaPlayer extends LitElement {
       optimizations: installed?.optimizations ? optimizationList(installed.optimizations) : [], dispatches: installed?.dispatches ?? null,
       ...(model ? reuseStats(f, this.session.pipeline?.lastWork ?? null, patches, { paths: model.model.paths, scale: model.scale, halo: model.halo }) : {}),
     };
-    if (sr && isSr) this.session.noteSrThroughput(this._stats.gflopsPerSecond); // the tier for the next SR frames
     const missing = this.overlay === 'psnr' ? this.session.pipeline?.psnr.missing : null;
     if (missing && this.noticeText !== missing) this.notice(missing);
     this.tickle++; // the controls bar shows the new time and badge

@@ -25,6 +25,8 @@ export interface PlaybackHost {
   shown(frame: ShownFrame, sr: FrameResult | null): void;
   ended(): void;
   waitForEverySrFrame(): boolean;
+  /** SR ran these patches of frame `frame` in `ms` (GPU time where measured): the device's SR speed */
+  srRan(frame: number, patches: readonly PatchRect[], ms: number): void;
   /** playback started or stopped waiting for the video to arrive */
   bufferingChanged(buffering: boolean): void;
   /** playing cannot go on: a file the server would not give (outside the work queue, which reports its own) */
@@ -191,8 +193,10 @@ export class PlaybackLoop {
         // the whole frame fits one chunk: decode and SR in one submit
         await this.host.enqueue(async () => {
           if (stale()) return;
-          const { result } = await this.host.pipeline()!.superResolve(target, engine, patches);
+          const pipeline = this.host.pipeline()!;
+          const { result } = await pipeline.superResolve(target, engine, patches);
           this.pacer.recordChunk(ran(patches), result.wallMs, performance.now());
+          this.host.srRan(target, pipeline.lastWork?.index === target ? pipeline.lastWork.sr : patches, result.gpuMs ?? result.wallMs);
           gpuMs = result.gpuMs;
         });
       } else {
@@ -207,6 +211,7 @@ export class PlaybackLoop {
           if (stale()) return;
           const r = await this.host.pipeline()!.srChunk(engine, chunk);
           this.pacer.recordChunk(ran(chunk), r.wallMs, performance.now());
+          this.host.srRan(target, chunk.filter((p) => !p.mode), r.gpuMs ?? r.wallMs);
           gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
         });
         at += n;
@@ -228,6 +233,7 @@ export class PlaybackLoop {
       const engine = this.host.engine(next);
       if (!this.live(loop) || !pipeline || !engine) return;
       const { result, shown } = await pipeline.superResolve(next, engine, patches, this.host.view());
+      this.host.srRan(next, pipeline.lastWork?.index === next ? pipeline.lastWork.sr : patches, result.gpuMs ?? result.wallMs);
       this.current = next;
       this.clock.anchorAt(next, performance.now());
       this.host.shown(shown!, result);

@@ -16,6 +16,11 @@ import { LadderLayouts, PatchLayoutSource, type FrameLayouts } from './patch-lay
 import { AbrController, parseRendition } from './abr-controller.js';
 import { chooseTier, initialHysteresis, type TierHysteresis } from './tier-choice.js';
 import { parseChoice } from './choice-attribute.js';
+import { frameGflop } from '../model/sr-cost.js';
+import { realTimeForecast, type SrSample } from './real-time-forecast.js';
+
+/** SR runs the tier choice and the ABR weigh this device's speed by (chunks and frames alike). */
+const SR_SAMPLES = 30;
 import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
 import { codedHrSize } from '../format/manifest.js';
@@ -32,8 +37,6 @@ export interface SessionHost {
   readonly rendition: string;
   /** the model tier: "auto" (by measured headroom) or an index into the pack's tiers */
   readonly tier: string;
-  /** this device's measured model GFLOP/s of SR (stats.gflopsPerSecond), for the ABR */
-  srGflopsPerSecond(): number | null;
   readonly waitForSr: boolean;
   readonly isConnected: boolean;
   canvas(): HTMLCanvasElement | null;
@@ -61,6 +64,8 @@ export class PlayerSession {
   /** model tiers: the tier SR runs now (an index into the pack's tiers; 0 without tiers) */
   tier = 0;
   private tierHysteresis: TierHysteresis = initialHysteresis();
+  /** the last SR runs (model GFLOP, ms): this device's SR throughput, measured on whatever SR ran (chunks included) */
+  private srSamples: SrSample[] = [];
   pipeline: FramePipeline | null = null;
   playback: PlaybackLoop | null = null;
   readonly engines = new EngineSlot();
@@ -136,33 +141,49 @@ export class PlayerSession {
     try { return parseChoice('tier', this.host.tier, this.head?.tiers.length ?? 1, 'the pack\'s model tiers, richest first'); } catch { return 'auto'; }
   }
 
+  /** This device's SR throughput, model GFLOP/s over the last SR runs (null before one). */
+  srGflopsPerSecond(): number | null { return realTimeForecast(this.srSamples, { fps: 1 }).gflopsPerSecond; }
+
   /**
-   * After an SR frame, with this device's measured SR throughput: the tier to run (tier-choice.ts: the richest that
-   * keeps real time with margin, down at once, up after a sustained fit). It switches once that tier's engine is
-   * prepared (all are, ahead): the next SR frame uses it; the frame in flight with the last tier is dropped.
+   * SR ran `patches` of frame `frame` in `ms` (GPU time where measured): a sample of this device's throughput, costed
+   * with the model that ran (the frame's rung's or tier's). Chunks count: a GPU too slow to finish a frame while playing
+   * is measured all the same. Then the tier choice looks again.
    */
-  noteSrThroughput(gflopsPerSecond: number | null): void {
+  srRan(frame: number, patches: readonly PatchRect[], ms: number): void {
+    const m = this.modelHead(frame)?.manifest;
+    if (!m || patches.length === 0 || !(ms > 0)) return;
+    this.srSamples.push({ gflop: frameGflop(patches, m.model.paths, m.scale, m.halo), ms });
+    if (this.srSamples.length > SR_SAMPLES) this.srSamples.shift();
+    this.applyTierChoice();
+  }
+
+  /**
+   * The tier to run (tier-choice.ts: the richest that keeps real time with margin here, down at once, up after a
+   * sustained fit; or the `tier` attribute's). It switches once that tier's engine is installed (all are prepared
+   * ahead; an install looks again): the next SR frame uses it, a frame in flight with the last tier is dropped, and a
+   * frame at rest gets the new tier's SR (the old one stays on screen until it replaces it).
+   */
+  private applyTierChoice(): void {
     const head = this.head;
     if (!this.hasTiers || !head) return;
     const r = chooseTier({
       gflopsPerFrame: head.tiers.map((t) => t.manifest.gflopsPerFrame?.executed?.mean ?? t.manifest.gflopsPerFrame?.mean ?? 0), fps: head.manifest.fps,
-      measuredGflops: gflopsPerSecond, current: this.tier, requested: this.requestedTier(), now: performance.now(), hysteresis: this.tierHysteresis,
+      measuredGflops: this.srGflopsPerSecond(), current: this.tier, requested: this.requestedTier(), now: performance.now(), hysteresis: this.tierHysteresis,
     });
     this.tierHysteresis = r.hysteresis;
     if (r.tier === this.tier || !this.engines.tiers.has(r.tier)) return;
     this.tier = r.tier;
     this.playback?.pacer.reset(); // what the last tier cost says little about this one
     this.host.emit('tierchange', { tier: r.tier });
+    if (!this.isPlaying) this.refineAtRest({ again: true });
   }
 
-  /** The tier attribute changed: a fixed tier applies at once (its engine is prepared ahead), `auto` from the next SR frame. */
+  /** The tier attribute changed: a fixed tier applies at once where its engine is ready (else once it is), `auto` from the next SR run. */
   tierChanged(): void {
     if (!this.head || this.head.tiers.length < 2) return;
     try { parseChoice('tier', this.host.tier, this.head.tiers.length, 'the pack\'s model tiers, richest first'); } catch (e) { this.host.notice((e as Error).message); return; }
     this.tierHysteresis = initialHysteresis();
-    const before = this.tier;
-    this.noteSrThroughput(this.host.srGflopsPerSecond());
-    if (!this.isPlaying && this.tier !== before) this.refineAtRest({ again: true });
+    this.applyTierChoice();
   }
 
   /** The rendition attribute changed: segments fetched from now on follow it. */
@@ -245,6 +266,7 @@ export class PlayerSession {
           if (stale()) return;
           const r = await this.pipeline!.srChunk(engine, chunk);
           playback.pacer.recordChunk(chunk.length, r.wallMs, performance.now());
+          this.srRan(index, chunk.filter((p) => !p.mode), r.gpuMs ?? r.wallMs);
           gpuMs = gpuMs !== null && r.gpuMs !== null ? gpuMs + r.gpuMs : null;
         });
         at += chunk.length;
@@ -308,7 +330,7 @@ export class PlayerSession {
     host.status('opening the video stream');
     const ladder = head.rungs.length > 1 && head.rungs.every((r) => r.lrSegments) && m.lr.segments;
     if (ladder && !(recovering && this.abr)) {
-      const abr = new AbrController(head, { bufferedSeconds: () => this.bufferedSeconds(), srGflopsPerSecond: () => (host.engine === 'bicubic' ? 0 : host.srGflopsPerSecond()) });
+      const abr = new AbrController(head, { bufferedSeconds: () => this.bufferedSeconds(), srGflopsPerSecond: () => (host.engine === 'bicubic' ? 0 : this.srGflopsPerSecond()) });
       this.abr = abr;
       this.renditionChanged();
       this.net.onDownload = (bytes, ms) => abr.estimator.add({ bytes, ms });
@@ -324,6 +346,7 @@ export class PlayerSession {
       pipeline: () => this.pipeline, engine: (frame) => this.chosenEngine(frame), view: () => host.view(),
       layout: (i) => this.layout(i), enqueue: (job) => this.queue.enqueue(job),
       shown: (f, sr) => host.shown(f, sr), waitForEverySrFrame: () => host.waitForSr,
+      srRan: (frame, patches, ms) => this.srRan(frame, patches, ms),
       ended: () => { this.refineAtRest(); host.emit('ended'); },
       bufferingChanged: () => host.streamChanged(),
       failed: (e) => { if (host.isConnected) host.fail(e); },
@@ -410,6 +433,7 @@ export class PlayerSession {
         if (this.hasTiers) { this.tier = firstVariant; this.tierHysteresis = initialHysteresis(); }
         this.engineLoading = null;
         this.playback?.pacer.reset(); // what the last engine cost says nothing about this one
+        this.srSamples = [];
         host.status('');
         if (!this.isPlaying) await this.renderFrame(Math.max(0, host.currentFrame()));
         host.emit(this.ready ? 'enginechange' : 'ready', this.ready ? { engine: name } : { manifest: head.manifest });
@@ -423,7 +447,11 @@ export class PlayerSession {
         const m = needsModel ? await this.variantModel(variantHead) : packModel(variantHead);
         if (!live() || !this.gpu) return;
         const e = await this.engines.prepare(epoch, name, this.gpu.device, m, variantHead.modelUrl, () => undefined, opts);
-        await this.queue.enqueue(async () => { if (!e || !live()) { e?.dispose(); return; } slot.set(r, e); });
+        await this.queue.enqueue(async () => {
+          if (!e || !live()) { e?.dispose(); return; }
+          slot.set(r, e);
+          this.applyTierChoice(); // a tier that was wanted before its engine was ready
+        });
       }
     })().catch((e: unknown) => {
       if (live()) this.engineLoading = null;
@@ -458,6 +486,7 @@ export class PlayerSession {
     const { result, shown } = await pipeline.superResolve(index, engine, patches, this.host.view());
     // what SR costs here, known before playing: SrPacer decides whether SR can keep up
     playback.pacer.recordChunk(patches.length, result.wallMs, performance.now());
+    this.srRan(index, pipeline.lastWork?.index === index ? pipeline.lastWork.sr : patches, result.gpuMs ?? result.wallMs);
     if (generation !== this.generation) return;
     playback.moveTo(index);
     this.host.shown(shown!, result);
