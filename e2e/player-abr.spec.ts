@@ -6,7 +6,7 @@ import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { resolve } from 'node:path';
 import type { DydcaPlayer } from '../src/player/dydca-player.js';
 import { builtSite, PackServer } from './pack-server.js';
-import { withPlayer } from './player-page.js';
+import { playerStats, untilStats, withPlayer } from './player-page.js';
 import { ensureLadderPack } from './streaming-packs.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -21,16 +21,9 @@ test.afterAll(async () => { await server?.stop(); });
 
 type Stats = DydcaPlayer['stats'];
 interface Shown { frame: number; rendition: number | null; shown: string | null; width: number }
-const stats = (page: Page): Promise<Stats> => withPlayer(page, (p) => p.stats, null);
+const stats = playerStats;
 
-async function until(page: Page, pred: string, timeout = 60_000): Promise<Stats> {
-  await page.waitForFunction((src) => {
-    const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
-    // eslint-disable-next-line no-new-func
-    return p ? (new Function('s', `return (${src})(s);`))(p.stats) === true : false;
-  }, pred, { timeout, polling: 100 });
-  return stats(page);
-}
+const until = (page: Page, pred: string, timeout = 60_000): Promise<Stats> => untilStats(page, pred, timeout);
 
 /** Opens the demo page on the ladder pack, records every frame shown and every state, waits for the engine. */
 async function open(page: Page, query = ''): Promise<{ errors: string[]; states: string[] }> {

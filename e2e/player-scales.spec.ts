@@ -11,7 +11,7 @@ import type { EngineName } from '../src/runtime/engine.js';
 import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
 import { psnrRgb8 } from '../src/format/psnr.js';
-import { canvasPixels, waitReady, withPlayer } from './player-page.js';
+import { canvasPixels, texturedLr, waitReady, withPlayer } from './player-page.js';
 import { ensureTestPack, routePack, testPackPrefix, type TestPackScale } from './test-pack.js';
 
 const SCALES: TestPackScale[] = [4, 3];
@@ -136,11 +136,7 @@ for (const SCALE of SCALES) test(`x${SCALE} pack: the compiled engine shows fram
 
   // the same textured LR frame through the page's compiled engine and through onnxruntime-node, frame 0's patches
   const { width, height } = m.lr;
-  const lr = Uint8Array.from({ length: width * height * 3 }, (_, i) => {
-    const p = Math.floor(i / 3), x = p % width, y = Math.floor(p / width), c = i % 3;
-    return Math.round(127 + 100 * Math.sin(x * 0.3 + c) * Math.cos(y * 0.2 - c) + 20 * Math.sin(x * y * 0.05));
-  });
-  const rgba = Array.from({ length: width * height * 4 }, (_, i) => (i % 4 === 3 ? 255 : lr[(i >> 2) * 3 + (i % 4)]));
+  const { rgb: lr, rgba } = texturedLr(width, height);
   const layout = (JSON.parse(readFileSync(join(dir, 'patches.json'), 'utf8')) as PatchesFile).frames[0].map(([x, y, w, h, path]) => ({ x, y, w, h, path }));
   const session = await ortNode.InferenceSession.create(readFileSync(join(dir, m.model.file)));
   const reference = await superResolveFrame(() => ({ session, scale: m.scale, halo: m.halo }), { width, height, data: lr }, layout);

@@ -8,7 +8,7 @@ import type { DydcaPlayer } from '../src/player/dydca-player.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtSite, PackServer } from './pack-server.js';
-import { withPlayer } from './player-page.js';
+import { playerStats, untilStats, withPlayer } from './player-page.js';
 import { ensureStreamingPack } from './streaming-packs.js';
 import { ensureTestPack } from './test-pack.js';
 
@@ -29,17 +29,9 @@ test.afterAll(async () => { await server?.stop(); });
 test.beforeEach(() => { server.faults = []; server.rangeSupport = true; server.contentType = null; });
 
 type Stats = DydcaPlayer['stats'];
-const stats = (page: Page): Promise<Stats> => withPlayer(page, (p) => p.stats, null);
+const stats = playerStats;
 
-/** Waits until `pred(stats)` holds (a function source evaluated in the page). */
-async function until(page: Page, pred: string, timeout = 60_000): Promise<Stats> {
-  await page.waitForFunction((src) => {
-    const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
-    // eslint-disable-next-line no-new-func
-    return p ? (new Function('s', `return (${src})(s);`))(p.stats) === true : false;
-  }, pred, { timeout, polling: 100 });
-  return stats(page);
-}
+const until = (page: Page, pred: string, timeout = 60_000): Promise<Stats> => untilStats(page, pred, timeout);
 
 interface Opened { errors: string[]; states: string[] }
 

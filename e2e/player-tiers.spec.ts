@@ -9,7 +9,7 @@ import * as ortNode from 'onnxruntime-node';
 import type { DydcaPlayer } from '../src/player/dydca-player.js';
 import type { PackManifest, PatchesFile } from '../src/format/manifest.js';
 import { superResolveFrame } from '../src/pack/patch-inference.js';
-import { waitReady, withPlayer } from './player-page.js';
+import { playerStats, texturedLr, untilStats, waitReady, withPlayer } from './player-page.js';
 import { ensureTierPack } from './test-pack.js';
 
 let dir: string;
@@ -21,16 +21,9 @@ test.beforeAll(() => {
 });
 
 type Stats = DydcaPlayer['stats'];
-const stats = (page: Page): Promise<Stats> => withPlayer(page, (p) => p.stats, null);
+const stats = playerStats;
 
-async function until(page: Page, pred: string, timeout = 120_000): Promise<Stats> {
-  await page.waitForFunction((src) => {
-    const p = document.querySelector('dydca-demo-app')?.shadowRoot?.querySelector('dydca-player') as DydcaPlayer | null;
-    // eslint-disable-next-line no-new-func
-    return p ? (new Function('s', `return (${src})(s);`))(p.stats) === true : false;
-  }, pred, { timeout, polling: 100 });
-  return stats(page);
-}
+const until = (page: Page, pred: string, timeout = 120_000): Promise<Stats> => untilStats(page, pred, timeout);
 
 /** Serves the tier pack under /e2e-tiers/ and opens the demo page on it (compiled engine), paused. */
 async function open(page: Page, query = ''): Promise<string[]> {
@@ -67,11 +60,7 @@ test('the pack has two tiers; auto runs the phone tier on a GPU too slow for the
 
   // the phone tier in the page against tier1/model.onnx in onnxruntime-node, on the same textured LR frame and patches
   const { width, height } = m.lr;
-  const lr = Uint8Array.from({ length: width * height * 3 }, (_, i) => {
-    const p = Math.floor(i / 3), x = p % width, y = Math.floor(p / width), c = i % 3;
-    return Math.round(127 + 100 * Math.sin(x * 0.3 + c) * Math.cos(y * 0.2 - c) + 20 * Math.sin(x * y * 0.05));
-  });
-  const rgba = Array.from({ length: width * height * 4 }, (_, i) => (i % 4 === 3 ? 255 : lr[(i >> 2) * 3 + (i % 4)]));
+  const { rgb: lr, rgba } = texturedLr(width, height);
   const layout = (JSON.parse(readFileSync(join(dir, 'patches.json'), 'utf8')) as PatchesFile).frames[0].map(([x, y, w, h, path]) => ({ x, y, w, h, path }));
   const compare = async (file: string) => {
     const session = await ortNode.InferenceSession.create(readFileSync(join(dir, file)));
