@@ -41,7 +41,8 @@ export async function runEval(argv: string[]): Promise<number> {
       lines.push(`model cost: ${report.gflopsPerFrame.mean} GFLOP per frame (mean), ${report.gflopsPerFrame.max} (max)`);
       lines.push(`as played with the reuse map: SR ${report.psnrSRPlayed.toFixed(2)} dB (full SR ${report.psnrSR.toFixed(2)}), executed ${report.executedGflopsPerFrame.mean} GFLOP per frame (mean), ${report.executedGflopsPerFrame.max} (max)`);
       for (const t of report.tiers ?? []) {
-        lines.push(`tier ${t.tier} (${t.file}): SR ${t.psnrSR.toFixed(2)} dB (gain ${(t.psnrSR - report.psnrBicubic).toFixed(2)}; packer ${t.packed.psnrSR.toFixed(2)}), ${t.gflopsPerFrame.mean} GFLOP per frame (mean), ${t.gflopsPerFrame.max} (max)`);
+        const played = t.psnrSRPlayed !== undefined && t.executedGflopsPerFrame ? `; as played with the reuse map ${t.psnrSRPlayed.toFixed(2)} dB, ${t.executedGflopsPerFrame.mean} GFLOP per frame executed` : '';
+        lines.push(`tier ${t.tier} (${t.file}): SR ${t.psnrSR.toFixed(2)} dB (gain ${(t.psnrSR - report.psnrBicubic).toFixed(2)}; packer ${t.packed.psnrSR.toFixed(2)}), ${t.gflopsPerFrame.mean} GFLOP per frame (mean), ${t.gflopsPerFrame.max} (max)${played}`);
       }
       process.stdout.write(lines.join('\n') + '\n');
     }

@@ -54,7 +54,11 @@ export interface EvalReport {
 }
 
 /** One tier as `dydca eval` measures it. */
-export interface TierReport { tier: number; file: string; psnrSR: number; psnrSRPerFrame: number[]; gflopsPerFrame: GflopsPerFrame; packed: { psnrSR: number } }
+export interface TierReport {
+  tier: number; file: string; psnrSR: number; psnrSRPerFrame: number[]; gflopsPerFrame: GflopsPerFrame; packed: { psnrSR: number };
+  /** with a reuse map: the tier's frames as played (the same map replayed on its SR) and its executed GFLOP */
+  psnrSRPlayed?: number; executedGflopsPerFrame?: GflopsPerFrame;
+}
 
 /** The real path of `name` inside pack folder `dir`; refuses what leaves the folder, is not a regular file, or exceeds `maxBytes`. */
 export function packFile(dir: string, name: string, maxBytes = Infinity): string {
@@ -184,6 +188,7 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
       tierMeters.push(await FrameMeter.open([readFileSync(packFile(dir, t.model.file, MANIFEST_LIMITS.maxModelBytes))], m.scale, m.halo, [join(dir, t.model.file)]));
     }
     const tierPsnr: number[][] = tierMeters.map(() => []);
+    const tierPlayed: number[][] = tierMeters.map(() => []);
     const codedW = m.lr.width * m.scale, codedH = m.lr.height * m.scale;
     const lrFile = await checkStream(dir, m.lr.file, m.lr.width, m.lr.height, m.frames);
     const hrFile = await checkStream(dir, m.hr.file, codedW, codedH, m.frames);
@@ -195,7 +200,12 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     const executed: CostedPatch[][] = [];
     const played: number[] = [];
     const picture = { width: m.hr.width, height: m.hr.height };
-    const replay = new PlayedFrames({ width: codedW, picture, scale: m.scale, lrWidth: m.lr.width, lrHeight: m.lr.height, halo: m.halo });
+    const geometry = { width: codedW, picture, scale: m.scale, lrWidth: m.lr.width, lrHeight: m.lr.height, halo: m.halo };
+    const replay = new PlayedFrames(geometry);
+    // every tier plays the same map (decided on tier 0's SR): each replayed on its own SR
+    const tierReplays = tierMeters.map(() => new PlayedFrames(geometry));
+    const playedPsnr = (frame: Uint8Array, hrFrame: Uint8Array) =>
+      Math.round(psnrRgb8(cropPicture(frame, codedW, picture.width, picture.height), cropPicture(hrFrame, codedW, picture.width, picture.height)) * 1000) / 1000;
     let n = 0, withModes = false;
     for await (const patches of layoutFrames(dir, m)) {
       withModes ||= patches.some((p) => (p.mode ?? MODE_SR) !== MODE_SR);
@@ -203,9 +213,13 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
       if (l.done || h.done) throw new InputError(`${dir}: ${l.done ? m.lr.file : m.hr.file} ends after ${n} frames; the manifest says ${m.frames}`);
       const { sr, up } = await meter.render(l.value, patches);
       scores.push(meter.score(sr, up, h.value, picture));
-      for (const [i, tm] of tierMeters.entries()) tierPsnr[i].push(tm.psnr(await tm.renderSR(l.value, patches), h.value, picture));
-      const frame = replay.advance(patches, { lr: l.value.data, sr: sr.data, bicubic: up.data }, isSegmentStart(n, m.patches.segments?.frames ?? null));
-      played.push(Math.round(psnrRgb8(cropPicture(frame, codedW, picture.width, picture.height), cropPicture(h.value.data, codedW, picture.width, picture.height)) * 1000) / 1000);
+      const start = isSegmentStart(n, m.patches.segments?.frames ?? null);
+      for (const [i, tm] of tierMeters.entries()) {
+        const tierSr = await tm.renderSR(l.value, patches);
+        tierPsnr[i].push(tm.psnr(tierSr, h.value, picture));
+        tierPlayed[i].push(playedPsnr(tierReplays[i].advance(patches, { lr: l.value.data, sr: tierSr.data, bicubic: up.data }, start), h.value.data));
+      }
+      played.push(playedPsnr(replay.advance(patches, { lr: l.value.data, sr: sr.data, bicubic: up.data }, start), h.value.data));
       costs.push(patches.map((p) => ({ w: p.w, h: p.h, path: p.path })));
       executed.push(patches.filter((p) => (p.mode ?? MODE_SR) === MODE_SR).map((p) => ({ w: p.w, h: p.h, path: p.path })));
       n++;
@@ -223,7 +237,9 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
       ...(m.tiers ? { tiers: m.tiers.map((t, i): TierReport => {
         const perFrame = i === 0 ? scores.map((x) => x.psnrSR) : tierPsnr[i - 1];
         return { tier: i, file: t.model.file, psnrSR: Math.round(mean(perFrame) * 1000) / 1000, psnrSRPerFrame: perFrame,
-          gflopsPerFrame: gflopsPerFrame(costs, t.model.paths, m.scale, m.halo), packed: { psnrSR: t.metrics.psnrSR } };
+          gflopsPerFrame: gflopsPerFrame(costs, t.model.paths, m.scale, m.halo), packed: { psnrSR: t.metrics.psnrSR },
+          ...(withModes ? { psnrSRPlayed: Math.round(mean(i === 0 ? played : tierPlayed[i - 1]) * 1000) / 1000,
+            executedGflopsPerFrame: gflopsPerFrame(executed, t.model.paths, m.scale, m.halo) } : {}) };
       }) } : {}),
     };
   } finally {

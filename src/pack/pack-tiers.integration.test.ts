@@ -77,6 +77,12 @@ describe('dydca pack: model tiers', () => {
     expect(report.tiers![1].psnrSRPerFrame).toHaveLength(FRAMES);
     expect(report.tiers![1].gflopsPerFrame).toEqual({ mean: m.tiers![1].gflopsPerFrame.mean, max: m.tiers![1].gflopsPerFrame.max });
     expect(report.tiers![1].packed.psnrSR).toBe(m.tiers![1].metrics.psnrSR);
+    // with the pack's reuse map: tier 0 as played is eval's played; each tier plays the same map on its own SR
+    expect(report.gflopsPerFrame.executed).toBeDefined(); // testsrc2's still background: the default margin reuses
+    expect(report.tiers![0].psnrSRPlayed).toBe(report.psnrSRPlayed);
+    expect(report.tiers![1].psnrSRPlayed).toBeGreaterThan(10);
+    expect(report.tiers![1].executedGflopsPerFrame!.mean).toBeLessThanOrEqual(report.tiers![1].gflopsPerFrame.mean);
+    expect(report.tiers![1].executedGflopsPerFrame!.mean).toBeLessThan(report.tiers![0].executedGflopsPerFrame!.mean);
   }, 120_000);
 
   it('dydca eval names a missing tier model in one line', async () => {
