@@ -91,7 +91,7 @@ export function simulate(x: SimulationInput): SimulatedRun {
     }
     const bytes = x.rungs[rung].segmentBytes[kk];
     const end = downloadEnd(x.trace, t + latency, bytes), took = end - t;
-    est.add({ bytes, ms: took * 1000 });
+    est.add({ bytes, ms: (end - t - latency) * 1000 }); // as the player measures: from the response on
     if (!started) { startup = took; started = true; } else if (took > buffer) { stall += took - buffer; buffer = 0; } else buffer -= took;
     t = end;
     buffer += x.segmentSeconds;

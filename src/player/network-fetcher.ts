@@ -21,7 +21,10 @@ export class NetworkFetcher {
   /** what the last failed attempt said (for the page: "buffering: <url> stalled, retrying") */
   lastProblem: string | null = null;
   private readonly listeners = new Set<() => void>();
-  /** every whole download's bytes and wall time (request to last byte, retries included): the ABR's throughput samples */
+  /**
+   * every whole download's bytes and time from its response to its last byte (retries and stalls included, the
+   * request's latency not: small segments would otherwise look slower than large ones): the ABR's throughput samples
+   */
   onDownload: ((bytes: number, ms: number) => void) | null = null;
 
   constructor(readonly policy: RetryPolicy = RETRY_POLICY) {}
@@ -40,7 +43,7 @@ export class NetworkFetcher {
     opts: { signal?: AbortSignal; maxBytes?: number; onProgress?: (what: string, loaded: number, total: number | null) => void } = {}): Promise<Uint8Array<ArrayBuffer>> {
     const parts: Uint8Array[] = [];
     let total = 0, declared: number | null = null;
-    const started = performance.now();
+    let answeredAt: number | null = null;
     const tooBig = (n: number | string) => new PackError(`The ${what} at ${url} is ${n} bytes; the player takes at most ${opts.maxBytes} bytes for it. Is this the right file?`);
     await this.stream(url, what, (chunk) => {
       total += chunk.byteLength;
@@ -50,11 +53,12 @@ export class NetworkFetcher {
     }, {
       signal: opts.signal,
       onResponse: (n) => {
+        answeredAt ??= performance.now();
         declared = n;
         if (n !== null && opts.maxBytes !== undefined && n > opts.maxBytes) throw tooBig(n);
       },
     });
-    this.onDownload?.(total, performance.now() - started);
+    if (answeredAt !== null) this.onDownload?.(total, performance.now() - answeredAt);
     const out = new Uint8Array(total);
     let at = 0;
     for (const p of parts) { out.set(p, at); at += p.byteLength; }
