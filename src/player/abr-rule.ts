@@ -65,7 +65,7 @@ export const MIN_BUFFER_AT_ARRIVAL_S = 1;
 export const SR_MARGIN = 1.25;
 /**
  * A rung is kept unless another is expected to look at least this much better (dB): a switch for less is not worth
- * seeing (on the demo ladder over the recorded trace, 0.1 dB made 25 switches in 78 segments, 0.5 dB made 9).
+ * seeing (on the demo ladder over the recorded trace, 0.1 dB made 21 switches in 78 segments for +0.05 dB, 0.5 dB 3).
  */
 export const STAY_DB = 0.5;
 
