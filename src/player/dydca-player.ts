@@ -195,8 +195,7 @@ export class DydcaPlayer extends LitElement {
    */
   superResolve(rgba: Uint8Array<ArrayBuffer>, layoutOf = 0): Promise<Uint8Array> {
     return this.session.withPipeline(async (p) => {
-      // with model tiers: the tier running now
-      const engine = (this.session.hasTiers ? this.session.engines.tiers.get(this.session.tier) : null) ?? this.session.engines.engine;
+      const engine = this.session.runningEngine();
       if (!engine) throw new Error('player not ready');
       p.writeLr(rgba);
       // every patch SR, whatever its mode: the engine's output on these pixels
@@ -240,7 +239,7 @@ export class DydcaPlayer extends LitElement {
     const model = this.session.modelHead(f.index)?.manifest ?? this.manifest;
     const tier = this.session.hasTiers ? this.session.tier : null;
     // GFLOP/s from the patches SR ran (a reuse map runs fewer than the layout lists)
-    const work = this.session.pipeline?.lastWork, ran = work?.index === f.index ? work.sr : patches;
+    const ran = this.session.pipeline?.patchesRun(f.index, patches) ?? patches;
     this.presentedAt = [...this.presentedAt.filter((x) => now - x < 1000), now];
     if (sr && isSr && engine !== 'bicubic') {
       if (this.srTimes.engine !== engine) this.srTimes = { engine, ms: [] };

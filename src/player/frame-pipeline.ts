@@ -12,7 +12,7 @@ import type { EncodedSR, FrameResult, SREngine } from '../runtime/engine.js';
 import { readTextureRgba } from '../runtime/texture-readback.js';
 import { FrameImporter } from './frame-importer.js';
 import { FramePresenter, type LensView, type PresentMode } from './frame-presenter.js';
-import type { PackHead } from './pack-loader.js';
+import { isLadder, type PackHead } from './pack-loader.js';
 import { PsnrOverlay } from './psnr-overlay.js';
 import { VideoFrameStream } from './video-frame-stream.js';
 import type { NetworkFetcher } from './network-fetcher.js';
@@ -55,6 +55,11 @@ export class FramePipeline {
   /** what SR did for the last frame it worked on */
   lastWork: SrWork | null = null;
 
+  /** The patches SR ran for frame `index` (a reuse map runs fewer than its `layout` lists; catch-up included). */
+  patchesRun(index: number, layout: PatchRect[]): PatchRect[];
+  patchesRun(index: number, layout: PatchRect[] | null): PatchRect[] | null;
+  patchesRun(index: number, layout: PatchRect[] | null): PatchRect[] | null { return this.lastWork?.index === index ? this.lastWork.sr : layout; }
+
   /** `choose`: a ladder's ABR, the rung each LR segment is fetched from (ignored without a ladder). */
   static async open(device: GPUDevice, head: PackHead, canvas: HTMLCanvasElement, mode: PresentMode, net: NetworkFetcher,
     choose?: RungChooser): Promise<FramePipeline> {
@@ -62,7 +67,7 @@ export class FramePipeline {
     const stream = new VideoFrameStream(videoSource(head, 'lr', net, choose));
     try {
       // a ladder's source checks each rung's size against its own
-      await stream.open(head.rungs.length > 1 ? undefined : { width: m.lr.width, height: m.lr.height, what: 'LR' });
+      await stream.open(isLadder(head) ? undefined : { width: m.lr.width, height: m.lr.height, what: 'LR' });
       return new FramePipeline(device, head, canvas, mode, stream, net);
     } catch (e) { stream.close(); throw e; }
   }
@@ -80,7 +85,7 @@ export class FramePipeline {
       sr: tex('sr-frame', coded.width, coded.height, hrUsage), bicubic: tex('bicubic-frame', coded.width, coded.height, hrUsage),
       hrRef: tex('hr-reference', coded.width, coded.height, lrUsage),
     };
-    const ladder = head.rungs.length > 1 ? head.rungs : [head];
+    const ladder = isLadder(head) ? head.rungs : [head];
     this.rungs = ladder.map((h) => {
       const lr = h.manifest.lr, x = ladder.length > 1 ? `-x${h.manifest.scale}` : '';
       return { head: h, scale: h.manifest.scale, lrShown: tex(`lr-frame-shown${x}`, lr.width, lr.height, lrUsage), lrSr: tex(`lr-frame-sr${x}`, lr.width, lr.height, lrUsage),

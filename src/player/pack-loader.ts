@@ -37,6 +37,9 @@ export interface PackHead {
   tiers: PackHead[];
 }
 
+/** Whether the pack is a bitrate ladder the player streams rung by rung (every rung segmented, as the format requires). */
+export function isLadder(head: PackHead): boolean { return head.rungs.length > 1 && head.rungs.every((r) => r.lrSegments !== null); }
+
 export interface LoadedPack extends PackHead {
   model: EngineModel;
 }
@@ -239,19 +242,20 @@ export async function openPack(manifestUrl: string, policy: PackPolicy, onProgre
   if (unplayable.length > 0) throw new PackError(`Cannot play the pack ${manifestUrl}: ${unplayable.join('; ')}`);
   // Every file is checked before the first one is fetched: a refused URL is never requested.
   const at = (file: string, what: string): string => resolvePackFile(file, what, absolute, policy);
-  const segmented = (which: 'lr' | 'hr', what: string): SegmentedStream | null => {
-    const s = manifest[which].segments;
-    return s ? { what, initUrl: at(s.init, `${what} init segment`), urls: s.files.map((f) => at(f, `${what} segment`)), segments: s, frames: manifest.frames } : null;
+  const segmented = (m: PackManifest, which: 'lr' | 'hr', what: string): SegmentedStream | null => {
+    const s = m[which].segments;
+    // LR frames are coded at the size the manifest gives (a ladder's source checks each rung's); HR's is the picture's
+    return s ? { what, initUrl: at(s.init, `${what} init segment`), urls: s.files.map((f) => at(f, `${what} segment`)), segments: s, frames: m.frames,
+      ...(which === 'lr' ? { width: m.lr.width, height: m.lr.height } : {}) } : null;
   };
   const headOf = (m: PackManifest): PackHead => {
-    const lrSegments = m.lr.segments ? { what: 'LR video', initUrl: at(m.lr.segments.init, 'LR video init segment'), urls: m.lr.segments.files.map((f) => at(f, 'LR video segment')),
-      segments: m.lr.segments, frames: m.frames, width: m.lr.width, height: m.lr.height } : null;
+    const lrSegments = segmented(m, 'lr', 'LR video');
     return {
       manifestUrl, manifest: m,
       patchesUrl: at(m.patches.file, 'patch layout'), modelUrl: at(m.model.file, 'model'),
       segmentUrls: m.patches.segments?.files.map((f) => at(f, 'patch layout segment')) ?? null,
       lrUrl: at(m.lr.file, 'LR video'), hrUrl: at(manifest.hr.file, 'HR reference video'),
-      lrSegments, hrSegments: segmented('hr', 'HR reference video'), rungs: [], topRung: 0, tiers: [],
+      lrSegments, hrSegments: segmented(manifest, 'hr', 'HR reference video'), rungs: [], topRung: 0, tiers: [],
     };
   };
   const head = headOf(manifest);

@@ -196,7 +196,7 @@ export class PlaybackLoop {
           const pipeline = this.host.pipeline()!;
           const { result } = await pipeline.superResolve(target, engine, patches);
           this.pacer.recordChunk(ran(patches), result.wallMs, performance.now());
-          this.host.srRan(target, pipeline.lastWork?.index === target ? pipeline.lastWork.sr : patches, result.gpuMs ?? result.wallMs);
+          this.host.srRan(target, pipeline.patchesRun(target, patches), result.gpuMs ?? result.wallMs);
           gpuMs = result.gpuMs;
         });
       } else {
@@ -233,7 +233,7 @@ export class PlaybackLoop {
       const engine = this.host.engine(next);
       if (!this.live(loop) || !pipeline || !engine) return;
       const { result, shown } = await pipeline.superResolve(next, engine, patches, this.host.view());
-      this.host.srRan(next, pipeline.lastWork?.index === next ? pipeline.lastWork.sr : patches, result.gpuMs ?? result.wallMs);
+      this.host.srRan(next, pipeline.patchesRun(next, patches), result.gpuMs ?? result.wallMs);
       this.current = next;
       this.clock.anchorAt(next, performance.now());
       this.host.shown(shown!, result);

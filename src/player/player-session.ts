@@ -3,7 +3,7 @@
 // (dydca-player.ts) owns the properties and what is drawn; it hears back through SessionHost.
 import type { EngineName, FrameResult, SREngine } from '../runtime/engine.js';
 import { acquireGpu, pagePresentMode, releaseGpu, type PlayerGpu } from './gpu-device.js';
-import { loadPackBody, openPack, packModel, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
+import { isLadder, loadPackBody, openPack, packModel, parseAllowedOrigins, type LoadedPack, type PackHead } from './pack-loader.js';
 import type { PresentMode } from './frame-presenter.js';
 import { FramePipeline, type ShownFrame, type ViewOptions } from './frame-pipeline.js';
 import { PlaybackLoop } from './playback-loop.js';
@@ -14,18 +14,17 @@ import { EngineSlot } from './engine-slot.js';
 import { isCompiledEngineName, parseOptimizations } from '../runtime/optimizations.js';
 import { LadderLayouts, PatchLayoutSource, type FrameLayouts } from './patch-layout-source.js';
 import { AbrController, parseRendition } from './abr-controller.js';
-import { chooseTier, initialHysteresis, type TierHysteresis } from './tier-choice.js';
-import { parseChoice } from './choice-attribute.js';
+import { chooseTier, initialHysteresis, parseTier, type TierHysteresis } from './tier-choice.js';
 import { frameGflop } from '../model/sr-cost.js';
 import { realTimeForecast, type SrSample } from './real-time-forecast.js';
-
-/** SR runs the tier choice and the ABR weigh this device's speed by (chunks and frames alike). */
-const SR_SAMPLES = 30;
 import type { PatchRect } from '../format/patch.js';
 import { loadingWords } from './shown-label.js';
 import { codedHrSize } from '../format/manifest.js';
 import { NetworkFetcher } from './network-fetcher.js';
 import { StreamClosed } from './video-frame-stream.js';
+
+/** SR runs the tier choice and the ABR weigh this device's speed by (chunks and frames alike). */
+const SR_SAMPLES = 30;
 
 export interface SessionHost {
   readonly src: string;
@@ -138,8 +137,11 @@ export class PlayerSession {
   }
 
   private requestedTier(): 'auto' | number {
-    try { return parseChoice('tier', this.host.tier, this.head?.tiers.length ?? 1, 'the pack\'s model tiers, richest first'); } catch { return 'auto'; }
+    try { return parseTier(this.host.tier, this.head?.tiers.length ?? 1); } catch { return 'auto'; }
   }
+
+  /** The engine SR runs now on the frame SR works on (with model tiers: the running tier's), for the test hook. */
+  runningEngine(): SREngine | null { return (this.hasTiers ? this.engines.tiers.get(this.tier) : null) ?? this.engines.engine; }
 
   /** This device's SR throughput, model GFLOP/s over the last SR runs (null before one). */
   srGflopsPerSecond(): number | null { return realTimeForecast(this.srSamples, { fps: 1 }).gflopsPerSecond; }
@@ -181,7 +183,7 @@ export class PlayerSession {
   /** The tier attribute changed: a fixed tier applies at once where its engine is ready (else once it is), `auto` from the next SR run. */
   tierChanged(): void {
     if (!this.head || this.head.tiers.length < 2) return;
-    try { parseChoice('tier', this.host.tier, this.head.tiers.length, 'the pack\'s model tiers, richest first'); } catch (e) { this.host.notice((e as Error).message); return; }
+    try { parseTier(this.host.tier, this.head.tiers.length); } catch (e) { this.host.notice((e as Error).message); return; }
     this.tierHysteresis = initialHysteresis();
     this.applyTierChoice();
   }
@@ -328,7 +330,7 @@ export class PlayerSession {
       this.watchDevice(this.gpu);
     }
     host.status('opening the video stream');
-    const ladder = head.rungs.length > 1 && head.rungs.every((r) => r.lrSegments) && m.lr.segments;
+    const ladder = isLadder(head);
     if (ladder && !(recovering && this.abr)) {
       const abr = new AbrController(head, { bufferedSeconds: () => this.bufferedSeconds(), srGflopsPerSecond: () => (host.engine === 'bicubic' ? 0 : this.srGflopsPerSecond()) });
       this.abr = abr;
@@ -338,7 +340,7 @@ export class PlayerSession {
     const abr = this.abr;
     this.pipeline = await FramePipeline.open(this.gpu.device, head, host.canvas()!, this.presentMode ?? 'webgpu-canvas', this.net, abr ? (k) => abr.choose(k) : undefined);
     if (!recovering || !this.layouts) { // CPU data: a device loss keeps it
-      this.layouts = abr && m.lr.segments ? new LadderLayouts(head.rungs, this.net, (f) => this.pipeline?.rungOf(f) ?? null, () => abr.decisions.at(-1)?.rung ?? 0, m.lr.segments.frames)
+      this.layouts = abr ? new LadderLayouts(head.rungs, this.net, (f) => this.pipeline?.rungOf(f) ?? null, () => abr.decisions.at(-1)?.rung ?? 0, head.lrSegments!.segments.frames)
         : new PatchLayoutSource(head, this.net);
     }
     this.pipeline.layouts = (i) => this.layout(i);
@@ -466,27 +468,21 @@ export class PlayerSession {
     const { pipeline, playback } = this, generation = this.generation;
     if (!pipeline || !playback) return;
     let engine = this.chosenEngine(index);
-    if (!engine && this.abr && this.chosenEngine() && pipeline.rungOf(index) === null) {
-      // a ladder's frame has its rung (its engine, its layout) once its segment is here: bicubic first, then SR
-      const shown = await pipeline.show(index, 'bicubic', this.host.view());
-      if (generation !== this.generation) return;
-      playback.moveTo(index);
-      this.host.shown(shown, null);
-      engine = this.chosenEngine(index);
-    }
-    const patches = engine ? await this.layout(index) : [];
     if (!engine) {
       const shown = await pipeline.show(index, 'bicubic', this.host.view());
       if (generation !== this.generation) return;
       playback.moveTo(index);
       this.host.shown(shown, null);
-      return;
+      // a ladder's frame has its rung (its engine, its layout) once its segment is here: SR follows the bicubic
+      engine = this.abr ? this.chosenEngine(index) : null;
+      if (!engine) return;
     }
+    const patches = await this.layout(index);
     // decode, SR and the frame on screen in one submit where the engine records its work
     const { result, shown } = await pipeline.superResolve(index, engine, patches, this.host.view());
     // what SR costs here, known before playing: SrPacer decides whether SR can keep up
     playback.pacer.recordChunk(patches.length, result.wallMs, performance.now());
-    this.srRan(index, pipeline.lastWork?.index === index ? pipeline.lastWork.sr : patches, result.gpuMs ?? result.wallMs);
+    this.srRan(index, pipeline.patchesRun(index, patches), result.gpuMs ?? result.wallMs);
     if (generation !== this.generation) return;
     playback.moveTo(index);
     this.host.shown(shown!, result);

@@ -38,8 +38,10 @@ export class SrThroughput {
 
   constructor(private readonly window = 30) {}
 
-  /** The forecast after a frame is shown; `sr`: its patches and SR time (ms) when SR made it, else null. */
-  /** `cost`: the model the patches ran on where it is not `pack`'s own (a ladder's rung; the window is the pack's) */
+  /**
+   * The forecast after a frame is shown; `sr`: its patches and SR time (ms) when SR made it, else null; `cost`: the
+   * model the patches ran on where it is not `pack`'s own (a ladder's rung, a tier; the window is the pack's).
+   */
   shown(pack: ForecastPack | null, engine: string, sr: { patches: readonly CostedPatch[]; ms: number } | null, cost: ForecastPack | null = pack): RealTimeStats {
     if (!pack || engine === 'bicubic') return NO_FORECAST; // the bicubic engine runs no model
     if (pack !== this.pack || engine !== this.engine) { this.samples = []; this.pack = pack; this.engine = engine; }

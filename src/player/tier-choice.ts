@@ -3,6 +3,11 @@
 // fit, up only after the richer tier has fitted for a sustained while, so the choice does not flap. Not wired into the
 // player session yet; the caller feeds it one sample per SR frame.
 import { REAL_TIME_MARGIN } from '../model/sr-cost.js';
+import { parseChoice } from './choice-attribute.js';
+
+/** The `tier` attribute: "auto" or a tier index; anything else is an error in words. */
+export const parseTier = (value: string | null | undefined, tiers: number): 'auto' | number =>
+  parseChoice('tier', value, tiers, 'the pack\'s model tiers, richest first');
 
 /** How long (ms of samples) a richer tier must have fitted with margin before the player steps up to it. */
 export const STEP_UP_AFTER_MS = 4000;

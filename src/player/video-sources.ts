@@ -3,7 +3,7 @@
 import type { EncodedVideoSource } from './encoded-video-source.js';
 import { Mp4Demuxer } from './mp4-demuxer.js';
 import type { NetworkFetcher } from './network-fetcher.js';
-import type { PackHead } from './pack-loader.js';
+import { isLadder, type PackHead } from './pack-loader.js';
 import { SegmentedDemuxer, type RungChooser } from './segmented-demuxer.js';
 import { BUFFER_GOALS } from './buffer-plan.js';
 
@@ -11,7 +11,7 @@ import { BUFFER_GOALS } from './buffer-plan.js';
 export function videoSource(head: PackHead, which: 'lr' | 'hr', net: NetworkFetcher, choose?: RungChooser): EncodedVideoSource {
   const segments = which === 'lr' ? head.lrSegments : head.hrSegments;
   const fps = head.manifest.fps;
-  if (which === 'lr' && head.rungs.length > 1 && head.rungs.every((r) => r.lrSegments)) {
+  if (which === 'lr' && isLadder(head)) {
     return new SegmentedDemuxer(head.rungs.map((r) => r.lrSegments!), fps, net, BUFFER_GOALS, choose);
   }
   if (segments) return new SegmentedDemuxer(segments, fps, net);
