@@ -8,7 +8,7 @@ type CommandRunner = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { synopsis: string; summary: string; example: string; load: () => Promise<CommandRunner> }> = {
   analyze: { synopsis: '<model.onnx> [--input NAME=DIMS]... [--json]', summary: 'the compiler\'s data-flow analysis of a model', example: 'dydca analyze public/demo/model.onnx --input lr=Nx3x40x40', load: async () => (await import('./analyze.js')).runAnalyze },
   pack: { synopsis: '<video> --out DIR [options]  |  <video>... --out-dir DIR [options]', summary: 'make a pack folder (LR stream, layout, model, manifest) from a video', example: 'dydca pack clip.mp4 --out packs/clip --scale 2', load: async () => (await import('./pack.js')).runPack },
-  eval: { synopsis: '<pack dir> [--json]', summary: 'PSNR and SSIM of a pack\'s SR and bicubic against its HR reference', example: 'dydca eval packs/clip', load: async () => (await import('./eval.js')).runEval },
+  eval: { synopsis: '<pack dir> [--json] [--segment-stride K] [--quiet]', summary: 'PSNR and SSIM of a pack\'s SR and bicubic against its HR reference', example: 'dydca eval packs/clip', load: async () => (await import('./eval.js')).runEval },
   worker: { synopsis: '--queue redis://HOST:PORT[/DB] [--concurrency N] [--stalled-seconds S]', summary: 'run pack jobs from a queue (BullMQ on Redis), on any number of machines', example: 'dydca worker --queue redis://127.0.0.1:6379 --concurrency 2', load: async () => (await import('./worker.js')).runWorker },
   status: { synopsis: '--queue redis://HOST:PORT[/DB] [--json]', summary: 'the packs in flight on a queue: stage and progress', example: 'dydca status --queue redis://127.0.0.1:6379', load: async () => (await import('./status.js')).runStatus },
 };

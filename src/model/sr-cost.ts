@@ -53,14 +53,32 @@ export interface GflopsPerFrame { mean: number; max: number }
 /** `{mean, max}` of frameGflop over a clip's frames, rounded to 0.1 MFLOP (max rounded up, so it stays an upper bound). */
 export function gflopsPerFrame(frames: readonly (readonly CostedPatch[])[], paths: readonly PathCost[], scale: number, halo: number): GflopsPerFrame {
   if (frames.length === 0) throw new Error('gflopsPerFrame: no frames');
-  // loops, not Math.max(...per): a long video has more frames than a call takes arguments
-  let sum = 0, max = 0;
-  for (const f of frames) {
-    const g = frameGflop(f, paths, scale, halo);
-    sum += g;
-    max = Math.max(max, g);
+  const tally = new GflopsTally(paths, scale, halo);
+  for (const f of frames) tally.add(f);
+  return tally.result();
+}
+
+/**
+ * gflopsPerFrame one frame at a time, keeping only a sum and a max: a long video's layout is never held whole
+ * (`dydca eval` streams it). Loops, not Math.max(...per): a long video has more frames than a call takes arguments.
+ */
+export class GflopsTally {
+  private sum = 0;
+  private max = 0;
+  private n = 0;
+  constructor(private readonly paths: readonly PathCost[], private readonly scale: number, private readonly halo: number) {}
+
+  add(patches: readonly CostedPatch[]): void {
+    const g = frameGflop(patches, this.paths, this.scale, this.halo);
+    this.sum += g;
+    this.max = Math.max(this.max, g);
+    this.n++;
   }
-  return { mean: Math.round((sum / frames.length) * 1e4) / 1e4, max: Math.ceil(max * 1e4 - 1e-6) / 1e4 };
+
+  result(): GflopsPerFrame {
+    if (this.n === 0) throw new Error('gflopsPerFrame: no frames');
+    return { mean: Math.round((this.sum / this.n) * 1e4) / 1e4, max: Math.ceil(this.max * 1e4 - 1e-6) / 1e4 };
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import { localFileProblems, MANIFEST_LIMITS, manifestProblems, patchesProblem, p
 import type { PatchTuple } from '../format/patch-layout.js';
 import type { PatchRect } from '../format/patch.js';
 import { FrameMeter, summarizeFrames, type FrameScores } from './frame-metrics.js';
-import { gflopsPerFrame, type CostedPatch, type GflopsPerFrame } from '../model/sr-cost.js';
+import { GflopsTally, type GflopsPerFrame } from '../model/sr-cost.js';
 import { mean, psnrRgb8, summarizePsnr, type PsnrSummary } from '../format/psnr.js';
 import { isSegmentStart, MODE_SR, tupleMode } from '../format/patch-mode.js';
 import { PlayedFrames } from './reuse-replay.js';
@@ -22,6 +22,12 @@ import { cropPicture } from './source-frames.js';
 export interface EvalReport {
   pack: string;
   frames: number;
+  /**
+   * Extension: with `--segment-stride K` only every K-th segment is measured (all its frames, so a reuse map replays
+   * as played): the frames measured, in order; every per-frame list below has one entry per measured frame. Absent
+   * when every frame was measured. The GFLOP per frame always cover every frame (they need only the layout).
+   */
+  measuredFrames?: number[];
   /** reference: hr.mp4 as decoded (lossy; the packer's own metrics use the exact HR frames) */
   reference: 'hr.mp4';
   psnrSR: number;
@@ -175,8 +181,21 @@ async function* layoutFrames(dir: string, m: PackManifest): AsyncGenerator<Patch
  * time (memory independent of the video's length). The HR reference is hr.mp4 as coded (LR x scale, the picture
  * padded); scores cover the picture only.
  */
-export async function evaluatePack(dir: string, onFrame?: (n: number) => void): Promise<EvalReport> {
+export interface EvalOptions {
+  /** measure every this-many-th segment only (1: every frame); needs a segmented pack when above 1 */
+  segmentStride?: number;
+  onFrame?: (n: number) => void;
+}
+
+export async function evaluatePack(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   const m = readManifest(dir);
+  const stride = opts.segmentStride ?? 1;
+  const segmentFrames = m.patches.segments?.frames ?? null;
+  if (stride > 1 && segmentFrames === null) {
+    throw new InputError(`${dir}: --segment-stride measures whole segments, and this pack has none (made before segments); run without it`);
+  }
+  // a segment is measured whole or not at all: the reuse map replays from its start
+  const measured = (n: number): boolean => stride === 1 || Math.floor(n / segmentFrames!) % stride === 0;
   const modelNames = m.model.files ?? [m.model.file];
   const onnxFiles = modelNames.map((f) => readFileSync(packFile(dir, f, MANIFEST_LIMITS.maxModelBytes)));
   // each model loads up front, so a broken one fails before minutes of decoding
@@ -196,8 +215,12 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
     const lr = streamRgb(lrFile, m.lr.width, m.lr.height)[Symbol.asyncIterator]();
     const hr = streamRgb(hrFile, codedW, codedH)[Symbol.asyncIterator]();
     const scores: FrameScores[] = [];
-    const costs: CostedPatch[][] = [];
-    const executed: CostedPatch[][] = [];
+    // per frame only numbers are kept (a long video's layout is never held whole)
+    const tally = (paths: typeof m.model.paths): { all: GflopsTally; executed: GflopsTally } =>
+      ({ all: new GflopsTally(paths, m.scale, m.halo), executed: new GflopsTally(paths, m.scale, m.halo) });
+    const cost = tally(m.model.paths);
+    const tierCosts = (m.tiers ?? []).map((t) => tally(t.model.paths));
+    const measuredFrames: number[] = [];
     const played: number[] = [];
     const picture = { width: m.hr.width, height: m.hr.height };
     const geometry = { width: codedW, picture, scale: m.scale, lrWidth: m.lr.width, lrHeight: m.lr.height, halo: m.halo };
@@ -211,35 +234,42 @@ export async function evaluatePack(dir: string, onFrame?: (n: number) => void): 
       withModes ||= patches.some((p) => (p.mode ?? MODE_SR) !== MODE_SR);
       const [l, h] = await Promise.all([lr.next(), hr.next()]);
       if (l.done || h.done) throw new InputError(`${dir}: ${l.done ? m.lr.file : m.hr.file} ends after ${n} frames; the manifest says ${m.frames}`);
+      const costed = patches.map((p) => ({ w: p.w, h: p.h, path: p.path }));
+      const run = patches.filter((p) => (p.mode ?? MODE_SR) === MODE_SR).map((p) => ({ w: p.w, h: p.h, path: p.path }));
+      for (const c of [cost, ...tierCosts]) { c.all.add(costed); c.executed.add(run); }
+      if (!measured(n)) {
+        n++;
+        opts.onFrame?.(n);
+        continue;
+      }
+      measuredFrames.push(n);
       const { sr, up } = await meter.render(l.value, patches);
       scores.push(meter.score(sr, up, h.value, picture));
-      const start = isSegmentStart(n, m.patches.segments?.frames ?? null);
+      const start = isSegmentStart(n, segmentFrames);
       for (const [i, tm] of tierMeters.entries()) {
         const tierSr = await tm.renderSR(l.value, patches);
         tierPsnr[i].push(tm.psnr(tierSr, h.value, picture));
         tierPlayed[i].push(playedPsnr(tierReplays[i].advance(patches, { lr: l.value.data, sr: tierSr.data, bicubic: up.data }, start), h.value.data));
       }
       played.push(playedPsnr(replay.advance(patches, { lr: l.value.data, sr: sr.data, bicubic: up.data }, start), h.value.data));
-      costs.push(patches.map((p) => ({ w: p.w, h: p.h, path: p.path })));
-      executed.push(patches.filter((p) => (p.mode ?? MODE_SR) === MODE_SR).map((p) => ({ w: p.w, h: p.h, path: p.path })));
       n++;
-      onFrame?.(n);
+      opts.onFrame?.(n);
     }
     await lr.return?.(undefined);
     await hr.return?.(undefined);
     if (n !== m.frames) throw new InputError(`${dir}: the layout lists ${n} frames; the manifest says ${m.frames}`);
     return {
-      pack: dir, frames: m.frames, reference: 'hr.mp4', ...summarizeFrames(scores), summary: summarizePsnr(scores.map((x) => x.psnrSR), scores.map((x) => x.psnrBicubic)),
+      pack: dir, frames: m.frames, ...(stride > 1 ? { measuredFrames } : {}), reference: 'hr.mp4', ...summarizeFrames(scores), summary: summarizePsnr(scores.map((x) => x.psnrSR), scores.map((x) => x.psnrBicubic)),
       // as the manifest has it: `executed` only where the layout has a reuse map
-      gflopsPerFrame: { ...gflopsPerFrame(costs, m.model.paths, m.scale, m.halo), ...(withModes ? { executed: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo) } : {}) },
+      gflopsPerFrame: { ...cost.all.result(), ...(withModes ? { executed: cost.executed.result() } : {}) },
       packed: { psnrSR: m.metrics.psnrSR, psnrBicubic: m.metrics.psnrBicubic, ...(m.metrics.psnrSRPlayed !== undefined ? { psnrSRPlayed: m.metrics.psnrSRPlayed } : {}) },
-      psnrSRPlayed: Math.round(mean(played) * 1000) / 1000, psnrSRPlayedPerFrame: played, executedGflopsPerFrame: gflopsPerFrame(executed, m.model.paths, m.scale, m.halo),
+      psnrSRPlayed: Math.round(mean(played) * 1000) / 1000, psnrSRPlayedPerFrame: played, executedGflopsPerFrame: cost.executed.result(),
       ...(m.tiers ? { tiers: m.tiers.map((t, i): TierReport => {
         const perFrame = i === 0 ? scores.map((x) => x.psnrSR) : tierPsnr[i - 1];
         return { tier: i, file: t.model.file, psnrSR: Math.round(mean(perFrame) * 1000) / 1000, psnrSRPerFrame: perFrame,
-          gflopsPerFrame: gflopsPerFrame(costs, t.model.paths, m.scale, m.halo), packed: { psnrSR: t.metrics.psnrSR },
+          gflopsPerFrame: tierCosts[i].all.result(), packed: { psnrSR: t.metrics.psnrSR },
           ...(withModes ? { psnrSRPlayed: Math.round(mean(i === 0 ? played : tierPlayed[i - 1]) * 1000) / 1000,
-            executedGflopsPerFrame: gflopsPerFrame(executed, t.model.paths, m.scale, m.halo) } : {}) };
+            executedGflopsPerFrame: tierCosts[i].executed.result() } : {}) };
       }) } : {}),
     };
   } finally {

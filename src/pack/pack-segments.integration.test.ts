@@ -108,8 +108,25 @@ describe('dydca eval checks the segments', () => {
     return p;
   };
 
-  it('the pack as written evaluates', async () => {
-    expect((await evaluatePack(pack)).frames).toBe(FRAMES);
+  it('the pack as written evaluates; --segment-stride measures whole segments, each as the full run does', async () => {
+    const full = await evaluatePack(pack);
+    expect(full.frames).toBe(FRAMES);
+    expect(full.measuredFrames).toBeUndefined();
+    const r = await runDydca('eval', [pack, '--segment-stride', '3', '--json', '--quiet']);
+    expect(r.code).toBe(0);
+    const part = JSON.parse(r.stdout) as typeof full;
+    // segments 0, 3 and 6 (the last, 2 frames), all of their frames
+    const want = [...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 30 + i), 60, 61];
+    expect(part.measuredFrames).toEqual(want);
+    for (const key of ['psnrSRPerFrame', 'psnrBicubicPerFrame', 'ssimSRPerFrame', 'psnrSRPlayedPerFrame'] as const) {
+      expect(part[key]).toEqual(want.map((f) => full[key][f]));
+    }
+    // the cost needs only the layout: every frame's
+    expect(part.gflopsPerFrame).toEqual(full.gflopsPerFrame);
+    expect(part.executedGflopsPerFrame).toEqual(full.executedGflopsPerFrame);
+    const bad = await runDydca('eval', [pack, '--segment-stride', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--segment-stride must be an integer in 1\.\.1000000; got 0/);
   });
 
   it.each<[string, (p: string, man: PackManifest) => void, RegExp]>([
