@@ -66,6 +66,9 @@ describe('dydca pack --queue with dydca worker', () => {
     const r2 = await runDydca('pack', [clip, '--out', queued, ...PACK, '--steps', '30', '--queue', redis.url]);
     expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stderr).toMatch(/\[chunks\] .* on the queue dydca-pack/);
+    // the same [time] lines as in process: per frame of the chunk jobs, then each stage's wall time
+    expect(r2.stderr).toMatch(/\[time\] chunks per frame \(\d+ frames\): decode \d+ ms, downscale \d+ ms/);
+    expect(r2.stderr).toMatch(/\[time\] chunks [\d.]+ s, .*finish [\d.]+ s/);
     const started = [...a.lines, ...b.lines].filter((l) => /^\[job\] \w+ \S+ started/.test(l)).map((l) => l.split(' ')[2]).sort();
     expect(started).toEqual(['chunk-0', 'finish', 'metrics-0', 'reuse-0', 'tier-1', 'train-0']);
     const [m1, m2] = [manifestOf(local), manifestOf(queued)];

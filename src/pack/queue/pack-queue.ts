@@ -8,7 +8,7 @@ import { packStages } from '../job-graph.js';
 import type { PackPlan } from '../pack-plan.js';
 import type { ProgressReporter } from '../progress.js';
 import type { PackSummary } from '../stages/finish-stage.js';
-import { finishedSummary, openPackWork } from '../run-in-process.js';
+import { chunkStepTimes, finishedSummary, openPackWork, stageSecondsLine } from '../run-in-process.js';
 import { connectionOf, type RedisTarget } from './redis-url.js';
 
 export const QUEUE_NAME = 'dydca-pack';
@@ -48,12 +48,15 @@ export async function runPackOnQueue(plan: PackPlan, workDir: string, target: Re
     const s: PackStatus = { packId, out: plan.out, input: plan.input.path, stage, done, total, since, updated: new Date().toISOString() };
     await client.hset(PACKS_KEY, packId, JSON.stringify(s));
   };
+  // wall time of each stage on the workers, as the in-process runner reports it
+  const seconds: Record<string, number> = {};
   try {
     await events.waitUntilReady();
     for (const stage of packStages(plan)) {
       const pending = stage.jobs.filter((j) => !work.isDone(j));
       if (pending.length === 0) continue;
       signal?.throwIfAborted();
+      const t0 = performance.now();
       progress.stage(stage.name, `${stage.what}: ${pending.length} job${pending.length > 1 ? 's' : ''} on the queue ${QUEUE_NAME}${pending.length < stage.jobs.length ? ` (${stage.jobs.length - pending.length} done before)` : ''}`);
       // ids of this run's jobs: <pack>-<run>-<job>; the stage's parent is <pack>-<run>-stage-<stage>
       const prefix = `${packId}-${randomUUID().slice(0, 8)}-`;
@@ -80,7 +83,11 @@ export async function runPackOnQueue(plan: PackPlan, workDir: string, target: Re
       const missing = stage.jobs.filter((j) => !work.isDone(j));
       if (missing.length > 0) throw new PackJobFailed(`stage ${stage.name} ended with ${missing.join(', ')} not done (was the work folder ${workDir} shared with the workers?)`);
       if (total > 1) progress.jobs(stage.name, total, total);
+      seconds[stage.name] = Math.round((performance.now() - t0) / 100) / 10;
+      // per frame summed over the jobs, whichever worker ran them: the stage's wall time above is what the workers shared
+      if (stage.name === 'chunks') progress.stage('time', chunkStepTimes({ plan, work }));
     }
+    if (Object.keys(seconds).length > 0) progress.stage('time', stageSecondsLine(seconds));
     const summary = finishedSummary(plan, work);
     work.remove();
     return summary;
