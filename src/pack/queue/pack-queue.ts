@@ -4,7 +4,7 @@
 import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
-import { packStages } from '../job-graph.js';
+import { packStages, type StageName } from '../job-graph.js';
 import type { PackPlan } from '../pack-plan.js';
 import type { ProgressReporter } from '../progress.js';
 import type { PackSummary } from '../stages/finish-stage.js';
@@ -16,6 +16,14 @@ export const QUEUE_NAME = 'dydca-pack';
 export const PACKS_KEY = 'dydca:packs';
 /** Attempts of a job before it fails its pack. */
 export const JOB_ATTEMPTS = 3;
+
+/**
+ * BullMQ priority of a stage's jobs (1 is taken first): the further along the graph, the sooner. Without it the
+ * queue is FIFO across packs, so with several packs on the same workers the first pack's training waited behind the
+ * second pack's whole chunk stage (measured: two 10-minute packs, docs/packager.md); with it a pack that has got
+ * further finishes first, and the chunks of the others fill the workers in between.
+ */
+export const STAGE_PRIORITY: Record<StageName, number> = { finish: 1, ladder: 2, metrics: 3, reuse: 4, train: 5, tiers: 6, layout: 7, chunks: 8 };
 
 /** What a queued job carries: the work folder holds the plan and every result. */
 export interface QueuedJob { packId: string; workDir: string; job: string; stage: string; barrier?: boolean }
@@ -62,10 +70,10 @@ export async function runPackOnQueue(plan: PackPlan, workDir: string, target: Re
       const prefix = `${packId}-${randomUUID().slice(0, 8)}-`;
       const data = (job: string, barrier = false): QueuedJob => ({ packId, workDir, job, stage: stage.name, ...(barrier ? { barrier } : {}) });
       const tree = await flows.add({
-        name: `${stage.name}`, queueName: QUEUE_NAME, data: data(`stage-${stage.name}`, true), opts: { jobId: `${prefix}stage-${stage.name}`, removeOnComplete: true },
+        name: `${stage.name}`, queueName: QUEUE_NAME, data: data(`stage-${stage.name}`, true), opts: { jobId: `${prefix}stage-${stage.name}`, priority: STAGE_PRIORITY[stage.name], removeOnComplete: true },
         children: pending.map((job) => ({
           name: job, queueName: QUEUE_NAME, data: data(job),
-          opts: { jobId: `${prefix}${job}`, attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, failParentOnFailure: true, removeOnComplete: true, removeOnFail: 100 },
+          opts: { jobId: `${prefix}${job}`, priority: STAGE_PRIORITY[stage.name], attempts: JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, failParentOnFailure: true, removeOnComplete: true, removeOnFail: 100 },
         })),
       });
       const total = stage.jobs.length;
