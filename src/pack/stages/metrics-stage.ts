@@ -22,7 +22,11 @@ export async function runMetricsJob(ctx: JobContext, k: number): Promise<ChunkMe
   const layout = work.readJson<PatchSegmentFile>(chunkFiles(k).layout);
   const measured = layout.frames.map((_, i) => i).filter((i) => (a + i) % plan.metricsStride === 0);
   const result: ChunkMetrics = { frames: [], scores: [] };
-  if (measured.length === 0) return result;
+  // a chunk shorter than the stride may hold no measured frame: its file says so (the finish job reads every chunk's)
+  if (measured.length === 0) {
+    work.writeJson(chunkFiles(k).metrics, result);
+    return result;
+  }
   const hr = (await readChunkHr(plan, k)).frames;
   ctx.signal?.throwIfAborted();
   const lr = await decodeToRgb(work.path(chunkFiles(k).lr), plan.lrWidth, plan.lrHeight);
