@@ -37,13 +37,16 @@ export async function runEval(argv: string[]): Promise<number> {
     // a long pack takes minutes to hours (SR of every measured frame on the CPU): a bar with the ETA on stderr
     // from the first frame on: a pack refused before then (its checks, its models) is one line on stderr
     const progress = stderrProgress(args.flags.get('quiet') === true);
-    const total = readManifest(dir).frames;
-    const onFrame = (n: number): void => {
+    const m = readManifest(dir);
+    // the bar counts measured frames: they are where the time goes (the others are only decoded)
+    const seg = m.patches.segments?.frames ?? m.frames;
+    const total = segmentStride === 1 ? m.frames : Array.from({ length: m.frames }, (_, n) => Math.floor(n / seg) % segmentStride === 0).filter(Boolean).length;
+    const onFrame = (n: number, measured: number): void => {
       if (n === 1) {
-        progress.stage('eval', `${dir}: ${total} frames${segmentStride > 1 ? `, every ${segmentStride}th segment measured` : ''}`);
-        progress.jobs('frames', 0, total);
+        progress.stage('eval', `${dir}: ${m.frames} frames${segmentStride > 1 ? `, ${total} of them measured (every ${segmentStride}th segment)` : ''}`);
+        progress.jobs('measured frames', 0, total);
       }
-      progress.jobs('frames', n, total);
+      progress.jobs('measured frames', measured, total);
     };
     const report = await evaluatePack(dir, { segmentStride, onFrame });
     if (args.flags.get('json')) {

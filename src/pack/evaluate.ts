@@ -184,7 +184,8 @@ async function* layoutFrames(dir: string, m: PackManifest): AsyncGenerator<Patch
 export interface EvalOptions {
   /** measure every this-many-th segment only (1: every frame); needs a segmented pack when above 1 */
   segmentStride?: number;
-  onFrame?: (n: number) => void;
+  /** after each frame: frames read, and frames measured (SR run and scored) so far */
+  onFrame?: (n: number, measured: number) => void;
 }
 
 export async function evaluatePack(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
@@ -239,7 +240,7 @@ export async function evaluatePack(dir: string, opts: EvalOptions = {}): Promise
       for (const c of [cost, ...tierCosts]) { c.all.add(costed); c.executed.add(run); }
       if (!measured(n)) {
         n++;
-        opts.onFrame?.(n);
+        opts.onFrame?.(n, measuredFrames.length);
         continue;
       }
       measuredFrames.push(n);
@@ -253,7 +254,7 @@ export async function evaluatePack(dir: string, opts: EvalOptions = {}): Promise
       }
       played.push(playedPsnr(replay.advance(patches, { lr: l.value.data, sr: sr.data, bicubic: up.data }, start), h.value.data));
       n++;
-      opts.onFrame?.(n);
+      opts.onFrame?.(n, measuredFrames.length);
     }
     await lr.return?.(undefined);
     await hr.return?.(undefined);
