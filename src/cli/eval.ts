@@ -1,7 +1,7 @@
 // `dydca eval <pack dir> [--json]`: re-runs the pack's model with onnxruntime-node and prints per-frame
 // and mean PSNR and SSIM of SR and bicubic (a table, or one JSON object with --json). Exit 2 on a bad pack, 1 otherwise.
 import { intFlag, parseArgs, renderHelp, usageLine, withHelp, type CommandHelp } from '../pack/cli-args.js';
-import { evaluatePack, readManifest } from '../pack/evaluate.js';
+import { evaluatePack, isMeasuredFrame, readManifest } from '../pack/evaluate.js';
 import { stderrProgress } from '../pack/progress.js';
 import { InputError } from '../pack/ingest.js';
 import { reportFailure } from './cli-errors.js';
@@ -39,8 +39,7 @@ export async function runEval(argv: string[]): Promise<number> {
     const progress = stderrProgress(args.flags.get('quiet') === true);
     const m = readManifest(dir);
     // the bar counts measured frames: they are where the time goes (the others are only decoded)
-    const seg = m.patches.segments?.frames ?? m.frames;
-    const total = segmentStride === 1 ? m.frames : Array.from({ length: m.frames }, (_, n) => Math.floor(n / seg) % segmentStride === 0).filter(Boolean).length;
+    const total = Array.from({ length: m.frames }, (_, n) => isMeasuredFrame(n, m.patches.segments?.frames ?? null, segmentStride)).filter(Boolean).length;
     const onFrame = (n: number, measured: number): void => {
       if (n === 1) {
         progress.stage('eval', `${dir}: ${m.frames} frames${segmentStride > 1 ? `, ${total} of them measured (every ${segmentStride}th segment)` : ''}`);

@@ -188,6 +188,11 @@ export interface EvalOptions {
   onFrame?: (n: number, measured: number) => void;
 }
 
+/** Whether `--segment-stride` measures frame `n`: a segment is measured whole or not at all (a reuse map replays from its start). */
+export function isMeasuredFrame(n: number, segmentFrames: number | null, stride: number): boolean {
+  return stride === 1 || (segmentFrames !== null && Math.floor(n / segmentFrames) % stride === 0);
+}
+
 export async function evaluatePack(dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   const m = readManifest(dir);
   const stride = opts.segmentStride ?? 1;
@@ -195,8 +200,6 @@ export async function evaluatePack(dir: string, opts: EvalOptions = {}): Promise
   if (stride > 1 && segmentFrames === null) {
     throw new InputError(`${dir}: --segment-stride measures whole segments, and this pack has none (made before segments); run without it`);
   }
-  // a segment is measured whole or not at all: the reuse map replays from its start
-  const measured = (n: number): boolean => stride === 1 || Math.floor(n / segmentFrames!) % stride === 0;
   const modelNames = m.model.files ?? [m.model.file];
   const onnxFiles = modelNames.map((f) => readFileSync(packFile(dir, f, MANIFEST_LIMITS.maxModelBytes)));
   // each model loads up front, so a broken one fails before minutes of decoding
@@ -238,7 +241,7 @@ export async function evaluatePack(dir: string, opts: EvalOptions = {}): Promise
       const costed = patches.map((p) => ({ w: p.w, h: p.h, path: p.path }));
       const run = patches.filter((p) => (p.mode ?? MODE_SR) === MODE_SR).map((p) => ({ w: p.w, h: p.h, path: p.path }));
       for (const c of [cost, ...tierCosts]) { c.all.add(costed); c.executed.add(run); }
-      if (!measured(n)) {
+      if (!isMeasuredFrame(n, segmentFrames, stride)) {
         n++;
         opts.onFrame?.(n, measuredFrames.length);
         continue;
